@@ -1,0 +1,19 @@
+//! Regenerates `include/wxpay.h` from `src/ffi` with cbindgen.
+//!
+//! The header is committed; CI rebuilds and fails if it changed.
+
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let config = cbindgen::Config::from_file(Path::new(&dir).join("cbindgen.toml")).expect("cbindgen.toml is readable");
+    match cbindgen::generate_with_config(&dir, config) {
+        Ok(bindings) => {
+            bindings.write_to_file(Path::new(&dir).join("include/wxpay.h"));
+        }
+        // A syntax error is reported by rustc itself, with a better message.
+        Err(e) => println!("cargo:warning=cbindgen could not generate include/wxpay.h: {e}"),
+    }
+}

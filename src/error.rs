@@ -1,0 +1,106 @@
+//! The error type shared by every part of the core.
+
+use std::fmt;
+
+use crate::fields::Fields;
+
+/// What went wrong, at the granularity callers act on.
+///
+/// The C ABI maps each kind to one stable result code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An argument is missing, empty or out of range.
+    InvalidArgument,
+    /// Text that must be UTF-8 is not.
+    InvalidUtf8,
+    /// A string contains a NUL byte or the packed field count does not match.
+    EmbeddedNul,
+    /// The API key is empty or not 32 ASCII letters and digits.
+    InvalidKey,
+    /// A `sign_type` value other than `MD5` or `HMAC-SHA256`.
+    UnknownSignType,
+    /// The algorithm asked for disagrees with the message's `sign_type`.
+    SignTypeMismatch,
+    /// The same field name appears twice in the input.
+    DuplicateField,
+    /// A field name that cannot be an XML element name.
+    InvalidFieldName,
+    /// A value with a character XML cannot carry (control characters).
+    InvalidFieldValue,
+
+    /// The message carries no `sign` field.
+    SignatureMissing,
+    /// The signature does not match the message and key.
+    SignatureMismatch,
+
+    /// Not well-formed XML.
+    XmlMalformed,
+    /// A DOCTYPE or entity declaration (XXE, billion laughs).
+    XmlDoctype,
+    /// A reference to an entity other than the five standard ones.
+    XmlEntity,
+    /// The root element is not `<xml>`.
+    XmlRoot,
+    /// An element inside a field element.
+    XmlNested,
+    /// A field name that appears twice in the document.
+    XmlDuplicate,
+    /// The document is larger than the configured limit.
+    XmlTooLarge,
+    /// The document is not UTF-8.
+    XmlInvalidUtf8,
+
+    /// The operating system's random source failed.
+    Random,
+}
+
+/// An error with a human-readable message.
+///
+/// Messages never contain the API key, private keys or passwords.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    response: Option<Box<Fields>>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), response: None }
+    }
+
+    /// Attaches the peer's whole response (protocol and business failures).
+    pub fn with_response(mut self, response: Fields) -> Self {
+        self.response = Some(Box::new(response));
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn response(&self) -> Option<&Fields> {
+        self.response.as_deref()
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error").field("kind", &self.kind).field("message", &self.message).finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

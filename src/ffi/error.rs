@@ -1,0 +1,213 @@
+//! The result codes and the per-thread last error.
+
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+
+use super::fields::wxpay_fields;
+use crate::error::{Error, ErrorKind};
+use crate::fields::Fields;
+
+/// The result of every fallible function. `0` is success; the other numbers
+/// are grouped by kind and never reused:
+/// 1xx bad arguments, 2xx signatures, 3xx XML, 9xx internal.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wxpay_result {
+    Ok = 0,
+
+    /// A pointer argument that must not be NULL was NULL.
+    NullArgument = 100,
+    /// An argument is out of range (a buffer too small, an unknown enum value, ...).
+    InvalidArgument = 101,
+    /// A string argument is not valid UTF-8.
+    InvalidUtf8 = 102,
+    /// A key or value holds a NUL byte, or a packed field count does not match.
+    EmbeddedNul = 103,
+    /// The API key is empty or not 32 ASCII letters and digits.
+    InvalidKey = 104,
+    /// A `sign_type` field other than `MD5` or `HMAC-SHA256`.
+    UnknownSignType = 105,
+    /// The same field name was given twice.
+    DuplicateField = 106,
+    /// A field name that cannot be an XML element name.
+    InvalidFieldName = 107,
+    /// A field value with a character XML cannot carry.
+    InvalidFieldValue = 108,
+    /// `wxpay_fields_get`: no field of that name.
+    NotFound = 109,
+
+    /// The message has no `sign` field.
+    SignatureMissing = 200,
+    /// The signature does not match the message and key.
+    SignatureMismatch = 201,
+    /// The algorithm asked for disagrees with the message's `sign_type`.
+    SignTypeMismatch = 202,
+
+    /// Not well-formed XML.
+    XmlMalformed = 300,
+    /// A DOCTYPE or entity declaration (refused: XXE, billion laughs).
+    XmlDoctype = 301,
+    /// A reference to an entity other than the five predefined ones.
+    XmlEntity = 302,
+    /// The root element is not `<xml>`.
+    XmlRoot = 303,
+    /// An element nested inside a field.
+    XmlNested = 304,
+    /// A field name that appears twice in the document.
+    XmlDuplicate = 305,
+    /// The document is over the size limit.
+    XmlTooLarge = 306,
+    /// The document is not UTF-8.
+    XmlInvalidUtf8 = 307,
+
+    /// The operating system's random source failed.
+    Random = 900,
+    /// A panic inside the library was caught at the boundary; please report it.
+    Panic = 999,
+}
+
+impl wxpay_result {
+    pub(crate) fn of(kind: ErrorKind) -> wxpay_result {
+        use wxpay_result as R;
+        match kind {
+            ErrorKind::InvalidArgument => R::InvalidArgument,
+            ErrorKind::InvalidUtf8 => R::InvalidUtf8,
+            ErrorKind::EmbeddedNul => R::EmbeddedNul,
+            ErrorKind::InvalidKey => R::InvalidKey,
+            ErrorKind::UnknownSignType => R::UnknownSignType,
+            ErrorKind::SignTypeMismatch => R::SignTypeMismatch,
+            ErrorKind::DuplicateField => R::DuplicateField,
+            ErrorKind::InvalidFieldName => R::InvalidFieldName,
+            ErrorKind::InvalidFieldValue => R::InvalidFieldValue,
+            ErrorKind::SignatureMissing => R::SignatureMissing,
+            ErrorKind::SignatureMismatch => R::SignatureMismatch,
+            ErrorKind::XmlMalformed => R::XmlMalformed,
+            ErrorKind::XmlDoctype => R::XmlDoctype,
+            ErrorKind::XmlEntity => R::XmlEntity,
+            ErrorKind::XmlRoot => R::XmlRoot,
+            ErrorKind::XmlNested => R::XmlNested,
+            ErrorKind::XmlDuplicate => R::XmlDuplicate,
+            ErrorKind::XmlTooLarge => R::XmlTooLarge,
+            ErrorKind::XmlInvalidUtf8 => R::XmlInvalidUtf8,
+            ErrorKind::Random => R::Random,
+        }
+    }
+
+    /// Every code with its C name, for `wxpay_result_name` and the tests.
+    pub(crate) const ALL: &'static [(wxpay_result, &'static str)] = &[
+        (wxpay_result::Ok, "WXPAY_RESULT_OK\0"),
+        (wxpay_result::NullArgument, "WXPAY_RESULT_NULL_ARGUMENT\0"),
+        (wxpay_result::InvalidArgument, "WXPAY_RESULT_INVALID_ARGUMENT\0"),
+        (wxpay_result::InvalidUtf8, "WXPAY_RESULT_INVALID_UTF8\0"),
+        (wxpay_result::EmbeddedNul, "WXPAY_RESULT_EMBEDDED_NUL\0"),
+        (wxpay_result::InvalidKey, "WXPAY_RESULT_INVALID_KEY\0"),
+        (wxpay_result::UnknownSignType, "WXPAY_RESULT_UNKNOWN_SIGN_TYPE\0"),
+        (wxpay_result::DuplicateField, "WXPAY_RESULT_DUPLICATE_FIELD\0"),
+        (wxpay_result::InvalidFieldName, "WXPAY_RESULT_INVALID_FIELD_NAME\0"),
+        (wxpay_result::InvalidFieldValue, "WXPAY_RESULT_INVALID_FIELD_VALUE\0"),
+        (wxpay_result::NotFound, "WXPAY_RESULT_NOT_FOUND\0"),
+        (wxpay_result::SignatureMissing, "WXPAY_RESULT_SIGNATURE_MISSING\0"),
+        (wxpay_result::SignatureMismatch, "WXPAY_RESULT_SIGNATURE_MISMATCH\0"),
+        (wxpay_result::SignTypeMismatch, "WXPAY_RESULT_SIGN_TYPE_MISMATCH\0"),
+        (wxpay_result::XmlMalformed, "WXPAY_RESULT_XML_MALFORMED\0"),
+        (wxpay_result::XmlDoctype, "WXPAY_RESULT_XML_DOCTYPE\0"),
+        (wxpay_result::XmlEntity, "WXPAY_RESULT_XML_ENTITY\0"),
+        (wxpay_result::XmlRoot, "WXPAY_RESULT_XML_ROOT\0"),
+        (wxpay_result::XmlNested, "WXPAY_RESULT_XML_NESTED\0"),
+        (wxpay_result::XmlDuplicate, "WXPAY_RESULT_XML_DUPLICATE\0"),
+        (wxpay_result::XmlTooLarge, "WXPAY_RESULT_XML_TOO_LARGE\0"),
+        (wxpay_result::XmlInvalidUtf8, "WXPAY_RESULT_XML_INVALID_UTF8\0"),
+        (wxpay_result::Random, "WXPAY_RESULT_RANDOM\0"),
+        (wxpay_result::Panic, "WXPAY_RESULT_PANIC\0"),
+    ];
+}
+
+/// An error raised at the boundary: a core error or a bad argument.
+pub(crate) struct FfiError {
+    pub(crate) code: wxpay_result,
+    pub(crate) message: String,
+    pub(crate) response: Option<Fields>,
+}
+
+impl FfiError {
+    pub(crate) fn new(code: wxpay_result, message: impl Into<String>) -> Self {
+        FfiError { code, message: message.into(), response: None }
+    }
+}
+
+impl From<Error> for FfiError {
+    fn from(e: Error) -> Self {
+        FfiError {
+            code: wxpay_result::of(e.kind()),
+            message: e.message().to_owned(),
+            response: e.response().cloned(),
+        }
+    }
+}
+
+struct LastError {
+    code: wxpay_result,
+    message: CString,
+    response: Option<Box<wxpay_fields>>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError {
+        code: wxpay_result::Ok,
+        message: CString::default(),
+        response: None,
+    });
+}
+
+pub(crate) fn set_last_error(code: wxpay_result, message: &str, response: Option<Fields>) {
+    // Messages are built by this library and hold no NUL; strip any to be sure.
+    let message = CString::new(message.replace('\0', "")).unwrap_or_default();
+    let response = response.map(wxpay_fields::new);
+    // During thread teardown the slot may be gone; the code is still returned.
+    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = LastError { code, message, response });
+}
+
+/// The message of the last failed call on this thread ("" if none failed yet).
+///
+/// Ownership: borrowed; valid until the next failing call into this library
+/// on the same thread. Never NULL. Never contains the API key, key material
+/// or passwords. Each thread has its own last error.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpay_last_error_message() -> *const c_char {
+    LAST_ERROR
+        .try_with(|last| last.borrow().message.as_ptr())
+        .unwrap_or(c"".as_ptr())
+}
+
+/// The result code of the last failed call on this thread (`WXPAY_RESULT_OK`
+/// if none failed yet).
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpay_last_error_code() -> wxpay_result {
+    LAST_ERROR.try_with(|last| last.borrow().code).unwrap_or(wxpay_result::Ok)
+}
+
+/// The peer's whole response that came with the last failure on this thread,
+/// or NULL. Set for protocol (`return_code=FAIL`) and business
+/// (`result_code=FAIL`) failures, so that `err_code`, `err_code_des` and the
+/// rest can be read.
+///
+/// Ownership: borrowed; valid until the next failing call into this library
+/// on the same thread. Do not free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpay_last_error_response() -> *const wxpay_fields {
+    LAST_ERROR
+        .try_with(|last| last.borrow().response.as_deref().map_or(std::ptr::null(), |f| f as *const wxpay_fields))
+        .unwrap_or(std::ptr::null())
+}
+
+/// The C name of a result code, e.g. `"WXPAY_RESULT_XML_DOCTYPE"`, or
+/// `"WXPAY_RESULT_UNKNOWN"` for a number that is not one.
+///
+/// Ownership: a static string; never NULL, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpay_result_name(code: i32) -> *const c_char {
+    wxpay_result::ALL
+        .iter()
+        .find(|(r, _)| *r as i32 == code)
+        .map_or(c"WXPAY_RESULT_UNKNOWN".as_ptr(), |(_, name)| name.as_ptr().cast())
+}

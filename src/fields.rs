@@ -1,0 +1,140 @@
+//! An ordered map of protocol fields, as WeChat's flat XML carries them.
+
+use std::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Field names and values in document order; names are unique.
+///
+/// WeChat messages hold a few dozen fields, so a vector with linear lookup
+/// beats a hash map and keeps the order the peer sent.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    entries: Vec<(String, String)>,
+}
+
+impl Fields {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        Fields { entries: Vec::with_capacity(n) }
+    }
+
+    /// Builds a map from pairs, rejecting a name given twice.
+    pub fn from_pairs<K, V, I>(pairs: I) -> Result<Self>
+    where
+        K: Into<String>,
+        V: Into<String>,
+        I: IntoIterator<Item = (K, V)>,
+    {
+        let mut fields = Fields::new();
+        for (k, v) in pairs {
+            fields.push_new(k.into(), v.into())?;
+        }
+        Ok(fields)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.entries.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets a field, keeping its position if it exists; returns the old value.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) -> Option<String> {
+        let name = name.into();
+        let value = value.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, v)) => Some(std::mem::replace(v, value)),
+            None => {
+                self.entries.push((name, value));
+                None
+            }
+        }
+    }
+
+    /// Appends a field that must not exist yet.
+    pub fn push_new(&mut self, name: String, value: String) -> Result<()> {
+        if self.contains(&name) {
+            return Err(Error::new(
+                ErrorKind::DuplicateField,
+                format!("field `{name}` appears more than once"),
+            ));
+        }
+        self.entries.push((name, value));
+        Ok(())
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<String> {
+        let at = self.entries.iter().position(|(k, _)| k == name)?;
+        Some(self.entries.remove(at).1)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.entries
+    }
+
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.entries
+    }
+}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a str, &'a str);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&'a (String, String)) -> (&'a str, &'a str)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_keeps_position_and_returns_old_value() {
+        let mut f = Fields::new();
+        f.insert("b", "1");
+        f.insert("a", "2");
+        assert_eq!(f.insert("b", "3").as_deref(), Some("1"));
+        assert_eq!(f.iter().collect::<Vec<_>>(), vec![("b", "3"), ("a", "2")]);
+    }
+
+    #[test]
+    fn from_pairs_rejects_duplicates() {
+        let err = Fields::from_pairs([("a", "1"), ("a", "2")]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::DuplicateField);
+    }
+
+    #[test]
+    fn remove_and_get() {
+        let mut f = Fields::from_pairs([("a", "1"), ("b", "")]).unwrap();
+        assert_eq!(f.get("b"), Some(""));
+        assert_eq!(f.remove("a").as_deref(), Some("1"));
+        assert_eq!(f.get("a"), None);
+        assert_eq!(f.len(), 1);
+    }
+}

@@ -1,0 +1,19 @@
+//! wxpay: the WeChat Pay API v2 merchant protocol, done once, behind a C ABI.
+//!
+//! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`]) are plain Rust
+//! and know nothing of C; [`ffi`] converts and delegates.
+
+pub mod error;
+pub mod fields;
+pub mod nonce;
+pub mod sign;
+pub mod xml;
+
+pub mod ffi;
+
+pub use error::{Error, ErrorKind, Result};
+pub use fields::Fields;
+pub use sign::{ApiKey, SignType, Signature};
+
+/// The library version; wrappers compare it with their own at load time.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,287 @@
+//! WeChat's flat `<xml>` documents: one root, one child element per field.
+//!
+//! Parsing is deliberately strict: no DOCTYPE (so no external entities and no
+//! entity expansion), no nesting, no duplicate names, UTF-8 only, and a size
+//! limit checked before any parsing work.
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fields::Fields;
+use crate::sign::truncate;
+
+/// The default limit on a document's size: 1 MiB.
+pub const DEFAULT_MAX_SIZE: usize = 1 << 20;
+
+/// Parses a document no larger than [`DEFAULT_MAX_SIZE`].
+pub fn parse(doc: &[u8]) -> Result<Fields> {
+    parse_with_limit(doc, DEFAULT_MAX_SIZE)
+}
+
+/// Parses a document no larger than `max_size` bytes.
+pub fn parse_with_limit(doc: &[u8], max_size: usize) -> Result<Fields> {
+    if doc.len() > max_size {
+        return Err(Error::new(
+            ErrorKind::XmlTooLarge,
+            format!("the XML document has {} bytes, over the limit of {max_size}", doc.len()),
+        ));
+    }
+    let doc = doc.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(doc);
+    let text = std::str::from_utf8(doc).map_err(|e| {
+        Error::new(
+            ErrorKind::XmlInvalidUtf8,
+            format!("the XML document is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })?;
+    Parser::default().run(text)
+}
+
+#[derive(Default)]
+struct Parser {
+    fields: Fields,
+    state: State,
+}
+
+#[derive(Default, PartialEq)]
+enum State {
+    #[default]
+    BeforeRoot,
+    InRoot,
+    InField(String, String),
+    AfterRoot,
+}
+
+impl Parser {
+    fn run(mut self, text: &str) -> Result<Fields> {
+        let mut reader = Reader::from_str(text);
+        loop {
+            let at = reader.buffer_position();
+            let event = reader.read_event().map_err(|e| {
+                Error::new(ErrorKind::XmlMalformed, format!("malformed XML near byte {at}: {e}"))
+            })?;
+            match event {
+                Event::Eof => break,
+                Event::DocType(_) => {
+                    return Err(Error::new(
+                        ErrorKind::XmlDoctype,
+                        "DOCTYPE and entity declarations are refused (XXE and entity expansion)",
+                    ));
+                }
+                Event::PI(_) => return Err(malformed("processing instructions are not accepted")),
+                Event::Decl(decl) => self.declaration(&decl)?,
+                Event::Comment(_) => {}
+                Event::Start(start) => self.start(&start, false)?,
+                Event::Empty(start) => self.start(&start, true)?,
+                Event::End(_) => self.end()?,
+                Event::Text(t) => self.text(&t.xml10_content())?,
+                Event::CData(c) => self.text(&c.xml10_content())?,
+                Event::GeneralRef(r) => {
+                    let c = resolve(&r)?;
+                    self.text(c.encode_utf8(&mut [0u8; 4]))?;
+                }
+            }
+        }
+        match self.state {
+            State::AfterRoot => Ok(self.fields),
+            State::BeforeRoot => Err(malformed("the document has no <xml> root element")),
+            _ => Err(malformed("the document ends inside the <xml> element")),
+        }
+    }
+
+    fn declaration(&self, decl: &quick_xml::events::BytesDecl<'_>) -> Result<()> {
+        if self.state != State::BeforeRoot {
+            return Err(malformed("an XML declaration after the start of the document"));
+        }
+        if let Some(Ok(enc)) = decl.encoding() {
+            if !enc.eq_ignore_ascii_case("utf-8") {
+                return Err(Error::new(
+                    ErrorKind::XmlInvalidUtf8,
+                    "the XML declaration names an encoding other than UTF-8",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<()> {
+        let name = start.name().into_inner().to_owned();
+        if start.attributes().next().is_some() {
+            return Err(malformed(format!("element <{}> has attributes", truncate(&name, 64))));
+        }
+        match std::mem::take(&mut self.state) {
+            State::BeforeRoot if name == "xml" => {
+                self.state = if empty { State::AfterRoot } else { State::InRoot };
+            }
+            State::BeforeRoot => {
+                return Err(Error::new(
+                    ErrorKind::XmlRoot,
+                    format!("the root element is <{}>, not <xml>", truncate(&name, 64)),
+                ));
+            }
+            State::InRoot if empty => {
+                self.state = State::InRoot;
+                self.add(name, String::new())?;
+            }
+            State::InRoot => self.state = State::InField(name, String::new()),
+            State::InField(field, _) => {
+                return Err(Error::new(
+                    ErrorKind::XmlNested,
+                    format!("field <{}> contains an element; fields must be flat", truncate(&field, 64)),
+                ));
+            }
+            State::AfterRoot => return Err(malformed("content after the closing </xml>")),
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        match std::mem::take(&mut self.state) {
+            State::InField(name, value) => {
+                self.state = State::InRoot;
+                self.add(name, value)
+            }
+            State::InRoot => {
+                self.state = State::AfterRoot;
+                Ok(())
+            }
+            _ => Err(malformed("a closing tag without its opening tag")),
+        }
+    }
+
+    fn text(&mut self, text: &str) -> Result<()> {
+        match &mut self.state {
+            State::InField(_, value) => {
+                value.push_str(text);
+                Ok(())
+            }
+            _ if text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) => Ok(()),
+            _ => Err(malformed("text outside a field element")),
+        }
+    }
+
+    fn add(&mut self, name: String, value: String) -> Result<()> {
+        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+            return Err(malformed(format!(
+                "field <{}> holds the character U+{:04X}, which XML does not allow",
+                truncate(&name, 64),
+                u32::from(c)
+            )));
+        }
+        if self.fields.contains(&name) {
+            return Err(Error::new(
+                ErrorKind::XmlDuplicate,
+                format!("field <{}> appears more than once", truncate(&name, 64)),
+            ));
+        }
+        self.fields.push_new(name, value)
+    }
+}
+
+fn resolve(r: &BytesRef<'_>) -> Result<char> {
+    let name: &str = r;
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        _ => match r.resolve_char_ref() {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(Error::new(
+                ErrorKind::XmlEntity,
+                format!("reference to the undefined entity &{};", truncate(name, 64)),
+            )),
+            Err(e) => Err(malformed(format!("bad character reference &{};: {e}", truncate(name, 64)))),
+        },
+    }
+}
+
+fn malformed(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::XmlMalformed, message)
+}
+
+/// XML 1.0's `Char` production (Rust strings cannot hold surrogates).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Builds `<xml><name><![CDATA[value]]></name>...</xml>` in the given order.
+///
+/// A value containing `]]>` is split across CDATA sections and a carriage
+/// return is written as `&#13;`, so that every value parses back unchanged.
+pub fn build<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> Result<String> {
+    let mut names: Vec<&str> = Vec::with_capacity(fields.len());
+    let mut size = 11;
+    for (k, v) in fields {
+        let (k, v) = (k.as_ref(), v.as_ref());
+        check_name(k)?;
+        if let Some(c) = v.chars().find(|&c| !is_xml_char(c)) {
+            return Err(Error::new(
+                ErrorKind::InvalidFieldValue,
+                format!("field `{k}` holds the character U+{:04X}, which XML cannot carry", u32::from(c)),
+            ));
+        }
+        names.push(k);
+        size += 2 * k.len() + v.len() + 17;
+    }
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::new(ErrorKind::DuplicateField, format!("field `{}` appears more than once", w[0])));
+    }
+    let mut out = String::with_capacity(size);
+    out.push_str("<xml>");
+    for (k, v) in fields {
+        let k = k.as_ref();
+        out.push('<');
+        out.push_str(k);
+        out.push('>');
+        push_cdata(&mut out, v.as_ref());
+        out.push_str("</");
+        out.push_str(k);
+        out.push('>');
+    }
+    out.push_str("</xml>");
+    Ok(out)
+}
+
+fn push_cdata(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    out.push_str("<![CDATA[");
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'\r' {
+            out.push_str(&value[start..i]);
+            out.push_str("]]>&#13;<![CDATA[");
+            i += 1;
+            start = i;
+        } else if bytes[i..].starts_with(b"]]>") {
+            out.push_str(&value[start..i + 2]);
+            out.push_str("]]><![CDATA[");
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&value[start..]);
+    out.push_str("]]>");
+}
+
+/// Field names are XML element names; WeChat uses `[a-z0-9_]`, we allow the
+/// ASCII subset of XML names.
+fn check_name(name: &str) -> Result<()> {
+    let mut bytes = name.bytes();
+    let first_ok = matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_');
+    if first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidFieldName,
+            format!("`{}` is not a valid field name (ASCII letter or _, then letters, digits, _ - .)", truncate(name, 64)),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;
