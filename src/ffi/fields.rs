@@ -213,9 +213,3 @@ pub unsafe extern "C" fn wxpay_fields_free(fields: *mut wxpay_fields) {
         }
     })
 }
-
-impl wxpay_fields {
-    pub(crate) fn fields(&self) -> &Fields {
-        &self.fields
-    }
-}

@@ -1,1 +1,128 @@
+use proptest::prelude::*;
+
 use super::*;
+
+fn kind(doc: &str) -> ErrorKind {
+    parse(doc.as_bytes()).unwrap_err().kind()
+}
+
+#[test]
+fn parses_text_cdata_and_entities_in_order() {
+    let doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xml>\n  <return_code><![CDATA[SUCCESS]]></return_code>\n  \
+               <total_fee>1</total_fee>\n  <body>a &amp; b &lt;c&gt; &#x4E2D;&#25991;</body><!-- note -->\n  <empty/><blank></blank>\n</xml>\n";
+    let f = parse(doc.as_bytes()).unwrap();
+    let got: Vec<_> = f.iter().collect();
+    assert_eq!(
+        got,
+        vec![("return_code", "SUCCESS"), ("total_fee", "1"), ("body", "a & b <c> 中文"), ("empty", ""), ("blank", "")]
+    );
+}
+
+#[test]
+fn mixed_cdata_and_text_concatenate() {
+    let f = parse(b"<xml><a>x<![CDATA[<y>]]>z</a></xml>").unwrap();
+    assert_eq!(f.get("a"), Some("x<y>z"));
+}
+
+#[test]
+fn a_utf8_bom_is_accepted() {
+    assert_eq!(parse(b"\xEF\xBB\xBF<xml><a>1</a></xml>").unwrap().get("a"), Some("1"));
+}
+
+#[test]
+fn doctype_and_entity_declarations_are_refused() {
+    let xxe = r#"<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><a>&xxe;</a></xml>"#;
+    assert_eq!(kind(xxe), ErrorKind::XmlDoctype);
+    let laughs = r#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><xml><a>&lol2;</a></xml>"#;
+    assert_eq!(kind(laughs), ErrorKind::XmlDoctype);
+}
+
+#[test]
+fn undefined_entities_are_refused() {
+    assert_eq!(kind("<xml><a>&xxe;</a></xml>"), ErrorKind::XmlEntity);
+}
+
+#[test]
+fn structure_errors_have_their_own_kinds() {
+    assert_eq!(kind("<root><a>1</a></root>"), ErrorKind::XmlRoot);
+    assert_eq!(kind("<xml><a><b>1</b></a></xml>"), ErrorKind::XmlNested);
+    assert_eq!(kind("<xml><a>1</a><a>2</a></xml>"), ErrorKind::XmlDuplicate);
+    assert_eq!(kind("<xml><a>1</a>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a>1</b></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind(""), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml></xml><xml></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml>stray<a>1</a></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a x=\"1\">1</a></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<?php echo 1; ?><xml></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a>&#1;</a></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a>\u{1}</a></xml>"), ErrorKind::XmlMalformed);
+}
+
+#[test]
+fn encoding_must_be_utf8() {
+    assert_eq!(parse(b"<xml><a>\xff</a></xml>").unwrap_err().kind(), ErrorKind::XmlInvalidUtf8);
+    assert_eq!(kind("<?xml version=\"1.0\" encoding=\"GBK\"?><xml/>"), ErrorKind::XmlInvalidUtf8);
+}
+
+#[test]
+fn size_limit_is_checked_and_configurable() {
+    let doc = format!("<xml><a>{}</a></xml>", "x".repeat(2000));
+    assert_eq!(parse_with_limit(doc.as_bytes(), 1000).unwrap_err().kind(), ErrorKind::XmlTooLarge);
+    assert!(parse_with_limit(doc.as_bytes(), doc.len()).is_ok());
+    let big = vec![b' '; DEFAULT_MAX_SIZE + 1];
+    assert_eq!(parse(&big).unwrap_err().kind(), ErrorKind::XmlTooLarge);
+}
+
+#[test]
+fn build_writes_cdata_and_survives_cdata_terminators() {
+    let fields = [("a", "1"), ("b", "x]]>y"), ("c", "")];
+    let doc = build(&fields).unwrap();
+    assert_eq!(doc, "<xml><a><![CDATA[1]]></a><b><![CDATA[x]]]]><![CDATA[>y]]></b><c><![CDATA[]]></c></xml>");
+    let back = parse(doc.as_bytes()).unwrap();
+    assert_eq!(back.iter().collect::<Vec<_>>(), fields.to_vec());
+}
+
+#[test]
+fn build_refuses_bad_names_values_and_duplicates() {
+    assert_eq!(build(&[("a b", "1")]).unwrap_err().kind(), ErrorKind::InvalidFieldName);
+    assert_eq!(build(&[("", "1")]).unwrap_err().kind(), ErrorKind::InvalidFieldName);
+    assert_eq!(build(&[("1a", "1")]).unwrap_err().kind(), ErrorKind::InvalidFieldName);
+    assert_eq!(build(&[("a", "\u{0}")]).unwrap_err().kind(), ErrorKind::InvalidFieldValue);
+    assert_eq!(build(&[("a", "1"), ("a", "2")]).unwrap_err().kind(), ErrorKind::DuplicateField);
+}
+
+fn xml_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("]]>".to_string()),
+            Just("<".to_string()),
+            Just("&".to_string()),
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            "[\\t\\n -~]{0,8}",
+            "\\PC{0,8}",
+        ],
+        0..6,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #[test]
+    fn parse_of_build_is_identity(map in prop::collection::btree_map("[A-Za-z_][A-Za-z0-9_.-]{0,16}", xml_text(), 0..16)) {
+        let fields: Vec<(String, String)> = map.into_iter().filter(|(k, _)| k != "xml").collect();
+        let doc = build(&fields).unwrap();
+        let back = parse(doc.as_bytes()).unwrap();
+        prop_assert_eq!(back.into_vec(), fields);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(doc in prop::collection::vec(any::<u8>(), 0..256)) {
+        let _ = parse(&doc);
+    }
+
+    #[test]
+    fn arbitrary_xmlish_text_never_panics(doc in "[<>/!?&;#a-z\\[\\]CDATA \"=x]{0,120}") {
+        let _ = parse(doc.as_bytes());
+    }
+}

@@ -1,0 +1,300 @@
+/*
+ * Exercises every function of include/wxpay.h, including the error paths,
+ * through the C ABI exactly as a C caller sees it. Built with
+ * -Wall -Wextra -Werror and run under valgrind by the test command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wxpay.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                        \
+    do {                                                                   \
+        checks++;                                                          \
+        if (!(cond)) {                                                     \
+            failures++;                                                    \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                  \
+    } while (0)
+
+/* A failure must carry its code as the thread's last error and a message. */
+#define EXPECT_ERR(call, code)                                             \
+    do {                                                                   \
+        wxpay_result r_ = (call);                                          \
+        checks++;                                                          \
+        if (r_ != (code)) {                                                \
+            failures++;                                                    \
+            fprintf(stderr, "%s:%d: %s returned %s (%d), expected %s: %s\n", __FILE__, __LINE__, \
+                    #call, wxpay_result_name(r_), r_, #code, wxpay_last_error_message()); \
+        } else {                                                           \
+            CHECK(wxpay_last_error_code() == (code));                      \
+            CHECK(strlen(wxpay_last_error_message()) > 0);                 \
+        }                                                                  \
+    } while (0)
+
+#define EXPECT_OK(call) EXPECT_OK_(call, #call)
+static void EXPECT_OK_(wxpay_result r, const char *what) {
+    checks++;
+    if (r != WXPAY_RESULT_OK) {
+        failures++;
+        fprintf(stderr, "%s returned %s: %s\n", what, wxpay_result_name(r), wxpay_last_error_message());
+    }
+}
+
+static const char KEY[] = "192006250b4c09247ec02edce69f6a2d";
+#define KEY_LEN (sizeof KEY - 1)
+
+/* appid, mch_id, device_info, body, nonce_str: WeChat's documented example. */
+static const char DOC[] = "appid\0wxd930ea5d5a258f4f\0mch_id\00010000100\0device_info\0001000\0body\0test\0nonce_str\0ibuaiVcKdpRxkhJA";
+#define DOC_LEN (sizeof DOC - 1)
+
+static void test_version_and_names(void) {
+    CHECK(strcmp(wxpay_version(), "0.1.0") == 0);
+    CHECK(strcmp(wxpay_result_name(WXPAY_RESULT_XML_DOCTYPE), "WXPAY_RESULT_XML_DOCTYPE") == 0);
+    CHECK(strcmp(wxpay_result_name(12345), "WXPAY_RESULT_UNKNOWN") == 0);
+    CHECK(wxpay_last_error_message() != NULL);
+    CHECK(wxpay_last_error_response() == NULL);
+}
+
+static void test_sign_and_verify(void) {
+    char sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign(DOC, DOC_LEN, 5, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    CHECK(strcmp(sig, "9A0A8659F005D6984697E2CA0A9CF3B7") == 0);
+    EXPECT_OK(wxpay_sign(DOC, DOC_LEN, 5, KEY, KEY_LEN, WXPAY_SIGN_TYPE_HMAC_SHA256, sig, sizeof sig));
+    CHECK(strcmp(sig, "6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6") == 0);
+
+    /* Build the signed message with the container API and verify it. */
+    wxpay_fields *f = NULL;
+    EXPECT_OK(wxpay_fields_from_packed(DOC, DOC_LEN, 5, &f));
+    EXPECT_OK(wxpay_fields_set(f, "sign", sig));
+    const char *data = NULL;
+    size_t len = 0, count = 0;
+    EXPECT_OK(wxpay_fields_packed(f, &data, &len, &count));
+    CHECK(count == 6);
+    int used = -1;
+    EXPECT_OK(wxpay_verify(data, len, count, KEY, KEY_LEN, WXPAY_SIGN_TYPE_AUTO, &used));
+    CHECK(used == WXPAY_SIGN_TYPE_HMAC_SHA256);
+    EXPECT_OK(wxpay_verify(data, len, count, KEY, KEY_LEN, WXPAY_SIGN_TYPE_HMAC_SHA256, NULL));
+    EXPECT_ERR(wxpay_verify(data, len, count, "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", KEY_LEN, 0, NULL),
+               WXPAY_RESULT_SIGNATURE_MISMATCH);
+
+    /* Tampering with a value breaks it. */
+    EXPECT_OK(wxpay_fields_set(f, "body", "tesT"));
+    EXPECT_OK(wxpay_fields_packed(f, &data, &len, &count));
+    EXPECT_ERR(wxpay_verify(data, len, count, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    wxpay_fields_free(f);
+
+    /* No sign at all is its own error. */
+    EXPECT_ERR(wxpay_verify(DOC, DOC_LEN, 5, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_SIGNATURE_MISSING);
+
+    /* A message announcing HMAC-SHA256 checked as MD5. */
+    static const char HM[] = "a\0001\0sign_type\0HMAC-SHA256\0sign\0000";
+    EXPECT_ERR(wxpay_verify(HM, sizeof HM - 1, 3, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, NULL), WXPAY_RESULT_SIGN_TYPE_MISMATCH);
+    static const char UNKNOWN[] = "sign_type\0SHA1";
+    EXPECT_ERR(wxpay_sign(UNKNOWN, sizeof UNKNOWN - 1, 1, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_UNKNOWN_SIGN_TYPE);
+
+    /* Zero is signed, empty is not. */
+    char s1[WXPAY_SIGN_BUF_LEN], s2[WXPAY_SIGN_BUF_LEN], s3[WXPAY_SIGN_BUF_LEN];
+    static const char ZERO[] = "a\0001\0fee\0000";
+    static const char EMPTY[] = "a\0001\0fee\0";
+    static const char NONE[] = "a\0001";
+    EXPECT_OK(wxpay_sign(ZERO, sizeof ZERO - 1, 2, KEY, KEY_LEN, 0, s1, sizeof s1));
+    EXPECT_OK(wxpay_sign(EMPTY, sizeof EMPTY - 1, 2, KEY, KEY_LEN, 0, s2, sizeof s2));
+    EXPECT_OK(wxpay_sign(NONE, sizeof NONE - 1, 1, KEY, KEY_LEN, 0, s3, sizeof s3));
+    CHECK(strcmp(s1, s3) != 0);
+    CHECK(strcmp(s2, s3) == 0);
+}
+
+static void test_sign_errors(void) {
+    char sig[WXPAY_SIGN_BUF_LEN];
+    memset(sig, 'x', sizeof sig);
+    EXPECT_ERR(wxpay_sign(NULL, 5, 1, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, NULL, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, KEY, KEY_LEN, 0, NULL, 65), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, KEY, KEY_LEN, 0, sig, 10), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, KEY, KEY_LEN, 7, sig, sizeof sig), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, "", 0, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_KEY);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, "short", 5, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_KEY);
+    /* A NUL inside the key is not silently cut off. */
+    static const char NUL_KEY[] = "192006250b4c09247ec02edce69f6a2\0";
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, NUL_KEY, 32, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_KEY);
+    /* Failed calls leave the output alone. */
+    CHECK(sig[0] == 'x');
+    /* The key never shows in a message. */
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 5, "192006250b4c09247ec02edce69f6a2!", 32, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_KEY);
+    CHECK(strstr(wxpay_last_error_message(), "192006250b4c") == NULL);
+
+    /* Packed-field errors: embedded NUL, wrong count, invalid UTF-8, duplicates. */
+    static const char NUL_IN_VALUE[] = "a\0x\0y";
+    EXPECT_ERR(wxpay_sign(NUL_IN_VALUE, sizeof NUL_IN_VALUE - 1, 1, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_EMBEDDED_NUL);
+    EXPECT_ERR(wxpay_sign(DOC, DOC_LEN, 6, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_ARGUMENT);
+    static const char BAD_UTF8[] = "a\0\xff\xfe";
+    EXPECT_ERR(wxpay_sign(BAD_UTF8, sizeof BAD_UTF8 - 1, 1, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_INVALID_UTF8);
+    static const char DUP[] = "a\0001\0a\0002";
+    EXPECT_ERR(wxpay_sign(DUP, sizeof DUP - 1, 2, KEY, KEY_LEN, 0, sig, sizeof sig), WXPAY_RESULT_DUPLICATE_FIELD);
+
+    EXPECT_ERR(wxpay_verify(NULL, 3, 1, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_verify(DOC, DOC_LEN, 5, NULL, 32, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_verify(DOC, DOC_LEN, 5, KEY, KEY_LEN, -1, NULL), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_verify(BAD_UTF8, sizeof BAD_UTF8 - 1, 1, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_INVALID_UTF8);
+}
+
+static void test_fields(void) {
+    wxpay_fields *f = wxpay_fields_new();
+    CHECK(f != NULL);
+    CHECK(wxpay_fields_count(f) == 0);
+    CHECK(wxpay_fields_count(NULL) == 0);
+    const char *data = NULL;
+    size_t len = 99, count = 99;
+    EXPECT_OK(wxpay_fields_packed(f, &data, &len, &count));
+    CHECK(len == 0 && count == 0 && data != NULL && data[0] == '\0');
+    EXPECT_OK(wxpay_fields_set(f, "b", "2"));
+    EXPECT_OK(wxpay_fields_set(f, "a", "\xe4\xb8\xad"));
+    EXPECT_OK(wxpay_fields_set(f, "b", "3"));
+    CHECK(wxpay_fields_count(f) == 2);
+    const char *v = NULL;
+    EXPECT_OK(wxpay_fields_get(f, "b", &v));
+    CHECK(v && strcmp(v, "3") == 0);
+    EXPECT_OK(wxpay_fields_get(f, "a", &v));
+    CHECK(v && strcmp(v, "\xe4\xb8\xad") == 0);
+    EXPECT_ERR(wxpay_fields_get(f, "zz", &v), WXPAY_RESULT_NOT_FOUND);
+    EXPECT_OK(wxpay_fields_packed(f, &data, &len, &count));
+    CHECK(count == 2 && len == 9 && memcmp(data, "b\0003\0a\0\xe4\xb8\xad", 9) == 0 && data[9] == '\0');
+
+    EXPECT_ERR(wxpay_fields_set(NULL, "a", "b"), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_set(f, NULL, "b"), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_set(f, "a", NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_set(f, "", "b"), WXPAY_RESULT_INVALID_FIELD_NAME);
+    EXPECT_ERR(wxpay_fields_set(f, "a", "\xc3"), WXPAY_RESULT_INVALID_UTF8);
+    EXPECT_ERR(wxpay_fields_get(NULL, "a", &v), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_get(f, NULL, &v), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_get(f, "a", NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_packed(NULL, &data, &len, &count), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_packed(f, NULL, &len, &count), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_packed(f, &data, NULL, &count), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_packed(f, &data, &len, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    wxpay_fields_free(f);
+    wxpay_fields_free(NULL);
+
+    wxpay_fields *g = (wxpay_fields *)0x1;
+    EXPECT_ERR(wxpay_fields_from_packed(NULL, 4, 1, &g), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_from_packed(DOC, DOC_LEN, 5, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    static const char EMPTY_NAME[] = "\0x";
+    EXPECT_ERR(wxpay_fields_from_packed(EMPTY_NAME, 2, 1, &g), WXPAY_RESULT_INVALID_FIELD_NAME);
+    static const char DUP[] = "a\0001\0a\0002";
+    EXPECT_ERR(wxpay_fields_from_packed(DUP, sizeof DUP - 1, 2, &g), WXPAY_RESULT_DUPLICATE_FIELD);
+    CHECK(g == (wxpay_fields *)0x1);
+    EXPECT_OK(wxpay_fields_from_packed(NULL, 0, 0, &g));
+    CHECK(wxpay_fields_count(g) == 0);
+    wxpay_fields_free(g);
+}
+
+static void test_xml(void) {
+    char *xml = NULL;
+    size_t len = 0;
+    static const char F[] = "return_code\0SUCCESS\0total_fee\0000\0body\0a]]>b<&\xe4\xb8\xad";
+    EXPECT_OK(wxpay_xml_build(F, sizeof F - 1, 3, &xml, &len));
+    CHECK(xml != NULL && strlen(xml) == len && strncmp(xml, "<xml><return_code><![CDATA[SUCCESS]]>", 37) == 0);
+    wxpay_fields *f = NULL;
+    EXPECT_OK(wxpay_xml_parse(xml, len, 0, &f));
+    const char *data = NULL;
+    size_t dlen = 0, count = 0;
+    EXPECT_OK(wxpay_fields_packed(f, &data, &dlen, &count));
+    CHECK(count == 3 && dlen == sizeof F - 1 && memcmp(data, F, dlen) == 0);
+    wxpay_fields_free(f);
+    EXPECT_ERR(wxpay_xml_parse(xml, len, 10, &f), WXPAY_RESULT_XML_TOO_LARGE);
+    wxpay_string_free(xml);
+    wxpay_string_free(NULL);
+
+    EXPECT_ERR(wxpay_xml_build(NULL, 3, 1, &xml, &len), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_xml_build(F, sizeof F - 1, 3, NULL, &len), WXPAY_RESULT_NULL_ARGUMENT);
+    static const char BAD_NAME[] = "a b\0001";
+    EXPECT_ERR(wxpay_xml_build(BAD_NAME, sizeof BAD_NAME - 1, 1, &xml, NULL), WXPAY_RESULT_INVALID_FIELD_NAME);
+    static const char BAD_VALUE[] = "a\0\x01";
+    EXPECT_ERR(wxpay_xml_build(BAD_VALUE, sizeof BAD_VALUE - 1, 1, &xml, NULL), WXPAY_RESULT_INVALID_FIELD_VALUE);
+
+    static const struct { const char *doc; wxpay_result code; } BAD[] = {
+        {"<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><xml><a>&xxe;</a></xml>", WXPAY_RESULT_XML_DOCTYPE},
+        {"<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><xml><a>&c;</a></xml>", WXPAY_RESULT_XML_DOCTYPE},
+        {"<xml><a>&xxe;</a></xml>", WXPAY_RESULT_XML_ENTITY},
+        {"<root><a>1</a></root>", WXPAY_RESULT_XML_ROOT},
+        {"<xml><a><b>1</b></a></xml>", WXPAY_RESULT_XML_NESTED},
+        {"<xml><a>1</a><a>2</a></xml>", WXPAY_RESULT_XML_DUPLICATE},
+        {"<xml><a>1</a>", WXPAY_RESULT_XML_MALFORMED},
+        {"<xml><a>\xff</a></xml>", WXPAY_RESULT_XML_INVALID_UTF8},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        f = (wxpay_fields *)0x1;
+        EXPECT_ERR(wxpay_xml_parse(BAD[i].doc, strlen(BAD[i].doc), 0, &f), BAD[i].code);
+        CHECK(f == (wxpay_fields *)0x1);
+    }
+    EXPECT_ERR(wxpay_xml_parse(NULL, 5, 0, &f), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_xml_parse("<xml/>", 6, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    /* Embedded NUL inside a document is not XML. */
+    EXPECT_ERR(wxpay_xml_parse("<xml><a>\0</a></xml>", 19, 0, &f), WXPAY_RESULT_XML_MALFORMED);
+
+    /* A 10 MiB document is refused by the default limit before parsing. */
+    size_t big_len = 10u << 20;
+    char *big = malloc(big_len);
+    CHECK(big != NULL);
+    if (big) {
+        memset(big, ' ', big_len);
+        memcpy(big, "<xml><a>", 8);
+        memcpy(big + big_len - 10, "</a></xml>", 10);
+        EXPECT_ERR(wxpay_xml_parse(big, big_len, 0, &f), WXPAY_RESULT_XML_TOO_LARGE);
+        EXPECT_ERR(wxpay_verify_xml(big, big_len, 0, KEY, KEY_LEN, 0, &f), WXPAY_RESULT_XML_TOO_LARGE);
+        /* With a raised limit it parses. */
+        EXPECT_OK(wxpay_xml_parse(big, big_len, big_len, &f));
+        CHECK(wxpay_fields_count(f) == 1);
+        wxpay_fields_free(f);
+        free(big);
+    }
+}
+
+static void test_verify_xml(void) {
+    char sig[WXPAY_SIGN_BUF_LEN];
+    static const char F[] = "return_code\0SUCCESS\0result_code\0SUCCESS\0total_fee\0000";
+    EXPECT_OK(wxpay_sign(F, sizeof F - 1, 3, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    char doc[512];
+    int n = snprintf(doc, sizeof doc,
+                     "<xml><return_code><![CDATA[SUCCESS]]></return_code><result_code>SUCCESS</result_code>"
+                     "<total_fee>0</total_fee><sign>%s</sign></xml>", sig);
+    CHECK(n > 0 && (size_t)n < sizeof doc);
+    wxpay_fields *f = NULL;
+    EXPECT_OK(wxpay_verify_xml(doc, (size_t)n, 0, KEY, KEY_LEN, WXPAY_SIGN_TYPE_AUTO, &f));
+    const char *v = NULL;
+    EXPECT_OK(wxpay_fields_get(f, "total_fee", &v));
+    CHECK(v && strcmp(v, "0") == 0);
+    wxpay_fields_free(f);
+    EXPECT_ERR(wxpay_verify_xml(doc, (size_t)n, 0, KEY, KEY_LEN, WXPAY_SIGN_TYPE_HMAC_SHA256, &f), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    static const char UNSIGNED[] = "<xml><return_code>SUCCESS</return_code></xml>";
+    EXPECT_ERR(wxpay_verify_xml(UNSIGNED, sizeof UNSIGNED - 1, 0, KEY, KEY_LEN, 0, &f), WXPAY_RESULT_SIGNATURE_MISSING);
+    EXPECT_ERR(wxpay_verify_xml(NULL, 1, 0, KEY, KEY_LEN, 0, &f), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_verify_xml(doc, (size_t)n, 0, NULL, KEY_LEN, 0, &f), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_verify_xml(doc, (size_t)n, 0, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
+static void test_nonce(void) {
+    char a[WXPAY_NONCE_BUF_LEN], b[WXPAY_NONCE_BUF_LEN];
+    EXPECT_OK(wxpay_nonce(a, sizeof a));
+    EXPECT_OK(wxpay_nonce(b, sizeof b));
+    CHECK(strlen(a) == 32 && strcmp(a, b) != 0);
+    EXPECT_ERR(wxpay_nonce(a, 32), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_nonce(NULL, 33), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
+int main(void) {
+    test_version_and_names();
+    test_sign_and_verify();
+    test_sign_errors();
+    test_fields();
+    test_xml();
+    test_verify_xml();
+    test_nonce();
+    printf("%d passed, %d failed\n", checks - failures, failures);
+    return failures == 0 ? 0 : 1;
+}
