@@ -114,38 +114,11 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.bench_function(format!("{name}_wxpay_parse_verify"), |b| {
-            b.iter(|| {
-                let fields = xml::parse(black_box(&doc)).unwrap();
-                sign::verify(fields.as_slice(), &key, None).unwrap()
-            })
+            b.iter(|| sign::verify_xml(black_box(&doc), xml::DEFAULT_MAX_SIZE, &key, None).unwrap())
         });
     }
     g.finish();
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches, parts_group);
-
-fn parts(c: &mut Criterion) {
-    let key = ApiKey::new(KEY.as_bytes()).unwrap();
-    let (doc, _) = response_2k(SignType::HmacSha256);
-    let fields = xml::parse(&doc).unwrap();
-    let mut g = c.benchmark_group("verify_2k_parts");
-    g.bench_function("parse_only", |b| b.iter(|| xml::parse(black_box(&doc)).unwrap()));
-    g.bench_function("verify_only", |b| b.iter(|| sign::verify(black_box(fields.as_slice()), &key, None).unwrap()));
-    g.bench_function("quick_xml_events_only", |b| {
-        b.iter(|| {
-            let mut r = quick_xml::Reader::from_str(std::str::from_utf8(black_box(&doc)).unwrap());
-            let mut n = 0;
-            loop {
-                match r.read_event().unwrap() {
-                    quick_xml::events::Event::Eof => break,
-                    _ => n += 1,
-                }
-            }
-            n
-        })
-    });
-    g.finish();
-}
-criterion_group!(parts_group, parts);
+criterion_main!(benches);

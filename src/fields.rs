@@ -36,6 +36,11 @@ impl Fields {
         Ok(fields)
     }
 
+    /// Wraps pairs whose names the caller has already checked to be unique.
+    pub(crate) fn from_unique(entries: Vec<(String, String)>) -> Self {
+        Fields { entries }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

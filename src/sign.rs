@@ -170,32 +170,63 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let given = match find(fields, "sign") {
-        Some(s) if !s.is_empty() => s,
-        _ => return Err(Error::new(ErrorKind::SignatureMissing, "the message carries no `sign` field")),
-    };
-    let announced = announced_sign_type(fields)?;
-    let algorithm = match (sign_type, announced) {
-        (Some(asked), Some(field)) if asked != field => {
-            return Err(Error::new(
-                ErrorKind::SignTypeMismatch,
-                format!("expected a {asked} signature but the message's sign_type says {field}"),
-            ));
-        }
-        (Some(asked), _) => asked,
-        (None, Some(field)) => field,
+    let given = signature_field(fields)?;
+    let algorithm = choose_for_verify(fields, given, sign_type)?;
+    let expected = digest(&sorted(fields, duplicate_field)?, key, algorithm)?;
+    compare(&expected, given, algorithm)
+}
+
+/// Parses a document and verifies its signature; returns its fields and the
+/// algorithm used. This is [`crate::xml::parse_borrowed`] followed by
+/// [`verify`], with one sort of the fields serving both the duplicate check
+/// and the signature.
+pub fn verify_xml<'a>(
+    doc: &'a [u8],
+    max_size: usize,
+    key: &ApiKey,
+    sign_type: Option<SignType>,
+) -> Result<(Vec<crate::xml::Field<'a>>, SignType)> {
+    let fields = crate::xml::parse_any(doc, max_size)?;
+    let sorted = sorted(&fields, crate::xml::duplicate)?;
+    let given = signature_field(&fields)?;
+    let algorithm = choose_for_verify(&fields, given, sign_type)?;
+    let expected = digest(&sorted, key, algorithm)?;
+    compare(&expected, given, algorithm)?;
+    Ok((fields, algorithm))
+}
+
+fn signature_field<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> Result<&str> {
+    match find(fields, "sign") {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(Error::new(ErrorKind::SignatureMissing, "the message carries no `sign` field")),
+    }
+}
+
+/// The caller's algorithm, else the message's `sign_type`, else the signature's length.
+fn choose_for_verify<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    given: &str,
+    sign_type: Option<SignType>,
+) -> Result<SignType> {
+    match (sign_type, announced_sign_type(fields)?) {
+        (Some(asked), Some(field)) if asked != field => Err(Error::new(
+            ErrorKind::SignTypeMismatch,
+            format!("expected a {asked} signature but the message's sign_type says {field}"),
+        )),
+        (Some(asked), _) => Ok(asked),
+        (None, Some(field)) => Ok(field),
         (None, None) => match given.len() {
-            32 => SignType::Md5,
-            64 => SignType::HmacSha256,
-            n => {
-                return Err(Error::new(
-                    ErrorKind::SignatureMismatch,
-                    format!("the signature has {n} characters; MD5 has 32 and HMAC-SHA256 64"),
-                ));
-            }
+            32 => Ok(SignType::Md5),
+            64 => Ok(SignType::HmacSha256),
+            n => Err(Error::new(
+                ErrorKind::SignatureMismatch,
+                format!("the signature has {n} characters; MD5 has 32 and HMAC-SHA256 64"),
+            )),
         },
-    };
-    let expected = compute(fields, key, algorithm)?;
+    }
+}
+
+fn compare(expected: &Signature, given: &str, algorithm: SignType) -> Result<SignType> {
     if bool::from(expected.as_str().as_bytes().ct_eq(given.as_bytes())) {
         Ok(algorithm)
     } else {
@@ -211,26 +242,35 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut signed: Vec<(u64, &str, &str)> = Vec::with_capacity(fields.len());
-    signed.extend(
-        fields
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v.as_ref()))
-            .filter(|(k, v)| *k != "sign" && !v.is_empty())
-            .map(|(k, v)| (name_prefix(k), k, v)),
-    );
-    // Byte order by name; the prefix settles most comparisons without `memcmp`.
-    signed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_bytes().cmp(b.1.as_bytes())));
-    if let Some(w) = signed.windows(2).find(|w| w[0].1 == w[1].1) {
-        return Err(Error::new(
-            ErrorKind::DuplicateField,
-            format!("field `{}` appears more than once", truncate(w[0].1, 64)),
-        ));
+    digest(&sorted(fields, duplicate_field)?, key, algorithm)
+}
+
+fn duplicate_field(name: &str) -> Error {
+    Error::new(ErrorKind::DuplicateField, format!("field `{}` appears more than once", truncate(name, 64)))
+}
+
+/// Every field, sorted by name in byte order, with duplicate and empty names
+/// refused (so that no copy of a field escapes the signature).
+fn sorted<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    on_duplicate: fn(&str) -> Error,
+) -> Result<Vec<(u128, &str, &str)>> {
+    let mut sorted: Vec<(u128, &str, &str)> = Vec::with_capacity(fields.len());
+    sorted.extend(fields.iter().map(|(k, v)| (name_prefix(k.as_ref()), k.as_ref(), v.as_ref())));
+    // The prefix settles most comparisons without a `memcmp` call.
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_bytes().cmp(b.1.as_bytes())));
+    if let Some(w) = sorted.windows(2).find(|w| w[0].1 == w[1].1) {
+        return Err(on_duplicate(w[0].1));
     }
-    if signed.iter().any(|(_, k, _)| k.is_empty()) {
+    if sorted.first().is_some_and(|(_, k, _)| k.is_empty()) {
         return Err(Error::new(ErrorKind::InvalidFieldName, "a field has an empty name"));
     }
-    let mut message = canonical(&signed, key);
+    Ok(sorted)
+}
+
+/// The signature over sorted fields, leaving out `sign` and empty values.
+fn digest(sorted: &[(u128, &str, &str)], key: &ApiKey, algorithm: SignType) -> Result<Signature> {
+    let mut message = canonical(sorted, key);
     let signature = match algorithm {
         SignType::Md5 => Ok(Signature::from_digest(&Md5::digest(&message))),
         SignType::HmacSha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
@@ -246,23 +286,25 @@ where
     signature
 }
 
-/// A name's first eight bytes as a big-endian integer. The zero padding of
-/// shorter names keeps integer order consistent with byte order.
-fn name_prefix(name: &str) -> u64 {
-    let mut b = [0u8; 8];
+/// A name's first sixteen bytes as a big-endian integer (WeChat's names are
+/// rarely longer). The zero padding of shorter names keeps integer order
+/// consistent with byte order.
+fn name_prefix(name: &str) -> u128 {
+    let mut b = [0u8; 16];
     for (d, s) in b.iter_mut().zip(name.bytes()) {
         *d = s;
     }
-    u64::from_be_bytes(b)
+    u128::from_be_bytes(b)
 }
 
 /// `k1=v1&k2=v2...&key=KEY` in one buffer, so the hash runs over one slice
 /// (many small `update` calls cost more than the copy). The caller wipes its
 /// ends with the key.
-fn canonical(signed: &[(u64, &str, &str)], key: &ApiKey) -> Vec<u8> {
-    let len = signed.iter().map(|(_, k, v)| k.len() + v.len() + 2).sum::<usize>() + 4 + ApiKey::LEN;
+fn canonical(sorted: &[(u128, &str, &str)], key: &ApiKey) -> Vec<u8> {
+    let signed = || sorted.iter().filter(|(_, k, v)| *k != "sign" && !v.is_empty());
+    let len = signed().map(|(_, k, v)| k.len() + v.len() + 2).sum::<usize>() + 4 + ApiKey::LEN;
     let mut out = Vec::with_capacity(len);
-    for (_, k, v) in signed {
+    for (_, k, v) in signed() {
         out.extend_from_slice(k.as_bytes());
         out.push(b'=');
         out.extend_from_slice(v.as_bytes());

@@ -4,6 +4,8 @@
 //! entity expansion), no nesting, no duplicate names, UTF-8 only, and a size
 //! limit checked before any parsing work.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
@@ -21,6 +23,39 @@ pub fn parse(doc: &[u8]) -> Result<Fields> {
 
 /// Parses a document no larger than `max_size` bytes.
 pub fn parse_with_limit(doc: &[u8], max_size: usize) -> Result<Fields> {
+    let pairs = parse_borrowed(doc, max_size)?;
+    Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+}
+
+/// A field whose name and value borrow from the document where they can.
+pub type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// Parses a document no larger than `max_size` bytes without copying the
+/// values that need no unescaping.
+pub fn parse_borrowed(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
+    let pairs = parse_any(doc, max_size)?;
+    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
+    Ok(pairs)
+}
+
+/// Rejects a name given twice, in O(n log n) so that a large document of
+/// many fields cannot make it quadratic.
+pub(crate) fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Result<()> {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    match names.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(duplicate(w[0])),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn duplicate(name: &str) -> Error {
+    Error::new(ErrorKind::XmlDuplicate, format!("field <{}> appears more than once", truncate(name, 64)))
+}
+
+/// Parses without the duplicate check, which callers that sort the fields
+/// anyway (verification) do themselves.
+pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
     if doc.len() > max_size {
         return Err(Error::new(
             ErrorKind::XmlTooLarge,
@@ -34,12 +69,18 @@ pub fn parse_with_limit(doc: &[u8], max_size: usize) -> Result<Fields> {
             format!("the XML document is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })?;
+    if let Some(pairs) = flat::scan(text) {
+        return Ok(pairs.into_iter().map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v))).collect());
+    }
     Parser::default().run(text)
 }
 
+mod flat;
+
+/// The full parser, for every document the fast path declines.
 #[derive(Default)]
-struct Parser {
-    fields: Fields,
+struct Parser<'a> {
+    fields: Vec<Field<'a>>,
     state: State,
 }
 
@@ -52,8 +93,8 @@ enum State {
     AfterRoot,
 }
 
-impl Parser {
-    fn run(mut self, text: &str) -> Result<Fields> {
+impl<'a> Parser<'a> {
+    fn run(mut self, text: &'a str) -> Result<Vec<Field<'a>>> {
         let mut reader = Reader::from_str(text);
         loop {
             let at = reader.buffer_position();
@@ -168,13 +209,8 @@ impl Parser {
                 u32::from(c)
             )));
         }
-        if self.fields.contains(&name) {
-            return Err(Error::new(
-                ErrorKind::XmlDuplicate,
-                format!("field <{}> appears more than once", truncate(&name, 64)),
-            ));
-        }
-        self.fields.push_new(name, value)
+        self.fields.push((Cow::Owned(name), Cow::Owned(value)));
+        Ok(())
     }
 }
 

@@ -163,7 +163,7 @@ thread_local! {
 pub(crate) fn set_last_error(code: wxpay_result, message: &str, response: Option<Fields>) {
     // Messages are built by this library and hold no NUL; strip any to be sure.
     let message = CString::new(message.replace('\0', "")).unwrap_or_default();
-    let response = response.map(wxpay_fields::new);
+    let response = response.map(|f| wxpay_fields::new(f.iter()));
     // During thread teardown the slot may be gone; the code is still returned.
     let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = LastError { code, message, response });
 }

@@ -5,7 +5,6 @@ use std::ffi::c_char;
 use super::args::{self, cstr, out};
 use super::error::{FfiError, wxpay_result};
 use super::panic::{guard, guard_value};
-use crate::fields::Fields;
 
 /// An ordered map of field names to values, owned by the library.
 ///
@@ -14,38 +13,52 @@ use crate::fields::Fields;
 /// it with `wxpay_fields_free`. Reading functions may be called from several
 /// threads at once; `wxpay_fields_set` needs exclusive access.
 pub struct wxpay_fields {
-    fields: Fields,
-    /// `name0 NUL value0 NUL ... valueN NUL`, kept in step with `fields`.
-    packed: Vec<u8>,
-    /// Offset of each value in `packed`.
-    value_at: Vec<usize>,
+    /// `name0 NUL value0 NUL ... valueN NUL`; a lone NUL when empty, so
+    /// the buffer handed out is always NUL-terminated.
+    packed: String,
+    /// For each field: where its name starts, where its value starts and ends.
+    starts: Vec<(usize, usize, usize)>,
 }
 
 impl wxpay_fields {
-    pub(crate) fn new(fields: Fields) -> Box<wxpay_fields> {
-        let mut f = Box::new(wxpay_fields { fields, packed: Vec::new(), value_at: Vec::new() });
-        f.repack();
-        f
+    /// Packs fields into one buffer: one allocation however many fields.
+    pub(crate) fn new<'a, I>(pairs: I) -> Box<wxpay_fields>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I::IntoIter: Clone,
+    {
+        let pairs = pairs.into_iter();
+        let size = pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>().max(1);
+        let mut packed = String::with_capacity(size);
+        let mut starts = Vec::with_capacity(pairs.size_hint().0);
+        for (k, v) in pairs {
+            let name_at = packed.len();
+            packed.push_str(k);
+            packed.push('\0');
+            let value_at = packed.len();
+            packed.push_str(v);
+            starts.push((name_at, value_at, packed.len()));
+            packed.push('\0');
+        }
+        if packed.is_empty() {
+            packed.push('\0');
+        }
+        Box::new(wxpay_fields { packed, starts })
     }
 
-    pub(crate) fn into_raw(fields: Fields) -> *mut wxpay_fields {
-        Box::into_raw(wxpay_fields::new(fields))
+    pub(crate) fn into_raw<'a, I>(pairs: I) -> *mut wxpay_fields
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I::IntoIter: Clone,
+    {
+        Box::into_raw(wxpay_fields::new(pairs))
     }
 
-    fn repack(&mut self) {
-        self.packed.clear();
-        self.value_at.clear();
-        for (k, v) in self.fields.iter() {
-            self.packed.extend_from_slice(k.as_bytes());
-            self.packed.push(0);
-            self.value_at.push(self.packed.len());
-            self.packed.extend_from_slice(v.as_bytes());
-            self.packed.push(0);
-        }
-        if self.packed.is_empty() {
-            // An empty container still hands out a valid, NUL-terminated buffer.
-            self.packed.push(0);
-        }
+    /// The fields in order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        self.starts
+            .iter()
+            .map(|&(name_at, value_at, value_end)| (&self.packed[name_at..value_at - 1], &self.packed[value_at..value_end]))
     }
 
     /// # Safety
@@ -57,8 +70,12 @@ impl wxpay_fields {
 }
 
 /// Writes the fields of an out-parameter on success.
-pub(crate) fn hand_out(fields: Fields, out_fields: &mut *mut wxpay_fields) {
-    *out_fields = wxpay_fields::into_raw(fields);
+pub(crate) fn hand_out<'a, I>(pairs: I, out_fields: &mut *mut wxpay_fields)
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+    I::IntoIter: Clone,
+{
+    *out_fields = wxpay_fields::into_raw(pairs);
 }
 
 /// A new, empty container.
@@ -67,7 +84,7 @@ pub(crate) fn hand_out(fields: Fields, out_fields: &mut *mut wxpay_fields) {
 /// `wxpay_fields_free`. Returns NULL only if the library hit an internal error.
 #[unsafe(no_mangle)]
 pub extern "C" fn wxpay_fields_new() -> *mut wxpay_fields {
-    guard_value("wxpay_fields_new", std::ptr::null_mut(), || wxpay_fields::into_raw(Fields::new()))
+    guard_value("wxpay_fields_new", std::ptr::null_mut(), || wxpay_fields::into_raw(std::iter::empty()))
 }
 
 /// Builds a container from packed fields in one call.
@@ -99,7 +116,9 @@ pub unsafe extern "C" fn wxpay_fields_from_packed(
         if pairs.iter().any(|(k, _)| k.is_empty()) {
             return Err(FfiError::new(wxpay_result::InvalidFieldName, "a field has an empty name"));
         }
-        hand_out(Fields::from_pairs(pairs)?, out_fields);
+        crate::xml::reject_duplicates(pairs.iter().map(|(k, _)| *k))
+            .map_err(|e| FfiError::new(wxpay_result::DuplicateField, e.message()))?;
+        hand_out(pairs.iter().copied(), out_fields);
         Ok(())
     })
 }
@@ -125,8 +144,12 @@ pub unsafe extern "C" fn wxpay_fields_set(fields: *mut wxpay_fields, name: *cons
         if name.is_empty() {
             return Err(FfiError::new(wxpay_result::InvalidFieldName, "a field name must not be empty"));
         }
-        fields.fields.insert(name, value);
-        fields.repack();
+        let mut pairs: Vec<(&str, &str)> = fields.pairs().collect();
+        match pairs.iter_mut().find(|(k, _)| *k == name) {
+            Some(pair) => pair.1 = value,
+            None => pairs.push((name, value)),
+        }
+        *fields = *wxpay_fields::new(pairs);
         Ok(())
     })
 }
@@ -151,10 +174,10 @@ pub unsafe extern "C" fn wxpay_fields_get(
         let fields = unsafe { wxpay_fields::borrow(fields, "fields") }?;
         // SAFETY: the caller's contract.
         let name = unsafe { cstr(name, "name") }?;
-        let index = fields.fields.iter().position(|(k, _)| k == name).ok_or_else(|| {
+        let index = fields.pairs().position(|(k, _)| k == name).ok_or_else(|| {
             FfiError::new(wxpay_result::NotFound, format!("no field `{}`", crate::sign::truncate(name, 64)))
         })?;
-        *out_value = fields.packed[fields.value_at[index]..].as_ptr().cast();
+        *out_value = fields.packed[fields.starts[index].1..].as_ptr().cast();
         Ok(())
     })
 }
@@ -166,7 +189,7 @@ pub unsafe extern "C" fn wxpay_fields_get(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpay_fields_count(fields: *const wxpay_fields) -> usize {
     // SAFETY: the caller's contract.
-    guard_value("wxpay_fields_count", 0, || unsafe { fields.as_ref() }.map_or(0, |f| f.fields.len()))
+    guard_value("wxpay_fields_count", 0, || unsafe { fields.as_ref() }.map_or(0, |f| f.starts.len()))
 }
 
 /// The whole container in one call, in the packed form that
@@ -195,7 +218,7 @@ pub unsafe extern "C" fn wxpay_fields_packed(
         let fields = unsafe { wxpay_fields::borrow(fields, "fields") }?;
         *out_data = fields.packed.as_ptr().cast();
         *out_len = fields.packed.len().saturating_sub(1);
-        *out_count = fields.fields.len();
+        *out_count = fields.starts.len();
         Ok(())
     })
 }

@@ -145,9 +145,8 @@ pub unsafe extern "C" fn wxpay_verify_xml(
         // SAFETY: the caller's contract.
         let key = unsafe { api_key(key, key_len) }?;
         let limit = if max_size == 0 { xml::DEFAULT_MAX_SIZE } else { max_size };
-        let fields = xml::parse_with_limit(doc, limit)?;
-        sign::verify(fields.as_slice(), &key, sign_type)?;
-        hand_out(fields, out_fields);
+        let (fields, _) = sign::verify_xml(doc, limit, &key, sign_type)?;
+        hand_out(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())), out_fields);
         Ok(())
     })
 }

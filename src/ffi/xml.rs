@@ -36,7 +36,8 @@ pub unsafe extern "C" fn wxpay_xml_parse(
         // SAFETY: the caller's contract.
         let doc = unsafe { args::bytes(xml, xml_len, "xml") }?;
         let limit = if max_size == 0 { xml::DEFAULT_MAX_SIZE } else { max_size };
-        hand_out(xml::parse_with_limit(doc, limit)?, out_fields);
+        let fields = xml::parse_borrowed(doc, limit)?;
+        hand_out(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())), out_fields);
         Ok(())
     })
 }

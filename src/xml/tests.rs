@@ -126,3 +126,56 @@ proptest! {
         let _ = parse(doc.as_bytes());
     }
 }
+
+/// Documents near the fast path's shape: text or CDATA values with the
+/// characters that make it decline, whitespace, and stray markup.
+fn wechat_like_doc() -> impl Strategy<Value = String> {
+    let name = prop_oneof![Just("a".to_string()), Just("b".to_string()), "[a-z_][a-z0-9_]{0,6}", "[a-z.:-]{1,3}"];
+    let text = "[ -~\\t\\n\\r\u{4e2d}\u{fffe}\u{1}]{0,10}";
+    let field = (name.clone(), text, any::<bool>(), prop_oneof![Just(""), Just(" "), Just("\n\t"), Just("\r\n")]).prop_map(
+        |(n, v, cdata, ws)| {
+            if cdata { format!("{ws}<{n}><![CDATA[{v}]]></{n}>") } else { format!("{ws}<{n}>{v}</{n}>") }
+        },
+    );
+    (prop::collection::vec(field, 0..8), prop_oneof![Just(""), Just(" "), Just("<!-- c -->"), Just("<?xml version=\"1.0\"?>")])
+        .prop_map(|(fields, extra)| format!("{extra}<xml>{}</xml>{}", fields.concat(), if extra == " " { "\n" } else { "" }))
+}
+
+proptest! {
+    #[test]
+    fn the_fast_path_agrees_with_the_full_parser(doc in wechat_like_doc()) {
+        if let Some(fast) = flat::scan(&doc) {
+            let full = Parser::default().run(&doc).unwrap();
+            let fast: Vec<(&str, &str)> = fast;
+            let full: Vec<(&str, &str)> = full.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+            prop_assert_eq!(fast, full);
+        }
+    }
+
+    #[test]
+    fn built_documents_take_the_fast_path_unless_they_need_escapes(
+        map in prop::collection::btree_map("[a-z_][a-z0-9_]{0,10}", "[ -~\u{4e2d}]{0,12}", 0..12)
+    ) {
+        let fields: Vec<(String, String)> = map.into_iter().collect();
+        let doc = build(&fields).unwrap();
+        let needs_escape = fields.iter().any(|(_, v)| v.contains("]]>"));
+        prop_assert_eq!(flat::scan(&doc).is_some(), !needs_escape);
+    }
+}
+
+#[test]
+fn the_fast_path_declines_what_it_does_not_handle() {
+    for doc in [
+        "<xml><a>x &amp; y</a></xml>",
+        "<xml><a>x\r\ny</a></xml>",
+        "<xml><a>\u{1}</a></xml>",
+        "<xml><a><![CDATA[x]]><![CDATA[y]]></a></xml>",
+        "<xml><a x=\"1\">1</a></xml>",
+        "<xml><a/></xml>",
+        "<!DOCTYPE x><xml></xml>",
+        "<xml><a>1</a><!-- c --></xml>",
+        "<xml><a>1</a >",
+    ] {
+        assert!(flat::scan(doc).is_none(), "{doc}");
+    }
+}
