@@ -201,6 +201,7 @@ impl wxpay_result {
 }
 
 /// An error raised at the boundary: a core error or a bad argument.
+#[derive(Debug)]
 pub(crate) struct FfiError {
     pub(crate) code: wxpay_result,
     pub(crate) message: String,
