@@ -54,6 +54,7 @@ impl std::fmt::Debug for Client {
 }
 
 /// A request ready to send.
+#[derive(Debug)]
 struct Prepared {
     lookup: Lookup,
     path: String,
