@@ -290,3 +290,17 @@ pub extern "C" fn wxpay_result_name(code: i32) -> *const c_char {
         .find(|(r, _)| *r as i32 == code)
         .map_or(c"WXPAY_RESULT_UNKNOWN".as_ptr(), |(_, name)| name.as_ptr().cast())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let all = wxpay_result::ALL;
+        for (i, (code, name)) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|(c, n)| *c as i32 != *code as i32 && n != name), "{name}");
+            assert!(name.starts_with("WXPAY_RESULT_") && name.ends_with('\0'));
+        }
+    }
+}
