@@ -100,7 +100,7 @@ fn serve(mut tls: SslStream<TcpStream>, handler: &Handler, requests: &AtomicUsiz
     let cn = tls
         .ssl()
         .peer_certificate()
-        .and_then(|c| c.subject_name().entries().next().and_then(|e| e.data().as_utf8().ok().map(|s| s.to_string())));
+        .and_then(|c| c.subject_name().entries().next().and_then(|e| e.data().to_string().ok()));
     let mut buf = Vec::new();
     loop {
         let Some((path, body)) = read_request(&mut tls, &mut buf) else { return };
