@@ -139,7 +139,9 @@ fn closed_port_url() -> String {
     format!("https://127.0.0.1:{port}/")
 }
 
-fn capture() -> (Logger, Arc<Mutex<Vec<(LogLevel, String)>>>) {
+type Lines = Arc<Mutex<Vec<(LogLevel, String)>>>;
+
+fn capture() -> (Logger, Lines) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let l = lines.clone();
     (Logger::new(LogLevel::Debug, move |lv, m| l.lock().unwrap().push((lv, m.to_owned()))), lines)

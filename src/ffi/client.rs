@@ -57,6 +57,9 @@ pub unsafe extern "C" fn wxpay_client_free(client: *mut wxpay_client) {
     })
 }
 
+/// A request's arguments, checked: the client, the path and the field pairs.
+type CallArgs<'a> = (&'a Client, &'a str, Vec<(&'a str, &'a str)>);
+
 /// # Safety
 /// As documented on the exported functions.
 unsafe fn call_args<'a>(
@@ -65,7 +68,7 @@ unsafe fn call_args<'a>(
     fields: *const c_char,
     fields_len: usize,
     field_count: usize,
-) -> Result<(&'a Client, &'a str, Vec<(&'a str, &'a str)>), FfiError> {
+) -> Result<CallArgs<'a>, FfiError> {
     // SAFETY: the caller's contract.
     let client = unsafe { client.as_ref() }.ok_or_else(|| args::null("client"))?;
     // SAFETY: the caller's contract.

@@ -89,7 +89,7 @@ fn malformed_responses_are_typed() {
     assert_eq!(judge("pay/orderquery", &none, SignType::Md5).unwrap_err().kind(), ErrorKind::ResponseInvalid);
     let odd = unsigned(&[("return_code", "MAYBE")]);
     assert_eq!(judge("pay/orderquery", &odd, SignType::Md5).unwrap_err().kind(), ErrorKind::ResponseInvalid);
-    let e = xml_response("pay/orderquery", &vec![b' '; 100], 10, &lookup("pay/orderquery").unwrap().endpoint, &key(), SignType::Md5);
+    let e = xml_response("pay/orderquery", &[b' '; 100], 10, &lookup("pay/orderquery").unwrap().endpoint, &key(), SignType::Md5);
     assert_eq!(e.unwrap_err().kind(), ErrorKind::XmlTooLarge);
 }
 
