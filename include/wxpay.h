@@ -32,7 +32,9 @@
 
 // The result of every fallible function. `0` is success; the other numbers
 // are grouped by kind and never reused:
-// 1xx bad arguments, 2xx signatures, 3xx XML, 9xx internal.
+// 1xx bad arguments, 2xx signatures, 3xx XML, 4xx certificates and TLS,
+// 5xx network and transport, 6xx protocol (`return_code=FAIL`), 7xx
+// business (`result_code=FAIL`), 9xx internal.
 typedef enum {
   WXPAY_RESULT_OK = 0,
   // A pointer argument that must not be NULL was NULL.
@@ -55,6 +57,11 @@ typedef enum {
   WXPAY_RESULT_INVALID_FIELD_VALUE = 108,
   // `wxpay_fields_get`: no field of that name.
   WXPAY_RESULT_NOT_FOUND = 109,
+  // A field the endpoint requires is missing (checked before any network I/O).
+  WXPAY_RESULT_MISSING_FIELD = 110,
+  // A field conflicts with the client's configuration (another `mch_id`,
+  // a `sign_type` the endpoint refuses) or is computed by the client (`sign`).
+  WXPAY_RESULT_CONFLICTING_FIELD = 111,
   // The message has no `sign` field.
   WXPAY_RESULT_SIGNATURE_MISSING = 200,
   // The signature does not match the message and key.
@@ -77,6 +84,39 @@ typedef enum {
   WXPAY_RESULT_XML_TOO_LARGE = 306,
   // The document is not UTF-8.
   WXPAY_RESULT_XML_INVALID_UTF8 = 307,
+  // The `.p12` password or the private key's password is wrong or missing.
+  WXPAY_RESULT_CERTIFICATE_PASSWORD = 400,
+  // A certificate, key or root CA that cannot be parsed.
+  WXPAY_RESULT_CERTIFICATE_CORRUPT = 401,
+  // The private key does not belong to the certificate.
+  WXPAY_RESULT_CERTIFICATE_KEY_MISMATCH = 402,
+  // The endpoint needs the merchant certificate and the client has none
+  // (reported before any network I/O).
+  WXPAY_RESULT_CERTIFICATE_REQUIRED = 403,
+  // The file uses an algorithm this OpenSSL cannot load.
+  WXPAY_RESULT_CERTIFICATE_UNSUPPORTED = 404,
+  // A certificate, key or CA file cannot be read.
+  WXPAY_RESULT_CERTIFICATE_FILE = 405,
+  // The TLS handshake failed (untrusted or mismatched server certificate,
+  // client certificate refused, no common protocol).
+  WXPAY_RESULT_TLS = 410,
+  // No connection could be made (refused, unreachable, name not found).
+  WXPAY_RESULT_CONNECT = 500,
+  // The connect or total timeout elapsed.
+  WXPAY_RESULT_TIMEOUT = 501,
+  // The server answered with an HTTP status other than 200.
+  WXPAY_RESULT_HTTP_STATUS = 502,
+  // The response is over the configured size limit.
+  WXPAY_RESULT_RESPONSE_TOO_LARGE = 503,
+  // The connection failed while sending or receiving.
+  WXPAY_RESULT_TRANSPORT = 504,
+  // `return_code=FAIL`; `wxpay_last_error_response()` holds the response.
+  WXPAY_RESULT_PROTOCOL_FAIL = 600,
+  // A response that is neither a success nor a well-formed failure.
+  WXPAY_RESULT_RESPONSE_INVALID = 601,
+  // `result_code=FAIL`; `wxpay_last_error_response()` holds the response
+  // with `err_code` and `err_code_des`.
+  WXPAY_RESULT_BUSINESS_FAIL = 700,
   // The operating system's random source failed.
   WXPAY_RESULT_RANDOM = 900,
   // A panic inside the library was caught at the boundary; please report it.
@@ -92,6 +132,49 @@ typedef enum {
   WXPAY_SIGN_TYPE_HMAC_SHA256 = 2,
 } wxpay_sign_type;
 
+// The severity of a log message; a lower number is more severe.
+typedef enum {
+  WXPAY_LOG_LEVEL_ERROR = 1,
+  WXPAY_LOG_LEVEL_WARN = 2,
+  WXPAY_LOG_LEVEL_INFO = 3,
+  WXPAY_LOG_LEVEL_DEBUG = 4,
+} wxpay_log_level;
+
+// How `wxpay_endpoint_info` found a path.
+typedef enum {
+  // Not known: signed XML without certificate is assumed.
+  WXPAY_ENDPOINT_MATCH_UNKNOWN = 0,
+  // Of a known family (e.g. `secapi/`) whose rules apply.
+  WXPAY_ENDPOINT_MATCH_FAMILY = 1,
+  // Listed in the table.
+  WXPAY_ENDPOINT_MATCH_EXACT = 2,
+} wxpay_endpoint_match;
+
+// What a successful response body is.
+typedef enum {
+  // XML: call `wxpay_request`.
+  WXPAY_BODY_KIND_XML = 0,
+  // A bill: call `wxpay_download`.
+  WXPAY_BODY_KIND_BYTES = 1,
+} wxpay_body_kind;
+
+// A configured client. Immutable once made and thread-safe: share one
+// between threads; it keeps connections alive between requests. Free it
+// with `wxpay_client_free` once no thread uses it.
+//
+// In a process that forks (PHP-FPM, prefork servers), make clients after
+// the fork: a client owns a background I/O thread that a fork does not copy.
+typedef struct wxpay_client wxpay_client;
+
+// A client configuration being assembled. Create with `wxpay_config_new`,
+// fill with the `wxpay_config_set*` functions, turn into any number of
+// clients with `wxpay_client_new`, free with `wxpay_config_free`.
+//
+// Not thread-safe: one thread at a time. Certificate data and passwords
+// given to it are copied, wiped from memory when freed, and never appear
+// in messages.
+typedef struct wxpay_config wxpay_config;
+
 // An ordered map of field names to values, owned by the library.
 //
 // Functions that return fields hand out a `wxpay_fields *`; read it whole
@@ -99,6 +182,58 @@ typedef enum {
 // it with `wxpay_fields_free`. Reading functions may be called from several
 // threads at once; `wxpay_fields_set` needs exclusive access.
 typedef struct wxpay_fields wxpay_fields;
+
+// Receives the client's diagnostics: request path, host, timing, failover,
+// outcome. Never the API key, key material, passwords or field values.
+//
+// `level` is a `WXPAY_LOG_LEVEL_*`; `message` is NUL-terminated UTF-8 of
+// `message_len` bytes (without the NUL), borrowed for the duration of the
+// call only. `user_data` is the pointer given to `wxpay_config_set_log`.
+//
+// Threads: called synchronously on the thread that makes the request,
+// so it may run on several threads at once; it must be thread-safe and must
+// not call back into the same client. It must return normally (no
+// longjmp, no exception unwinding through it).
+typedef void (*wxpay_log_callback)(void *user_data,
+                                   int32_t level,
+                                   const char *message,
+                                   size_t message_len);
+
+// What the library knows about an endpoint. All pointers are static
+// strings: never NULL, never freed.
+typedef struct {
+  // A `WXPAY_ENDPOINT_MATCH_*`.
+  int32_t matched;
+  // The path was under `sandboxnew/` (MD5 only).
+  bool sandbox;
+  // The merchant certificate is required.
+  bool certificate;
+  // Responses are signed and verified.
+  bool signed_response;
+  // A `WXPAY_BODY_KIND_*`.
+  int32_t body_kind;
+  // The MD5 algorithm is accepted.
+  bool md5;
+  // The HMAC-SHA256 algorithm is accepted.
+  bool hmac_sha256;
+  // The request carries a `sign_type` field.
+  bool sends_sign_type;
+  // Takes `sub_appid` / `sub_mch_id` in service-provider mode.
+  bool sub_ids;
+  // The field name of the app ID (`appid`, `mch_appid`, `wxappid`), or "" if none.
+  const char *appid_field;
+  // The field name of the merchant ID (`mch_id` or `mchid`).
+  const char *mch_id_field;
+  // Required field names, packed: `name0 NUL name1 ... nameN`,
+  // `required_len` bytes (a NUL follows), `required_count` names.
+  const char *required;
+  size_t required_len;
+  size_t required_count;
+  // At least one of these is required (same form; count 0 for none).
+  const char *one_of;
+  size_t one_of_len;
+  size_t one_of_count;
+} wxpay_endpoint;
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,6 +244,232 @@ extern "C" {
 //
 // Ownership: a static string; never NULL, never freed.
 const char *wxpay_version(void);
+
+// Makes a client from a configuration: loads and checks the certificate
+// (`WXPAY_RESULT_CERTIFICATE_*`), the root CA and the options.
+// `mch_id` and `api_key` are required (`WXPAY_RESULT_INVALID_ARGUMENT`).
+//
+// Ownership: `cfg` is borrowed for the call and may be reused or freed
+// afterwards. On success `*out_client` receives a client the caller frees
+// with `wxpay_client_free`; on failure it is not written.
+//
+// # Safety
+// `cfg` must be a live configuration; `out_client` writable.
+wxpay_result wxpay_client_new(const wxpay_config *cfg, wxpay_client **out_client);
+
+// Frees a client, closing its connections. NULL is accepted.
+//
+// # Safety
+// `client` must be NULL or a client from this library, not freed before
+// and not in use by any thread.
+void wxpay_client_free(wxpay_client *client);
+
+// Calls an XML endpoint, e.g. `path` `"pay/unifiedorder"` (no host, no
+// leading slash needed), with the caller's packed fields (see
+// `wxpay_fields_from_packed`).
+//
+// The client adds what the endpoint takes of: the app ID and merchant ID
+// (under the endpoint's names, e.g. `mch_appid`/`mchid` for transfers),
+// `sub_appid`/`sub_mch_id`, `nonce_str`, `sign_type`, and `sign`. A caller's
+// field that disagrees with the configured identity, a `sign`, or a
+// `sign_type` the endpoint refuses is `WXPAY_RESULT_CONFLICTING_FIELD`; a
+// missing required field `WXPAY_RESULT_MISSING_FIELD`; a certificate
+// endpoint without a configured certificate
+// `WXPAY_RESULT_CERTIFICATE_REQUIRED`. These are found before any network
+// I/O. Bill endpoints (`pay/downloadbill`, ...) are refused: use
+// `wxpay_download`. `wxpay_endpoint_info` tells which is which.
+//
+// Results: `WXPAY_RESULT_OK` with the verified response; 4xx TLS, 5xx
+// transport; `WXPAY_RESULT_PROTOCOL_FAIL` (`return_code=FAIL`) and
+// `WXPAY_RESULT_BUSINESS_FAIL` (`result_code=FAIL`), whose whole response
+// is then in `wxpay_last_error_response()`; `WXPAY_RESULT_SIGNATURE_*` for
+// a bad or missing response signature (endpoints with unsigned responses
+// excepted); `WXPAY_RESULT_XML_*` for a malformed response.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_response`
+// receives fields the caller frees with `wxpay_fields_free`; on failure it
+// is not written.
+//
+// Threads: any number of threads may call this on one client at once. The
+// client's log callback runs on the calling thread.
+//
+// # Safety
+// `client` live; `path` NUL-terminated; `fields` `fields_len` readable
+// bytes; `out_response` writable.
+wxpay_result wxpay_request(const wxpay_client *client,
+                           const char *path,
+                           const char *fields,
+                           size_t fields_len,
+                           size_t field_count,
+                           wxpay_fields **out_response);
+
+// Downloads a bill (`pay/downloadbill`, `pay/downloadfundflow`,
+// `billcommentsp/batchquerycomment`): fields, checks and thread-safety as
+// `wxpay_request`. The body is returned as bytes, gunzipped when the server
+// sent gzip (`tar_type=GZIP`), within `max_download_size`
+// (`WXPAY_RESULT_RESPONSE_TOO_LARGE`). A failure comes as XML and becomes
+// `WXPAY_RESULT_PROTOCOL_FAIL` / `_BUSINESS_FAIL` with the response in
+// `wxpay_last_error_response()`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_data` and
+// `*out_len` receive the bytes, which the caller frees with
+// `wxpay_bytes_free(data, len)` (an empty bill still gives a pointer to
+// free); on failure neither is written.
+//
+// # Safety
+// As `wxpay_request`; `out_data` and `out_len` writable.
+wxpay_result wxpay_download(const wxpay_client *client,
+                            const char *path,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            uint8_t **out_data,
+                            size_t *out_len);
+
+// Frees bytes from `wxpay_download`; `len` must be the length it gave.
+// NULL is accepted and ignored.
+//
+// # Safety
+// `data` must be NULL or a pointer from `wxpay_download` with its `len`,
+// not freed before.
+void wxpay_bytes_free(uint8_t *data, size_t len);
+
+// A new configuration with the defaults: MD5, host `api` failing over to
+// `api2` on connect errors, connect timeout 6 s, total timeout 30 s,
+// response limit 1 MiB, bill limit 256 MiB, no certificate, no log.
+//
+// Ownership: the caller owns the result and frees it with
+// `wxpay_config_free`. Returns NULL only on an internal error.
+wxpay_config *wxpay_config_new(void);
+
+// Sets a textual option. `name` is one of:
+// - `appid`, `mch_id` (required), `api_key` (required; 32 letters/digits),
+//   `sub_appid`, `sub_mch_id` (service-provider mode; leave `sub_mch_id`
+//   unset to pass it per request);
+// - `sign_type`: `MD5` (default) or `HMAC-SHA256`; endpoints that accept
+//   only one algorithm use it regardless;
+// - `host`: `api` (default), `api2`, `apihk`, `apius`, or an `https://` base URL;
+// - `backup_host`: the same forms, or `none`; by default `api2` when the
+//   host is `api`, none otherwise;
+// - `failover`: `never`, `on_connect_error` (default: only when no
+//   connection was made), `on_no_response` (also when the request was sent
+//   but no response arrived; relies on WeChat's idempotency by order
+//   number). Never after a response was received;
+// - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
+//   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes).
+//
+// An unknown name or a bad value is `WXPAY_RESULT_INVALID_ARGUMENT` (a bad
+// key `WXPAY_RESULT_INVALID_KEY`, a bad sign type
+// `WXPAY_RESULT_UNKNOWN_SIGN_TYPE`); the message never quotes the key.
+//
+// Ownership: `name` and `value` are copied.
+//
+// # Safety
+// `cfg` must be a live configuration; `name` and `value` NUL-terminated.
+wxpay_result wxpay_config_set(wxpay_config *cfg, const char *name, const char *value);
+
+// Sets the merchant certificate from `.p12` bytes (`apiclient_cert.p12`),
+// replacing any certificate set before. `password` NULL means the merchant
+// ID (WeChat's default). The file is checked by `wxpay_client_new`:
+// `WXPAY_RESULT_CERTIFICATE_PASSWORD`, `_CERTIFICATE_CORRUPT`,
+// `_CERTIFICATE_KEY_MISMATCH`, `_CERTIFICATE_UNSUPPORTED`. Old RC2-40
+// files are supported (OpenSSL's legacy provider is loaded for them).
+//
+// Ownership: `data` and `password` are copied.
+//
+// # Safety
+// `cfg` live; `data` `len` readable bytes; `password` NULL or NUL-terminated.
+wxpay_result wxpay_config_set_p12(wxpay_config *cfg,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  const char *password);
+
+// As `wxpay_config_set_p12`, reading the file at `path` now
+// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read).
+//
+// # Safety
+// `cfg` live; `path` NUL-terminated; `password` NULL or NUL-terminated.
+wxpay_result wxpay_config_set_p12_file(wxpay_config *cfg, const char *path, const char *password);
+
+// Sets the merchant certificate from PEM: `cert` (`apiclient_cert.pem`,
+// optionally followed by its chain) and `key` (`apiclient_key.pem`:
+// PKCS#8 `BEGIN PRIVATE KEY`, PKCS#1 `BEGIN RSA PRIVATE KEY`, or an
+// encrypted key with `key_password`, which may be NULL). Checked by
+// `wxpay_client_new`, with the codes listed at `wxpay_config_set_p12`.
+//
+// Ownership: all inputs are copied.
+//
+// # Safety
+// `cfg` live; `cert`/`key` readable for their lengths; `key_password` NULL
+// or NUL-terminated.
+wxpay_result wxpay_config_set_pem(wxpay_config *cfg,
+                                  const char *cert,
+                                  size_t cert_len,
+                                  const char *key,
+                                  size_t key_len,
+                                  const char *key_password);
+
+// As `wxpay_config_set_pem`, reading both files now.
+//
+// # Safety
+// `cfg` live; paths NUL-terminated; `key_password` NULL or NUL-terminated.
+wxpay_result wxpay_config_set_pem_files(wxpay_config *cfg,
+                                        const char *cert_path,
+                                        const char *key_path,
+                                        const char *key_password);
+
+// Trusts the CA certificates of a PEM bundle (`rootca.pem`) in addition to
+// the system's. Server certificates are always verified; there is no way to
+// turn that off. Checked by `wxpay_client_new`.
+//
+// Ownership: `pem` is copied.
+//
+// # Safety
+// `cfg` live; `pem` `len` readable bytes.
+wxpay_result wxpay_config_set_root_ca(wxpay_config *cfg, const char *pem, size_t len);
+
+// As `wxpay_config_set_root_ca`, reading the file now.
+//
+// # Safety
+// `cfg` live; `path` NUL-terminated.
+wxpay_result wxpay_config_set_root_ca_file(wxpay_config *cfg, const char *path);
+
+// Installs the log callback of the clients made from this configuration
+// (see `wxpay_log_callback`), with the least severe level wanted
+// (`WXPAY_LOG_LEVEL_ERROR` .. `WXPAY_LOG_LEVEL_DEBUG`). A NULL `callback`
+// removes it.
+//
+// Ownership: `callback` and `user_data` are kept, not owned: they must stay
+// valid until every client made from this configuration is freed, and be
+// usable from any thread that makes requests.
+//
+// # Safety
+// `cfg` live; `callback` NULL or a function matching `wxpay_log_callback`.
+wxpay_result wxpay_config_set_log(wxpay_config *cfg,
+                                  wxpay_log_callback callback,
+                                  void *user_data,
+                                  int32_t min_level);
+
+// Frees a configuration (clients made from it live on). NULL is accepted.
+//
+// # Safety
+// `cfg` must be NULL or a configuration from this library not freed before.
+void wxpay_config_free(wxpay_config *cfg);
+
+// Looks `path` up in the endpoint table (`"secapi/pay/refund"`, with or
+// without a leading slash; `sandboxnew/...` maps to the same entry), so
+// that wrappers never keep endpoint knowledge of their own.
+//
+// Unknown paths succeed with `matched` = `WXPAY_ENDPOINT_MATCH_UNKNOWN` and
+// the default rules. Text that is not a path (a URL, a query, `..`) is
+// `WXPAY_RESULT_INVALID_ARGUMENT`.
+//
+// Ownership: `path` is borrowed for the call; on success `*out_info` is
+// filled with pointers to static strings. Thread-safe.
+//
+// # Safety
+// `path` NUL-terminated; `out_info` writable.
+wxpay_result wxpay_endpoint_info(const char *path, wxpay_endpoint *out_info);
 
 // The message of the last failed call on this thread ("" if none failed yet).
 //

@@ -51,6 +51,49 @@ pub enum ErrorKind {
     /// The document is not UTF-8.
     XmlInvalidUtf8,
 
+    /// A field the endpoint requires is missing (checked before any network I/O).
+    MissingField,
+    /// A field conflicts with the client's configured identity (e.g. another
+    /// `mch_id`) or is one the client computes itself (`sign`).
+    ConflictingField,
+
+    /// The PKCS#12 password or the private key's password is wrong or missing.
+    CertificatePassword,
+    /// A certificate or key that cannot be parsed (not PKCS#12, not PEM, truncated, ...).
+    CertificateCorrupt,
+    /// The private key does not belong to the certificate.
+    CertificateKeyMismatch,
+    /// The endpoint needs the merchant certificate and none is configured.
+    CertificateRequired,
+    /// The file uses an algorithm this OpenSSL cannot load (e.g. RC2-40
+    /// without the `legacy` provider).
+    CertificateUnsupported,
+    /// A certificate, key or CA file cannot be read.
+    CertificateFile,
+    /// The TLS handshake failed: untrusted or mismatched server certificate,
+    /// client certificate refused, no common protocol.
+    Tls,
+
+    /// The TCP connection could not be made (refused, unreachable, DNS).
+    Connect,
+    /// The connect or total timeout elapsed.
+    Timeout,
+    /// The server answered with an HTTP status other than 200.
+    HttpStatus,
+    /// The response body is over the configured size limit.
+    ResponseTooLarge,
+    /// The connection failed while sending the request or reading the response.
+    Transport,
+
+    /// `return_code=FAIL`: the request did not get through; `return_msg` says why.
+    ProtocolFail,
+    /// A response that is neither a success nor a well-formed failure
+    /// (no `return_code`, an unknown value, a bill body that is not one).
+    ResponseInvalid,
+
+    /// `result_code=FAIL`: a business failure with `err_code` and `err_code_des`.
+    BusinessFail,
+
     /// The operating system's random source failed.
     Random,
 }

@@ -1,16 +1,21 @@
 //! wxpay: the WeChat Pay API v2 merchant protocol, done once, behind a C ABI.
 //!
-//! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`]) are plain Rust
-//! and know nothing of C; [`ffi`] converts and delegates.
+//! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`], [`endpoints`],
+//! [`client`], [`log`]) are plain Rust and know nothing of C; [`ffi`] converts
+//! and delegates.
 
+pub mod client;
+pub mod endpoints;
 pub mod error;
 pub mod fields;
+pub mod log;
 pub mod nonce;
 pub mod sign;
 pub mod xml;
 
 pub mod ffi;
 
+pub use client::{Client, Config};
 pub use error::{Error, ErrorKind, Result};
 pub use fields::Fields;
 pub use sign::{ApiKey, SignType, Signature};

@@ -9,7 +9,9 @@ use crate::fields::Fields;
 
 /// The result of every fallible function. `0` is success; the other numbers
 /// are grouped by kind and never reused:
-/// 1xx bad arguments, 2xx signatures, 3xx XML, 9xx internal.
+/// 1xx bad arguments, 2xx signatures, 3xx XML, 4xx certificates and TLS,
+/// 5xx network and transport, 6xx protocol (`return_code=FAIL`), 7xx
+/// business (`result_code=FAIL`), 9xx internal.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum wxpay_result {
@@ -35,6 +37,11 @@ pub enum wxpay_result {
     InvalidFieldValue = 108,
     /// `wxpay_fields_get`: no field of that name.
     NotFound = 109,
+    /// A field the endpoint requires is missing (checked before any network I/O).
+    MissingField = 110,
+    /// A field conflicts with the client's configuration (another `mch_id`,
+    /// a `sign_type` the endpoint refuses) or is computed by the client (`sign`).
+    ConflictingField = 111,
 
     /// The message has no `sign` field.
     SignatureMissing = 200,
@@ -59,6 +66,43 @@ pub enum wxpay_result {
     XmlTooLarge = 306,
     /// The document is not UTF-8.
     XmlInvalidUtf8 = 307,
+
+    /// The `.p12` password or the private key's password is wrong or missing.
+    CertificatePassword = 400,
+    /// A certificate, key or root CA that cannot be parsed.
+    CertificateCorrupt = 401,
+    /// The private key does not belong to the certificate.
+    CertificateKeyMismatch = 402,
+    /// The endpoint needs the merchant certificate and the client has none
+    /// (reported before any network I/O).
+    CertificateRequired = 403,
+    /// The file uses an algorithm this OpenSSL cannot load.
+    CertificateUnsupported = 404,
+    /// A certificate, key or CA file cannot be read.
+    CertificateFile = 405,
+    /// The TLS handshake failed (untrusted or mismatched server certificate,
+    /// client certificate refused, no common protocol).
+    Tls = 410,
+
+    /// No connection could be made (refused, unreachable, name not found).
+    Connect = 500,
+    /// The connect or total timeout elapsed.
+    Timeout = 501,
+    /// The server answered with an HTTP status other than 200.
+    HttpStatus = 502,
+    /// The response is over the configured size limit.
+    ResponseTooLarge = 503,
+    /// The connection failed while sending or receiving.
+    Transport = 504,
+
+    /// `return_code=FAIL`; `wxpay_last_error_response()` holds the response.
+    ProtocolFail = 600,
+    /// A response that is neither a success nor a well-formed failure.
+    ResponseInvalid = 601,
+
+    /// `result_code=FAIL`; `wxpay_last_error_response()` holds the response
+    /// with `err_code` and `err_code_des`.
+    BusinessFail = 700,
 
     /// The operating system's random source failed.
     Random = 900,
@@ -89,6 +133,23 @@ impl wxpay_result {
             ErrorKind::XmlDuplicate => R::XmlDuplicate,
             ErrorKind::XmlTooLarge => R::XmlTooLarge,
             ErrorKind::XmlInvalidUtf8 => R::XmlInvalidUtf8,
+            ErrorKind::MissingField => R::MissingField,
+            ErrorKind::ConflictingField => R::ConflictingField,
+            ErrorKind::CertificatePassword => R::CertificatePassword,
+            ErrorKind::CertificateCorrupt => R::CertificateCorrupt,
+            ErrorKind::CertificateKeyMismatch => R::CertificateKeyMismatch,
+            ErrorKind::CertificateRequired => R::CertificateRequired,
+            ErrorKind::CertificateUnsupported => R::CertificateUnsupported,
+            ErrorKind::CertificateFile => R::CertificateFile,
+            ErrorKind::Tls => R::Tls,
+            ErrorKind::Connect => R::Connect,
+            ErrorKind::Timeout => R::Timeout,
+            ErrorKind::HttpStatus => R::HttpStatus,
+            ErrorKind::ResponseTooLarge => R::ResponseTooLarge,
+            ErrorKind::Transport => R::Transport,
+            ErrorKind::ProtocolFail => R::ProtocolFail,
+            ErrorKind::ResponseInvalid => R::ResponseInvalid,
+            ErrorKind::BusinessFail => R::BusinessFail,
             ErrorKind::Random => R::Random,
         }
     }
@@ -117,6 +178,23 @@ impl wxpay_result {
         (wxpay_result::XmlDuplicate, "WXPAY_RESULT_XML_DUPLICATE\0"),
         (wxpay_result::XmlTooLarge, "WXPAY_RESULT_XML_TOO_LARGE\0"),
         (wxpay_result::XmlInvalidUtf8, "WXPAY_RESULT_XML_INVALID_UTF8\0"),
+        (wxpay_result::MissingField, "WXPAY_RESULT_MISSING_FIELD\0"),
+        (wxpay_result::ConflictingField, "WXPAY_RESULT_CONFLICTING_FIELD\0"),
+        (wxpay_result::CertificatePassword, "WXPAY_RESULT_CERTIFICATE_PASSWORD\0"),
+        (wxpay_result::CertificateCorrupt, "WXPAY_RESULT_CERTIFICATE_CORRUPT\0"),
+        (wxpay_result::CertificateKeyMismatch, "WXPAY_RESULT_CERTIFICATE_KEY_MISMATCH\0"),
+        (wxpay_result::CertificateRequired, "WXPAY_RESULT_CERTIFICATE_REQUIRED\0"),
+        (wxpay_result::CertificateUnsupported, "WXPAY_RESULT_CERTIFICATE_UNSUPPORTED\0"),
+        (wxpay_result::CertificateFile, "WXPAY_RESULT_CERTIFICATE_FILE\0"),
+        (wxpay_result::Tls, "WXPAY_RESULT_TLS\0"),
+        (wxpay_result::Connect, "WXPAY_RESULT_CONNECT\0"),
+        (wxpay_result::Timeout, "WXPAY_RESULT_TIMEOUT\0"),
+        (wxpay_result::HttpStatus, "WXPAY_RESULT_HTTP_STATUS\0"),
+        (wxpay_result::ResponseTooLarge, "WXPAY_RESULT_RESPONSE_TOO_LARGE\0"),
+        (wxpay_result::Transport, "WXPAY_RESULT_TRANSPORT\0"),
+        (wxpay_result::ProtocolFail, "WXPAY_RESULT_PROTOCOL_FAIL\0"),
+        (wxpay_result::ResponseInvalid, "WXPAY_RESULT_RESPONSE_INVALID\0"),
+        (wxpay_result::BusinessFail, "WXPAY_RESULT_BUSINESS_FAIL\0"),
         (wxpay_result::Random, "WXPAY_RESULT_RANDOM\0"),
         (wxpay_result::Panic, "WXPAY_RESULT_PANIC\0"),
     ];
@@ -211,4 +289,18 @@ pub extern "C" fn wxpay_result_name(code: i32) -> *const c_char {
         .iter()
         .find(|(r, _)| *r as i32 == code)
         .map_or(c"WXPAY_RESULT_UNKNOWN".as_ptr(), |(_, name)| name.as_ptr().cast())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let all = wxpay_result::ALL;
+        for (i, (code, name)) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|(c, n)| *c as i32 != *code as i32 && n != name), "{name}");
+            assert!(name.starts_with("WXPAY_RESULT_") && name.ends_with('\0'));
+        }
+    }
 }

@@ -10,8 +10,12 @@
 #![allow(non_camel_case_types)]
 
 mod args;
+pub mod client;
+pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod fields;
+pub mod log;
 pub mod nonce;
 mod panic;
 pub mod sign;

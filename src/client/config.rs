@@ -1,0 +1,426 @@
+//! Client configuration: identity, keys, certificate, host, failover,
+//! timeouts and limits. Set once, then turned into an immutable [`Client`].
+//!
+//! [`Client`]: super::Client
+
+use std::fmt;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::log::Logger;
+use crate::sign::{ApiKey, SignType, truncate};
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Host {
+    /// `api.mch.weixin.qq.com`, the main host.
+    Main,
+    /// `api2.mch.weixin.qq.com`, the disaster-recovery host of the same API.
+    Backup,
+    /// `apihk.mch.weixin.qq.com`, Hong Kong (WeChat Pay Global).
+    HongKong,
+    /// `apius.mch.weixin.qq.com`, United States.
+    UnitedStates,
+    /// Any `https://` base URL (simulator, proxy); paths are appended to it.
+    Url(String),
+}
+
+impl Host {
+    /// Parses `api`, `api2`, `apihk`, `apius` or an `https://` base URL.
+    pub fn parse(value: &str) -> Result<Host> {
+        Ok(match value {
+            "api" => Host::Main,
+            "api2" => Host::Backup,
+            "apihk" => Host::HongKong,
+            "apius" => Host::UnitedStates,
+            url => Host::Url(normalize_url(url)?),
+        })
+    }
+
+    /// The base URL, ending in `/`.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Host::Main => "https://api.mch.weixin.qq.com/",
+            Host::Backup => "https://api2.mch.weixin.qq.com/",
+            Host::HongKong => "https://apihk.mch.weixin.qq.com/",
+            Host::UnitedStates => "https://apius.mch.weixin.qq.com/",
+            Host::Url(u) => u,
+        }
+    }
+
+    /// One of WeChat's own API hosts (not a custom URL).
+    pub fn is_wechat(&self) -> bool {
+        !matches!(self, Host::Url(_))
+    }
+}
+
+fn normalize_url(value: &str) -> Result<String> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("host `{}` {why} (expected api, api2, apihk, apius or an https:// URL)", truncate(value, 128)),
+        )
+    };
+    let url = reqwest::Url::parse(value).map_err(|_| bad("is not a URL"))?;
+    if url.scheme() != "https" {
+        return Err(bad("is not https: the client only speaks TLS"));
+    }
+    if url.host_str().is_none() || !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("needs a host and no user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or fragment"));
+    }
+    let mut s = url.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// When a request is sent again to the backup host.
+///
+/// A request is never sent again once any response has arrived from the
+/// primary host, whatever it is (an HTTP error, a `FAIL`, a truncated body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failover {
+    /// Never: every failure is reported as it happened.
+    Never,
+    /// When no connection to the primary host could be made (refused,
+    /// unreachable, name not found, connect timeout), so the request surely
+    /// did not reach it. TLS failures do not count: they are configuration
+    /// or security problems that the backup host would repeat. The default.
+    OnConnectError,
+    /// Also when the request was sent but no response arrived before the
+    /// timeout or the connection broke. The primary host may then have
+    /// processed it: this relies on WeChat's idempotency by merchant order
+    /// number (`out_trade_no`, `out_refund_no`, `partner_trade_no`). Each
+    /// attempt gets the full timeout.
+    OnNoResponse,
+}
+
+impl Failover {
+    pub fn parse(value: &str) -> Result<Failover> {
+        match value {
+            "never" => Ok(Failover::Never),
+            "on_connect_error" => Ok(Failover::OnConnectError),
+            "on_no_response" => Ok(Failover::OnNoResponse),
+            other => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("failover `{}` is not one of never, on_connect_error, on_no_response", truncate(other, 64)),
+            )),
+        }
+    }
+}
+
+/// The backup host, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backup {
+    /// `api2` when the host is `api`; none for the other hosts.
+    Default,
+    None,
+    Host(Host),
+}
+
+/// Where the merchant certificate comes from.
+pub(crate) enum CertificateSource {
+    P12 { der: Zeroizing<Vec<u8>>, password: Option<Zeroizing<String>> },
+    Pem { cert: Vec<u8>, key: Zeroizing<Vec<u8>>, key_password: Option<Zeroizing<String>> },
+}
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 1 << 20;
+pub const DEFAULT_MAX_DOWNLOAD_SIZE: usize = 256 << 20;
+
+/// Everything a [`Client`](super::Client) is made from.
+///
+/// `mch_id` and the API key are required; the rest has defaults: MD5,
+/// host `api` with backup `api2` on connect errors, connect timeout 6 s,
+/// total timeout 30 s, 1 MiB for XML responses, 256 MiB for bills.
+/// `Debug` never shows the key, passwords or certificate data.
+pub struct Config {
+    pub(crate) appid: Option<String>,
+    pub(crate) mch_id: Option<String>,
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) sign_type: SignType,
+    pub(crate) sub_appid: Option<String>,
+    pub(crate) sub_mch_id: Option<String>,
+    pub(crate) certificate: Option<CertificateSource>,
+    pub(crate) root_ca: Option<Vec<u8>>,
+    pub(crate) host: Host,
+    pub(crate) backup: Backup,
+    pub(crate) failover: Failover,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_size: usize,
+    pub(crate) max_download_size: usize,
+    pub(crate) logger: Option<Logger>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            appid: None,
+            mch_id: None,
+            api_key: None,
+            sign_type: SignType::Md5,
+            sub_appid: None,
+            sub_mch_id: None,
+            certificate: None,
+            root_ca: None,
+            host: Host::Main,
+            backup: Backup::Default,
+            failover: Failover::OnConnectError,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
+            logger: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    pub fn set_appid(&mut self, appid: &str) -> Result<&mut Self> {
+        self.appid = Some(id("appid", appid)?);
+        Ok(self)
+    }
+
+    pub fn set_mch_id(&mut self, mch_id: &str) -> Result<&mut Self> {
+        self.mch_id = Some(id("mch_id", mch_id)?);
+        Ok(self)
+    }
+
+    pub fn set_api_key(&mut self, key: ApiKey) -> &mut Self {
+        self.api_key = Some(key);
+        self
+    }
+
+    pub fn set_sign_type(&mut self, sign_type: SignType) -> &mut Self {
+        self.sign_type = sign_type;
+        self
+    }
+
+    /// Service-provider mode: the sub-merchant's app ID (optional).
+    pub fn set_sub_appid(&mut self, sub_appid: &str) -> Result<&mut Self> {
+        self.sub_appid = Some(id("sub_appid", sub_appid)?);
+        Ok(self)
+    }
+
+    /// Service-provider mode: the sub-merchant's ID. Leave it unset to give
+    /// `sub_mch_id` per request instead.
+    pub fn set_sub_mch_id(&mut self, sub_mch_id: &str) -> Result<&mut Self> {
+        self.sub_mch_id = Some(id("sub_mch_id", sub_mch_id)?);
+        Ok(self)
+    }
+
+    /// The merchant certificate as `.p12` bytes. `password` `None` means the
+    /// merchant ID, WeChat's default. Checked when the client is built.
+    pub fn set_p12(&mut self, der: &[u8], password: Option<&str>) -> &mut Self {
+        self.certificate = Some(CertificateSource::P12 {
+            der: Zeroizing::new(der.to_vec()),
+            password: password.map(|p| Zeroizing::new(p.to_owned())),
+        });
+        self
+    }
+
+    /// Reads a `.p12` file now; see [`Config::set_p12`].
+    pub fn set_p12_file(&mut self, path: &str, password: Option<&str>) -> Result<&mut Self> {
+        let der = Zeroizing::new(read_file(path, "certificate")?);
+        Ok(self.set_p12(&der, password))
+    }
+
+    /// The merchant certificate as PEM certificate (chain) and PEM key
+    /// (PKCS#8, PKCS#1, or encrypted PKCS#8 with `key_password`).
+    pub fn set_pem(&mut self, cert: &[u8], key: &[u8], key_password: Option<&str>) -> &mut Self {
+        self.certificate = Some(CertificateSource::Pem {
+            cert: cert.to_vec(),
+            key: Zeroizing::new(key.to_vec()),
+            key_password: key_password.map(|p| Zeroizing::new(p.to_owned())),
+        });
+        self
+    }
+
+    /// Reads PEM files now; see [`Config::set_pem`].
+    pub fn set_pem_files(&mut self, cert_path: &str, key_path: &str, key_password: Option<&str>) -> Result<&mut Self> {
+        let cert = read_file(cert_path, "certificate")?;
+        let key = Zeroizing::new(read_file(key_path, "private key")?);
+        Ok(self.set_pem(&cert, &key, key_password))
+    }
+
+    /// Trusts the CA certificates of a PEM bundle (`rootca.pem`) in addition
+    /// to the system's roots. Server certificates are always verified.
+    pub fn set_root_ca(&mut self, pem: &[u8]) -> &mut Self {
+        self.root_ca = Some(pem.to_vec());
+        self
+    }
+
+    pub fn set_root_ca_file(&mut self, path: &str) -> Result<&mut Self> {
+        self.root_ca = Some(read_file(path, "root CA")?);
+        Ok(self)
+    }
+
+    pub fn set_host(&mut self, host: Host) -> &mut Self {
+        self.host = host;
+        self
+    }
+
+    pub fn set_backup(&mut self, backup: Backup) -> &mut Self {
+        self.backup = backup;
+        self
+    }
+
+    pub fn set_failover(&mut self, failover: Failover) -> &mut Self {
+        self.failover = failover;
+        self
+    }
+
+    /// The time allowed to establish a connection (TCP and TLS). Not zero.
+    pub fn set_connect_timeout(&mut self, t: Duration) -> Result<&mut Self> {
+        self.connect_timeout = nonzero_duration("connect_timeout", t)?;
+        Ok(self)
+    }
+
+    /// The time allowed for a whole request, from connecting to the last
+    /// byte of the response. Not zero: no request may hang forever.
+    pub fn set_timeout(&mut self, t: Duration) -> Result<&mut Self> {
+        self.timeout = nonzero_duration("timeout", t)?;
+        Ok(self)
+    }
+
+    pub fn set_max_response_size(&mut self, bytes: usize) -> Result<&mut Self> {
+        self.max_response_size = nonzero_size("max_response_size", bytes)?;
+        Ok(self)
+    }
+
+    /// The limit on a bill, after decompression.
+    pub fn set_max_download_size(&mut self, bytes: usize) -> Result<&mut Self> {
+        self.max_download_size = nonzero_size("max_download_size", bytes)?;
+        Ok(self)
+    }
+
+    pub fn set_logger(&mut self, logger: Option<Logger>) -> &mut Self {
+        self.logger = logger;
+        self
+    }
+
+    /// Sets a textual option by name, for wrappers and configuration files:
+    /// `appid`, `mch_id`, `api_key`, `sign_type` (`MD5` / `HMAC-SHA256`),
+    /// `sub_appid`, `sub_mch_id`, `host` (`api`, `api2`, `apihk`, `apius` or
+    /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
+    /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
+    /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes).
+    ///
+    /// Error messages name the option but never quote the API key.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self> {
+        match name {
+            "appid" => self.set_appid(value)?,
+            "mch_id" => self.set_mch_id(value)?,
+            "api_key" => self.set_api_key(ApiKey::new(value.as_bytes())?),
+            "sign_type" => self.set_sign_type(SignType::parse(value)?),
+            "sub_appid" => self.set_sub_appid(value)?,
+            "sub_mch_id" => self.set_sub_mch_id(value)?,
+            "host" => self.set_host(Host::parse(value)?),
+            "backup_host" => self.set_backup(if value == "none" { Backup::None } else { Backup::Host(Host::parse(value)?) }),
+            "failover" => self.set_failover(Failover::parse(value)?),
+            "connect_timeout_ms" => self.set_connect_timeout(Duration::from_millis(number(name, value)?))?,
+            "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
+            "max_response_size" => self.set_max_response_size(size(name, value)?)?,
+            "max_download_size" => self.set_max_download_size(size(name, value)?)?,
+            other => {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!("unknown client option `{}`", truncate(other, 64)),
+                ));
+            }
+        };
+        Ok(self)
+    }
+
+    /// The backup host this configuration resolves to.
+    pub(crate) fn backup_host(&self) -> Option<Host> {
+        match &self.backup {
+            Backup::Default if self.host == Host::Main => Some(Host::Backup),
+            Backup::Default | Backup::None => None,
+            Backup::Host(h) => Some(h.clone()),
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("appid", &self.appid)
+            .field("mch_id", &self.mch_id)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("sign_type", &self.sign_type)
+            .field("sub_appid", &self.sub_appid)
+            .field("sub_mch_id", &self.sub_mch_id)
+            .field(
+                "certificate",
+                &self.certificate.as_ref().map(|c| match c {
+                    CertificateSource::P12 { .. } => "p12 <redacted>",
+                    CertificateSource::Pem { .. } => "pem <redacted>",
+                }),
+            )
+            .field("root_ca", &self.root_ca.as_ref().map(|_| "<set>"))
+            .field("host", &self.host)
+            .field("backup", &self.backup)
+            .field("failover", &self.failover)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_size", &self.max_response_size)
+            .field("max_download_size", &self.max_download_size)
+            .field("logger", &self.logger)
+            .finish()
+    }
+}
+
+/// IDs are short ASCII tokens; anything else is a mistake worth catching early.
+fn id(what: &str, value: &str) -> Result<String> {
+    if value.is_empty() || value.len() > 64 || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{what} must be 1 to 64 printable ASCII characters without spaces"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn number(name: &str, value: &str) -> Result<u64> {
+    value.parse::<u64>().map_err(|_| {
+        Error::new(ErrorKind::InvalidArgument, format!("{name} `{}` is not a whole number", truncate(value, 32)))
+    })
+}
+
+fn size(name: &str, value: &str) -> Result<usize> {
+    usize::try_from(number(name, value)?)
+        .map_err(|_| Error::new(ErrorKind::InvalidArgument, format!("{name} is too large for this platform")))
+}
+
+fn nonzero_duration(name: &str, t: Duration) -> Result<Duration> {
+    if t.is_zero() {
+        return Err(Error::new(ErrorKind::InvalidArgument, format!("{name} must be greater than zero")));
+    }
+    Ok(t)
+}
+
+fn nonzero_size(name: &str, n: usize) -> Result<usize> {
+    if n == 0 {
+        return Err(Error::new(ErrorKind::InvalidArgument, format!("{name} must be greater than zero")));
+    }
+    Ok(n)
+}
+
+fn read_file(path: &str, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::new(ErrorKind::CertificateFile, format!("cannot read the {what} file `{}`: {e}", truncate(path, 256)))
+    })
+}

@@ -1,0 +1,264 @@
+//! The HTTPS client: configured once, then immutable and shareable between
+//! threads.
+//!
+//! A request fills in the identity fields the endpoint takes (under the
+//! endpoint's own names), `nonce_str` and `sign_type`, checks the endpoint's
+//! required fields and certificate before any network I/O, signs, POSTs the
+//! XML, and judges the response (see [`judge`]).
+
+pub mod config;
+pub mod identity;
+pub mod judge;
+mod transport;
+
+use std::time::Instant;
+
+pub use config::{Backup, Config, Failover, Host};
+pub use identity::Identity;
+
+use crate::endpoints::{self, BodyKind, Lookup};
+use crate::error::{Error, ErrorKind, Result};
+use crate::fields::Fields;
+use crate::log::{LogLevel, Logger, log};
+use crate::sign::{self, ApiKey, SignType, truncate};
+use crate::{nonce, xml};
+use config::CertificateSource;
+use transport::Transport;
+
+/// A configured WeChat Pay client. `Send + Sync`: share one between threads
+/// (and keep its connections alive) rather than making one per request.
+pub struct Client {
+    appid: Option<String>,
+    mch_id: String,
+    sub_appid: Option<String>,
+    sub_mch_id: Option<String>,
+    key: ApiKey,
+    sign_type: SignType,
+    has_certificate: bool,
+    wechat_host: bool,
+    max_response_size: usize,
+    max_download_size: usize,
+    transport: Transport,
+    logger: Option<Logger>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("appid", &self.appid)
+            .field("mch_id", &self.mch_id)
+            .field("sign_type", &self.sign_type)
+            .field("has_certificate", &self.has_certificate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request ready to send.
+#[derive(Debug)]
+struct Prepared {
+    lookup: Lookup,
+    path: String,
+    xml: String,
+    sign_type: SignType,
+}
+
+impl Client {
+    /// Builds a client; loads and checks the certificate if one is configured.
+    pub fn new(config: &Config) -> Result<Client> {
+        let mch_id = config
+            .mch_id
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "the client needs mch_id"))?;
+        let key = config
+            .api_key
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "the client needs the API key (api_key)"))?;
+        let identity = match &config.certificate {
+            None => None,
+            Some(CertificateSource::P12 { der, password }) => {
+                let password = password.as_deref().map_or(mch_id.as_str(), |p| p.as_str());
+                Some(Identity::from_p12(der, password)?)
+            }
+            Some(CertificateSource::Pem { cert, key, key_password }) => {
+                Some(Identity::from_pem(cert, key, key_password.as_deref().map(|p| p.as_str()))?)
+            }
+        };
+        if let Some(id) = &identity {
+            log(config.logger.as_ref(), LogLevel::Info, || {
+                format!("merchant certificate loaded: subject {}, serial {}, valid until {}", id.subject(), id.serial(), id.not_after())
+            });
+        }
+        let transport = Transport::new(config, identity.as_ref())?;
+        Ok(Client {
+            appid: config.appid.clone(),
+            mch_id,
+            sub_appid: config.sub_appid.clone(),
+            sub_mch_id: config.sub_mch_id.clone(),
+            key,
+            sign_type: config.sign_type,
+            has_certificate: identity.is_some(),
+            wechat_host: config.host.is_wechat(),
+            max_response_size: config.max_response_size,
+            max_download_size: config.max_download_size,
+            transport,
+            logger: config.logger.clone(),
+        })
+    }
+
+    /// Calls an XML endpoint and returns the verified response fields.
+    ///
+    /// Errors: [`ErrorKind::ProtocolFail`] (`return_code=FAIL`) and
+    /// [`ErrorKind::BusinessFail`] (`result_code=FAIL`) carry the response
+    /// ([`Error::response`]); a bad or missing response signature is
+    /// [`ErrorKind::SignatureMismatch`] / [`ErrorKind::SignatureMissing`];
+    /// bill endpoints are refused (use [`Client::download`]).
+    pub fn request<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Fields> {
+        let p = self.prepare(path, fields)?;
+        if p.lookup.endpoint.body == BodyKind::Bytes {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{}: this endpoint returns a bill, not XML; use download", p.path),
+            ));
+        }
+        let started = Instant::now();
+        let result = self.send(&p, self.max_response_size).and_then(|body| {
+            judge::xml_response(&p.path, &body, self.max_response_size, &p.lookup.endpoint, &self.key, p.sign_type)
+        });
+        self.log_outcome(&p.path, started, result.as_ref().map(|_| ()));
+        result
+    }
+
+    /// Downloads a bill (`pay/downloadbill`, `pay/downloadfundflow`, ...):
+    /// the body as bytes, gunzipped if it was gzip, within the download
+    /// size limit. An XML failure body becomes an error as in [`Client::request`].
+    pub fn download<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Vec<u8>> {
+        let p = self.prepare(path, fields)?;
+        let started = Instant::now();
+        let result = self.send(&p, self.max_download_size).and_then(|body| {
+            judge::bill_response(
+                &p.path,
+                body,
+                self.max_response_size,
+                self.max_download_size,
+                &p.lookup.endpoint,
+                &self.key,
+                p.sign_type,
+            )
+        });
+        self.log_outcome(&p.path, started, result.as_ref().map(|_| ()));
+        result
+    }
+
+    fn send(&self, p: &Prepared, limit: usize) -> Result<Vec<u8>> {
+        let base = p.lookup.endpoint.wechat_host.filter(|_| self.wechat_host).map(|h| format!("{h}/"));
+        Ok(self.transport.post(&p.path, base.as_deref(), &p.xml, limit)?.body)
+    }
+
+    fn log_outcome(&self, path: &str, started: Instant, result: std::result::Result<(), &Error>) {
+        let ms = started.elapsed().as_millis();
+        match result {
+            Ok(()) => log(self.logger.as_ref(), LogLevel::Info, || format!("{path}: SUCCESS in {ms} ms")),
+            Err(e) => {
+                let level = match e.kind() {
+                    ErrorKind::BusinessFail => LogLevel::Info,
+                    ErrorKind::ProtocolFail => LogLevel::Warn,
+                    _ => LogLevel::Error,
+                };
+                log(self.logger.as_ref(), level, || format!("{path}: failed after {ms} ms: {e}"));
+            }
+        }
+    }
+
+    fn prepare<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, given: &[(K, V)]) -> Result<Prepared> {
+        let lookup = endpoints::lookup(path)?;
+        let path = endpoints::normalize(path)?.to_owned();
+        let e = &lookup.endpoint;
+        if e.certificate && !self.has_certificate {
+            return Err(Error::new(
+                ErrorKind::CertificateRequired,
+                format!("{path} needs the merchant certificate (apiclient_cert.p12, or apiclient_cert.pem with apiclient_key.pem) and the client has none"),
+            ));
+        }
+        let mut fields = Fields::from_pairs(given.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))?;
+        if fields.contains("sign") {
+            return Err(Error::new(ErrorKind::ConflictingField, format!("{path}: `sign` is computed by the client; do not pass it")));
+        }
+        let sub_ids = if e.sub_ids { [self.sub_appid.as_deref(), self.sub_mch_id.as_deref()] } else { [None, None] };
+        let identity = [
+            (e.appid_field, self.appid.as_deref()),
+            (Some(e.mch_id_field), Some(self.mch_id.as_str())),
+            (Some("sub_appid"), sub_ids[0]),
+            (Some("sub_mch_id"), sub_ids[1]),
+        ];
+        for (name, configured) in identity {
+            if let (Some(name), Some(configured)) = (name, configured) {
+                fill(&mut fields, &path, name, configured)?;
+            }
+        }
+        if !fields.contains("nonce_str") {
+            fields.insert("nonce_str", nonce::nonce()?);
+        }
+        let sign_type = self.choose_sign_type(&path, &lookup, &mut fields)?;
+        e.check_required(&path, |n| fields.get(n).is_some_and(|v| !v.is_empty()))?;
+        if let Some(name) = e.appid_field.filter(|n| !fields.contains(n)) {
+            return Err(Error::new(
+                ErrorKind::MissingField,
+                format!("{path}: the field `{name}` is missing and the client has no appid configured"),
+            ));
+        }
+        let signature = sign::sign(fields.as_slice(), &self.key, Some(sign_type))?;
+        fields.insert("sign", signature.as_str());
+        let xml = xml::build(fields.as_slice())?;
+        log(self.logger.as_ref(), LogLevel::Debug, || {
+            let names: Vec<&str> = fields.iter().map(|(k, _)| k).collect();
+            format!("{path}: fields {} ({sign_type})", names.join(","))
+        });
+        Ok(Prepared { lookup, path, xml, sign_type })
+    }
+
+    /// The caller's `sign_type` field, else the endpoint's only algorithm,
+    /// else the configured one; it must be one the endpoint accepts.
+    fn choose_sign_type(&self, path: &str, lookup: &Lookup, fields: &mut Fields) -> Result<SignType> {
+        let e = &lookup.endpoint;
+        let given = fields.get("sign_type").map(SignType::parse).transpose()?;
+        if given.is_some() && !e.sends_sign_type {
+            return Err(Error::new(
+                ErrorKind::ConflictingField,
+                format!("{path}: this endpoint takes no `sign_type` field (it is always MD5)"),
+            ));
+        }
+        let chosen = given.or(e.sign_types.only()).unwrap_or(self.sign_type);
+        if !e.sign_types.allows(chosen) {
+            let why = if lookup.sandbox { " (the sandbox accepts only MD5)" } else { "" };
+            return Err(Error::new(
+                ErrorKind::ConflictingField,
+                format!("{path}: sign_type {chosen} is not accepted here{why}"),
+            ));
+        }
+        if e.sends_sign_type && given.is_none() {
+            fields.insert("sign_type", chosen.as_str());
+        }
+        Ok(chosen)
+    }
+}
+
+/// Sets an identity field, refusing a different value from the caller.
+fn fill(fields: &mut Fields, path: &str, name: &str, configured: &str) -> Result<()> {
+    match fields.get(name) {
+        Some(v) if v == configured => Ok(()),
+        Some(v) => Err(Error::new(
+            ErrorKind::ConflictingField,
+            format!(
+                "{path}: the field `{name}` is `{}` but the client is configured with `{configured}`",
+                truncate(v, 64)
+            ),
+        )),
+        None => {
+            fields.insert(name, configured);
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

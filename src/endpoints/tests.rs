@@ -1,0 +1,138 @@
+use super::*;
+
+fn get(path: &str) -> Lookup {
+    lookup(path).unwrap()
+}
+
+#[test]
+fn certificate_endpoints_need_the_certificate() {
+    for p in [
+        "secapi/pay/refund",
+        "secapi/pay/reverse",
+        "pay/downloadfundflow",
+        "mmpaymkttransfers/promotion/transfers",
+        "mmpaymkttransfers/sendredpack",
+        "risk/getpublickey",
+    ] {
+        assert!(get(p).endpoint.certificate, "{p}");
+        assert_eq!(get(p).matched, Match::Exact, "{p}");
+    }
+    for p in ["pay/unifiedorder", "pay/orderquery", "pay/downloadbill", "tools/shorturl", "payitil/report"] {
+        assert!(!get(p).endpoint.certificate, "{p}");
+    }
+}
+
+#[test]
+fn unsigned_responses_are_exactly_the_documented_ones() {
+    for p in [
+        "mmpaymkttransfers/promotion/transfers",
+        "mmpaymkttransfers/gethbinfo",
+        "pay/downloadbill",
+        "pay/downloadfundflow",
+        "payitil/report",
+        "risk/getpublickey",
+        "papay/entrustweb",
+        "papay/h5entrustweb",
+        "sandboxnew/pay/getsignkey",
+    ] {
+        assert!(!get(p).endpoint.signed_response, "{p}");
+    }
+    for p in ["pay/unifiedorder", "pay/micropay", "secapi/pay/refund", "secapi/pay/reverse", "pay/refundquery"] {
+        assert!(get(p).endpoint.signed_response, "{p}");
+    }
+}
+
+#[test]
+fn families_cover_unlisted_members() {
+    let l = get("secapi/pay/somethingnew");
+    assert_eq!(l.matched, Match::Family);
+    assert!(l.endpoint.certificate && l.endpoint.signed_response);
+
+    let l = get("mmpaymkttransfers/newthing");
+    assert_eq!(l.matched, Match::Family);
+    assert!(l.endpoint.certificate && !l.endpoint.signed_response && !l.endpoint.sends_sign_type);
+
+    let l = get("papay/partner/entrustweb");
+    assert_eq!(l.matched, Match::Family);
+    assert!(!l.endpoint.signed_response);
+}
+
+#[test]
+fn unknown_paths_are_signed_xml_without_certificate() {
+    let l = get("pay/brandnew");
+    assert_eq!(l.matched, Match::Unknown);
+    assert_eq!(l.endpoint, DEFAULT);
+    assert!(l.endpoint.signed_response && !l.endpoint.certificate);
+    assert_eq!(l.endpoint.body, BodyKind::Xml);
+}
+
+#[test]
+fn bills_are_bytes_and_fundflow_is_hmac_only() {
+    assert_eq!(get("pay/downloadbill").endpoint.body, BodyKind::Bytes);
+    let ff = get("pay/downloadfundflow").endpoint;
+    assert_eq!(ff.body, BodyKind::Bytes);
+    assert_eq!(ff.sign_types, SignTypes::HmacSha256Only);
+    assert!(!ff.sign_types.allows(SignType::Md5));
+    assert_eq!(ff.sign_types.only(), Some(SignType::HmacSha256));
+}
+
+#[test]
+fn sandbox_paths_map_to_the_same_entry_md5_only() {
+    let l = get("sandboxnew/secapi/pay/refund");
+    assert!(l.sandbox);
+    assert_eq!(l.matched, Match::Exact);
+    assert!(l.endpoint.certificate);
+    assert_eq!(l.endpoint.path, "secapi/pay/refund");
+    assert_eq!(l.endpoint.sign_types, SignTypes::Md5Only);
+
+    let l = get("/sandboxnew/pay/getsignkey");
+    assert!(l.sandbox);
+    assert_eq!(l.endpoint.appid_field, None);
+    assert!(!l.endpoint.sends_sign_type);
+}
+
+#[test]
+fn identity_field_names_follow_the_endpoint() {
+    let t = get("mmpaymkttransfers/promotion/transfers").endpoint;
+    assert_eq!((t.appid_field, t.mch_id_field), (Some("mch_appid"), "mchid"));
+    let r = get("mmpaymkttransfers/sendredpack").endpoint;
+    assert_eq!((r.appid_field, r.mch_id_field), (Some("wxappid"), "mch_id"));
+    let u = get("pay/unifiedorder").endpoint;
+    assert_eq!((u.appid_field, u.mch_id_field, u.sub_ids), (Some("appid"), "mch_id", true));
+}
+
+#[test]
+fn required_fields_are_checked() {
+    let e = get("pay/unifiedorder").endpoint;
+    assert_eq!(e.required().count(), 6);
+    let err = e.check_required("pay/unifiedorder", |n| n != "notify_url").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MissingField);
+    assert!(err.message().contains("notify_url"));
+    assert!(e.check_required("pay/unifiedorder", |_| true).is_ok());
+
+    let q = get("pay/orderquery").endpoint;
+    assert_eq!(q.check_required("x", |_| false).unwrap_err().kind(), ErrorKind::MissingField);
+    assert!(q.check_required("x", |n| n == "transaction_id").is_ok());
+}
+
+#[test]
+fn every_table_entry_is_well_formed() {
+    for e in TABLE {
+        assert_eq!(normalize(e.path).unwrap(), e.path);
+        assert!(e.required_packed.is_empty() || e.required_packed.ends_with('\0'), "{}", e.path);
+        assert!(e.one_of_packed.is_empty() || e.one_of_packed.ends_with('\0'), "{}", e.path);
+        assert!(e.required().all(|n| !n.is_empty()), "{}", e.path);
+        assert_eq!(TABLE.iter().filter(|o| o.path == e.path).count(), 1, "{} listed twice", e.path);
+        if e.body == BodyKind::Bytes {
+            assert!(!e.signed_response, "{}", e.path);
+        }
+    }
+}
+
+#[test]
+fn paths_that_are_not_paths_are_refused() {
+    for bad in ["", "/", "https://api.mch.weixin.qq.com/pay/x", "pay/../secapi", "pay//x", "pay/x?y=1", "pay x", "pay/\u{e9}"] {
+        assert_eq!(lookup(bad).unwrap_err().kind(), ErrorKind::InvalidArgument, "{bad:?}");
+    }
+    assert_eq!(get("/pay/unifiedorder").endpoint.path, "pay/unifiedorder");
+}
