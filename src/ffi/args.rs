@@ -69,8 +69,23 @@ pub(crate) fn unpack(data: &str, count: usize) -> Result<Vec<(&str, &str)>, FfiE
             Err(FfiError::new(wxpay_result::InvalidArgument, "packed fields: the count is 0 but the data is not empty"))
         };
     }
-    let parts = data.bytes().filter(|&b| b == 0).count() + 1;
     let wanted = count.saturating_mul(2);
+    let mut pairs = Vec::with_capacity(count.min(data.len() / 2 + 1));
+    let mut parts = 0usize;
+    let mut start = 0usize;
+    let mut name = "";
+    // One pass: each NUL ends a name or a value. Slicing at a NUL (ASCII)
+    // always falls on a character boundary.
+    for end in memchr::memchr_iter(0, data.as_bytes()).chain(std::iter::once(data.len())) {
+        let part = &data[start..end];
+        if parts % 2 == 0 {
+            name = part;
+        } else if pairs.len() < count {
+            pairs.push((name, part));
+        }
+        parts += 1;
+        start = end + 1;
+    }
     if parts > wanted {
         return Err(FfiError::new(
             wxpay_result::EmbeddedNul,
@@ -82,11 +97,6 @@ pub(crate) fn unpack(data: &str, count: usize) -> Result<Vec<(&str, &str)>, FfiE
             wxpay_result::InvalidArgument,
             format!("packed fields: {count} fields need {wanted} NUL-separated parts but only {parts} were given"),
         ));
-    }
-    let mut split = data.split('\0');
-    let mut pairs = Vec::with_capacity(count);
-    while let (Some(k), Some(v)) = (split.next(), split.next()) {
-        pairs.push((k, v));
     }
     Ok(pairs)
 }
