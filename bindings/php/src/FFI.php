@@ -185,12 +185,20 @@ final class FFI
         }
         $library = self::libraryPath();
         try {
+            // The version first: cdef resolves every declared function at
+            // once, and a library of another version would otherwise fail on
+            // some missing symbol instead of saying what is wrong.
+            self::checkVersion(\FFI::cdef('const char *wxpay_version(void);', $library), $library);
             $ffi = \FFI::cdef(self::declarations(), $library);
         } catch (\FFI\Exception $e) {
             if (self::runtimeCdefForbidden()) {
+                $mode = (string) ini_get('ffi.enable');
                 throw new LibraryException(
-                    'ffi.enable=' . ini_get('ffi.enable') . ' forbids FFI::cdef here and the ' . self::SCOPE
-                    . ' scope is not preloaded; add bindings/php/preload.php to opcache.preload (see the README)',
+                    strtolower($mode) === 'preload'
+                        ? 'ffi.enable=preload lets only preloaded code use FFI, and FFI::cdef not at all while serving requests:'
+                            . ' add bindings/php/preload.php to opcache.preload (see the README for the php.ini lines)'
+                        : "ffi.enable=$mode disables FFI: set ffi.enable=preload and preload the wrapper with"
+                            . ' bindings/php/preload.php (see the README), or set ffi.enable=1',
                     0,
                     $e,
                 );
@@ -202,7 +210,6 @@ final class FFI
                 $e,
             );
         }
-        self::checkVersion($ffi, $library);
         self::$origin = 'cdef';
         return $ffi;
     }
