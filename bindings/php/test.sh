@@ -32,3 +32,7 @@ fi
 cd "$here"
 phpunit --configuration phpunit.xml.dist
 tests/valgrind.sh
+for example in "$repo"/examples/php/*.php; do
+    echo "example: ${example#"$repo"/}"
+    php "$example" >/dev/null
+done

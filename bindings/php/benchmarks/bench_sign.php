@@ -10,7 +10,12 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/../vendor/autoload.php';
+spl_autoload_register(static function (string $class): void {
+    $file = __DIR__ . '/../src/' . str_replace('\\', '/', substr($class, strlen('WxPay\\'))) . '.php';
+    if (str_starts_with($class, 'WxPay\\') && is_file($file)) {
+        require $file;
+    }
+});
 
 use WxPay\SignType;
 use WxPay\WxPay;
@@ -55,24 +60,65 @@ function plain_sign(array $fields, string $key, string $type): string
     return strtoupper($type === 'MD5' ? md5($text) : hash_hmac('sha256', $text, $key));
 }
 
-/** @return float nanoseconds per call, best of five rounds */
-function measure(callable $fn, int $iterations): float
+/**
+ * Both contenders in alternating rounds, so that a busy machine slows both
+ * alike; the best round of each counts.
+ *
+ * @return array{float, float} nanoseconds per call
+ */
+function measure_pair(callable $first, callable $second, int $iterations, int $rounds = 7): array
 {
-    $best = INF;
-    for ($round = 0; $round < 5; $round++) {
-        $start = hrtime(true);
-        for ($i = 0; $i < $iterations; $i++) {
-            $fn();
+    $best = [INF, INF];
+    for ($round = 0; $round < $rounds; $round++) {
+        foreach ([$first, $second] as $i => $fn) {
+            $start = hrtime(true);
+            for ($n = 0; $n < $iterations; $n++) {
+                $fn();
+            }
+            $best[$i] = min($best[$i], (hrtime(true) - $start) / $iterations);
         }
-        $best = min($best, (hrtime(true) - $start) / $iterations);
     }
     return $best;
 }
 
-$iterations = (int) ($argv[1] ?? 100000);
-$order = unified_order();
+/** @return array<string, callable(): string> */
+function variants(array $order): array
+{
+    return [
+        'wxpay-md5' => static fn () => WxPay::sign($order, KEY, SignType::Md5),
+        'plain-md5' => static fn () => plain_sign($order, KEY, 'MD5'),
+        'wxpay-hmac' => static fn () => WxPay::sign($order, KEY, SignType::HmacSha256),
+        'plain-hmac' => static fn () => plain_sign($order, KEY, 'HMAC-SHA256'),
+    ];
+}
 
-printf("PHP %s, libwxpay %s, %d iterations x 5 rounds (best), 16 fields\n", PHP_VERSION, WxPay::version(), $iterations);
+$order = unified_order();
+$variants = variants($order);
+
+// `bench_sign.php --only VARIANT N`: run one variant N times, untimed, for
+// count_instructions.sh (valgrind's instruction counts do not care how busy
+// the machine is).
+if (($argv[1] ?? '') === '--only') {
+    $fn = $variants[$argv[2] ?? ''] ?? null;
+    if ($fn === null) {
+        fwrite(STDERR, 'variants: ' . implode(', ', array_keys($variants)) . "\n");
+        exit(2);
+    }
+    WxPay::version();
+    for ($i = 0, $n = (int) ($argv[3] ?? 0); $i < $n; $i++) {
+        $fn();
+    }
+    exit(0);
+}
+
+$iterations = (int) ($argv[1] ?? 100000);
+printf(
+    "PHP %s, libwxpay %s, JIT %s, %d iterations x 7 alternating rounds (best), 16 fields\n",
+    PHP_VERSION,
+    WxPay::version(),
+    function_exists('opcache_get_status') && (opcache_get_status()['jit']['on'] ?? false) ? 'on' : 'off',
+    $iterations,
+);
 printf("%-12s %14s %14s %8s\n", 'algorithm', 'wxpay (ns)', 'plain PHP (ns)', 'ratio');
 foreach ([['MD5', SignType::Md5], ['HMAC-SHA256', SignType::HmacSha256]] as [$name, $type]) {
     $ours = WxPay::sign($order, KEY, $type);
@@ -81,7 +127,7 @@ foreach ([['MD5', SignType::Md5], ['HMAC-SHA256', SignType::HmacSha256]] as [$na
         fwrite(STDERR, "$name: signatures differ: $ours vs $theirs\n");
         exit(1);
     }
-    $wxpay = measure(static fn () => WxPay::sign($order, KEY, $type), $iterations);
-    $plain = measure(static fn () => plain_sign($order, KEY, $name), $iterations);
+    $short = $type === SignType::Md5 ? 'md5' : 'hmac';
+    [$wxpay, $plain] = measure_pair($variants["wxpay-$short"], $variants["plain-$short"], $iterations);
     printf("%-12s %14.0f %14.0f %7.2fx\n", $name, $wxpay, $plain, $wxpay / $plain);
 }
