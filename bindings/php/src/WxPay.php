@@ -57,10 +57,10 @@ final class WxPay
      *     unknown `sign_type`
      * @throws SignatureException `$type` disagrees with the fields' `sign_type`
      */
-    public static function sign(array $fields, string $key, SignType|string $type = SignType::Auto): string
+    public static function sign(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): string
     {
         $ffi = FFI::instance();
-        $type = $type instanceof SignType ? $type : SignType::fromName($type);
+        $type = SignType::of($type);
         $data = Packed::pack($fields);
         $out = self::$signBuffer ??= $ffi->new('char[' . Abi::SIGN_BUF_LEN . ']');
         $rc = $ffi->wxpay_sign($data, strlen($data), count($fields), $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN);
@@ -82,10 +82,10 @@ final class WxPay
      *     other than `$type`
      * @throws InvalidInputException bad key, bad value, NUL byte, invalid UTF-8
      */
-    public static function verify(array $fields, string $key, SignType|string $type = SignType::Auto): SignType
+    public static function verify(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): SignType
     {
         $ffi = FFI::instance();
-        $type = $type instanceof SignType ? $type : SignType::fromName($type);
+        $type = SignType::of($type);
         $data = Packed::pack($fields);
         $used = $ffi->new('int32_t');
         $rc = $ffi->wxpay_verify($data, strlen($data), count($fields), $key, strlen($key), $type->value, \FFI::addr($used));
@@ -108,10 +108,10 @@ final class WxPay
      * @throws SignatureException no `sign`, a wrong one, or another algorithm
      * @throws InvalidInputException bad key or size
      */
-    public static function verifyXml(string $xml, string $key, SignType|string $type = SignType::Auto, int $maxSize = 0): array
+    public static function verifyXml(string $xml, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto, int $maxSize = 0): array
     {
         $ffi = FFI::instance();
-        $type = $type instanceof SignType ? $type : SignType::fromName($type);
+        $type = SignType::of($type);
         self::checkMaxSize($maxSize);
         $out = $ffi->new('wxpay_fields *');
         $rc = $ffi->wxpay_verify_xml($xml, strlen($xml), $maxSize, $key, strlen($key), $type->value, \FFI::addr($out));

@@ -87,4 +87,28 @@ final class ExceptionTest extends TestCase
         $this->assertSame('WXPAY_RESULT_XML_DOCTYPE', $e->getCodeName());
         $this->assertNull($e->getResponse());
     }
+
+    public function testTheKeyIsRedactedFromStackTraces(): void
+    {
+        // Traces keep call arguments unless zend.exception_ignore_args is on
+        // (off in development setups); the key must not be among them.
+        $code = PhpProcess::autoloader() . '
+            WxPay\FFI::setLibraryPath(getenv("WXPAY_LIBRARY"));
+            $key = "' . self::KEY . '";
+            foreach ([
+                fn () => WxPay\WxPay::sign(["a" => "1", "sign_type" => "X"], $key),
+                fn () => WxPay\WxPay::verify(["a" => "1", "sign" => "X"], $key),
+                fn () => WxPay\WxPay::verifyXml("<xml><a>1</a></xml>", $key),
+            ] as $call) {
+                try {
+                    $call();
+                } catch (WxPay\Exception\WxPayException $e) {
+                    echo $e, "\n", var_export($e->getTrace(), true), "\n";
+                }
+            }';
+        $run = PhpProcess::run(['-d', 'zend.exception_ignore_args=0'], "<?php\n" . $code);
+        $this->assertSame(3, substr_count($run['stdout'], 'Stack trace:'), $run['stdout'] . $run['stderr']);
+        $this->assertStringContainsString('SensitiveParameterValue', $run['stdout']);
+        $this->assertStringNotContainsString(substr(self::KEY, 0, 12), $run['stdout']);
+    }
 }

@@ -69,6 +69,7 @@ final class FieldsHandle
         }
     }
 
+    /** Frees the container if {@see free()} has not. */
     public function __destruct()
     {
         $this->free();
@@ -78,13 +79,21 @@ final class FieldsHandle
     {
     }
 
-    /** @return never */
+    /**
+     * Refused: a copy would be a second owner of the native pointer.
+     *
+     * @return never
+     */
     public function __serialize(): array
     {
         throw new \LogicException('a native wxpay handle cannot be serialized');
     }
 
-    /** @param array<mixed> $data */
+    /**
+     * Refused: an unserialized object would own a pointer that is not its own.
+     *
+     * @param array<mixed> $data
+     */
     public function __unserialize(array $data): void
     {
         throw new \LogicException('a native wxpay handle cannot be unserialized');
