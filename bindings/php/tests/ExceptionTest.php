@@ -88,6 +88,7 @@ final class ExceptionTest extends TestCase
         $this->assertNull($e->getResponse());
     }
 
+    /** @requires PHP >= 8.2 */
     public function testTheKeyIsRedactedFromStackTraces(): void
     {
         // Traces keep call arguments unless zend.exception_ignore_args is on
