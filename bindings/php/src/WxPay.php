@@ -1,0 +1,212 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WxPay;
+
+use WxPay\Exception\InvalidInputException;
+use WxPay\Exception\LibraryException;
+use WxPay\Exception\SignatureException;
+use WxPay\Exception\WxPayException;
+use WxPay\Exception\XmlException;
+use WxPay\Internal\Abi;
+use WxPay\Internal\Errors;
+use WxPay\Internal\FieldsHandle;
+use WxPay\Internal\Packed;
+
+/**
+ * Signing, verification and WeChat's flat `<xml>` format, done by libwxpay.
+ *
+ * Fields are PHP arrays of name => value. Values going in must be strings or
+ * ints (an int is sent as its exact decimal text, so `'total_fee' => 1` is
+ * `"1"`); null, floats, bools, arrays and objects are refused with an
+ * {@see InvalidInputException}. Fields coming out are always strings, in
+ * document order. The API key is 32 ASCII letters or digits and never appears
+ * in an error message.
+ *
+ * Every method may also throw {@see LibraryException} on first use when the
+ * library cannot be loaded.
+ */
+final class WxPay
+{
+    private static ?\FFI\CData $signBuffer = null;
+    private static ?\FFI\CData $nonceBuffer = null;
+
+    private function __construct()
+    {
+    }
+
+    /**
+     * The version of the loaded libwxpay, e.g. `"0.1.0"`.
+     */
+    public static function version(): string
+    {
+        return FFI::instance()->wxpay_version();
+    }
+
+    /**
+     * Signs fields: every field but `sign`, empty values dropped (`0` kept),
+     * names in byte order, `&key=` appended, uppercase hex.
+     *
+     * @param array<string, string|int> $fields the message, with or without `sign`
+     * @param string $key the merchant API key
+     * @param SignType|string $type `SignType::Auto` uses the fields'
+     *     `sign_type`, else MD5; a name such as `'HMAC-SHA256'` is accepted
+     * @return string 32 (MD5) or 64 (HMAC-SHA256) uppercase hex digits
+     * @throws InvalidInputException bad key, bad value, NUL byte, invalid UTF-8,
+     *     unknown `sign_type`
+     * @throws SignatureException `$type` disagrees with the fields' `sign_type`
+     */
+    public static function sign(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): string
+    {
+        $ffi = FFI::instance();
+        $type = SignType::of($type);
+        $data = Packed::pack($fields);
+        $out = self::$signBuffer ??= $ffi->new('char[' . Abi::SIGN_BUF_LEN . ']');
+        $rc = $ffi->wxpay_sign($data, strlen($data), count($fields), $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN);
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return \FFI::string($out);
+    }
+
+    /**
+     * Verifies the `sign` field of fields in constant time.
+     *
+     * @param array<string, string|int> $fields the message, including `sign`
+     * @param string $key the merchant API key
+     * @param SignType|string $type `SignType::Auto` uses the fields'
+     *     `sign_type`, else the signature's length; a name is accepted
+     * @return SignType the algorithm the signature was checked with
+     * @throws SignatureException no `sign`, a wrong one, or a `sign_type`
+     *     other than `$type`
+     * @throws InvalidInputException bad key, bad value, NUL byte, invalid UTF-8
+     */
+    public static function verify(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): SignType
+    {
+        $ffi = FFI::instance();
+        $type = SignType::of($type);
+        $data = Packed::pack($fields);
+        $used = $ffi->new('int32_t');
+        $rc = $ffi->wxpay_verify($data, strlen($data), count($fields), $key, strlen($key), $type->value, \FFI::addr($used));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return SignType::from($used->cdata);
+    }
+
+    /**
+     * Parses a signed `<xml>` document (a response or a notification) and
+     * verifies its signature, in one call.
+     *
+     * @param string $xml the document as received
+     * @param string $key the merchant API key
+     * @param SignType|string $type as for {@see verify()}
+     * @param int $maxSize the largest document accepted, in bytes; 0 means 1 MiB
+     * @return array<string, string> the verified fields, `sign` included
+     * @throws XmlException the document is refused (see {@see parseXml()})
+     * @throws SignatureException no `sign`, a wrong one, or another algorithm
+     * @throws InvalidInputException bad key or size
+     */
+    public static function verifyXml(string $xml, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto, int $maxSize = 0): array
+    {
+        $ffi = FFI::instance();
+        $type = SignType::of($type);
+        self::checkMaxSize($maxSize);
+        $out = $ffi->new('wxpay_fields *');
+        $rc = $ffi->wxpay_verify_xml($xml, strlen($xml), $maxSize, $key, strlen($key), $type->value, \FFI::addr($out));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return self::takeFields($ffi, $out);
+    }
+
+    /**
+     * Parses a flat WeChat `<xml>` document without checking any signature.
+     *
+     * Text, CDATA and the five predefined entities are accepted. Refused with
+     * an {@see XmlException}: DOCTYPE and entity declarations (XXE, billion
+     * laughs), other entities, another root than `<xml>`, nested elements, a
+     * field given twice, input over `$maxSize`, input that is not UTF-8, and
+     * anything malformed.
+     *
+     * @param string $xml the document
+     * @param int $maxSize the largest document accepted, in bytes; 0 means 1 MiB
+     * @return array<string, string> the fields in document order
+     * @throws XmlException the document is refused
+     * @throws InvalidInputException a negative size
+     */
+    public static function parseXml(string $xml, int $maxSize = 0): array
+    {
+        $ffi = FFI::instance();
+        self::checkMaxSize($maxSize);
+        $out = $ffi->new('wxpay_fields *');
+        $rc = $ffi->wxpay_xml_parse($xml, strlen($xml), $maxSize, \FFI::addr($out));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return self::takeFields($ffi, $out);
+    }
+
+    /**
+     * Builds `<xml><name><![CDATA[value]]></name>...</xml>` in the order given.
+     *
+     * @param array<string, string|int> $fields the message, usually with `sign`
+     * @return string the document; {@see parseXml()} gives the fields back unchanged
+     * @throws InvalidInputException a name that is not an ASCII XML name, a
+     *     value XML cannot carry, a bad value type, a NUL byte, invalid UTF-8
+     */
+    public static function buildXml(array $fields): string
+    {
+        $ffi = FFI::instance();
+        $data = Packed::pack($fields);
+        $xml = $ffi->new('char *');
+        $len = $ffi->new('size_t');
+        $rc = $ffi->wxpay_xml_build($data, strlen($data), count($fields), \FFI::addr($xml), \FFI::addr($len));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        try {
+            return \FFI::string($xml, $len->cdata);
+        } finally {
+            $ffi->wxpay_string_free($xml);
+        }
+    }
+
+    /**
+     * A fresh `nonce_str`: 32 letters and digits from the operating system's
+     * secure random source.
+     *
+     * @throws WxPayException the random source failed
+     */
+    public static function nonce(): string
+    {
+        $ffi = FFI::instance();
+        $out = self::$nonceBuffer ??= $ffi->new('char[' . Abi::NONCE_BUF_LEN . ']');
+        $rc = $ffi->wxpay_nonce($out, Abi::NONCE_BUF_LEN);
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return \FFI::string($out);
+    }
+
+    /**
+     * @return array<string, string>
+     */
+    private static function takeFields(\FFI $ffi, \FFI\CData $out): array
+    {
+        $handle = new FieldsHandle($ffi, $out);
+        try {
+            return $handle->toArray();
+        } finally {
+            $handle->free();
+        }
+    }
+
+    private static function checkMaxSize(int $maxSize): void
+    {
+        if ($maxSize < 0) {
+            throw InvalidInputException::fromWrapper("maxSize must be 0 (the default) or a positive number of bytes, got $maxSize");
+        }
+    }
+}
