@@ -14,6 +14,8 @@ typedef enum {
   WXPAY_RESULT_INVALID_FIELD_NAME = 107,
   WXPAY_RESULT_INVALID_FIELD_VALUE = 108,
   WXPAY_RESULT_NOT_FOUND = 109,
+  WXPAY_RESULT_MISSING_FIELD = 110,
+  WXPAY_RESULT_CONFLICTING_FIELD = 111,
   WXPAY_RESULT_SIGNATURE_MISSING = 200,
   WXPAY_RESULT_SIGNATURE_MISMATCH = 201,
   WXPAY_RESULT_SIGN_TYPE_MISMATCH = 202,
@@ -25,6 +27,21 @@ typedef enum {
   WXPAY_RESULT_XML_DUPLICATE = 305,
   WXPAY_RESULT_XML_TOO_LARGE = 306,
   WXPAY_RESULT_XML_INVALID_UTF8 = 307,
+  WXPAY_RESULT_CERTIFICATE_PASSWORD = 400,
+  WXPAY_RESULT_CERTIFICATE_CORRUPT = 401,
+  WXPAY_RESULT_CERTIFICATE_KEY_MISMATCH = 402,
+  WXPAY_RESULT_CERTIFICATE_REQUIRED = 403,
+  WXPAY_RESULT_CERTIFICATE_UNSUPPORTED = 404,
+  WXPAY_RESULT_CERTIFICATE_FILE = 405,
+  WXPAY_RESULT_TLS = 410,
+  WXPAY_RESULT_CONNECT = 500,
+  WXPAY_RESULT_TIMEOUT = 501,
+  WXPAY_RESULT_HTTP_STATUS = 502,
+  WXPAY_RESULT_RESPONSE_TOO_LARGE = 503,
+  WXPAY_RESULT_TRANSPORT = 504,
+  WXPAY_RESULT_PROTOCOL_FAIL = 600,
+  WXPAY_RESULT_RESPONSE_INVALID = 601,
+  WXPAY_RESULT_BUSINESS_FAIL = 700,
   WXPAY_RESULT_RANDOM = 900,
   WXPAY_RESULT_PANIC = 999,
 } wxpay_result;
@@ -35,9 +52,113 @@ typedef enum {
   WXPAY_SIGN_TYPE_HMAC_SHA256 = 2,
 } wxpay_sign_type;
 
+typedef enum {
+  WXPAY_LOG_LEVEL_ERROR = 1,
+  WXPAY_LOG_LEVEL_WARN = 2,
+  WXPAY_LOG_LEVEL_INFO = 3,
+  WXPAY_LOG_LEVEL_DEBUG = 4,
+} wxpay_log_level;
+
+typedef enum {
+  WXPAY_ENDPOINT_MATCH_UNKNOWN = 0,
+  WXPAY_ENDPOINT_MATCH_FAMILY = 1,
+  WXPAY_ENDPOINT_MATCH_EXACT = 2,
+} wxpay_endpoint_match;
+
+typedef enum {
+  WXPAY_BODY_KIND_XML = 0,
+  WXPAY_BODY_KIND_BYTES = 1,
+} wxpay_body_kind;
+
+typedef struct wxpay_client wxpay_client;
+
+typedef struct wxpay_config wxpay_config;
+
 typedef struct wxpay_fields wxpay_fields;
 
+typedef void (*wxpay_log_callback)(void *user_data,
+                                   int32_t level,
+                                   const char *message,
+                                   size_t message_len);
+
+typedef struct {
+  int32_t matched;
+  bool sandbox;
+  bool certificate;
+  bool signed_response;
+  int32_t body_kind;
+  bool md5;
+  bool hmac_sha256;
+  bool sends_sign_type;
+  bool sub_ids;
+  const char *appid_field;
+  const char *mch_id_field;
+  const char *required;
+  size_t required_len;
+  size_t required_count;
+  const char *one_of;
+  size_t one_of_len;
+  size_t one_of_count;
+} wxpay_endpoint;
+
 const char *wxpay_version(void);
+
+wxpay_result wxpay_client_new(const wxpay_config *cfg, wxpay_client **out_client);
+
+void wxpay_client_free(wxpay_client *client);
+
+wxpay_result wxpay_request(const wxpay_client *client,
+                           const char *path,
+                           const char *fields,
+                           size_t fields_len,
+                           size_t field_count,
+                           wxpay_fields **out_response);
+
+wxpay_result wxpay_download(const wxpay_client *client,
+                            const char *path,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            uint8_t **out_data,
+                            size_t *out_len);
+
+void wxpay_bytes_free(uint8_t *data, size_t len);
+
+wxpay_config *wxpay_config_new(void);
+
+wxpay_result wxpay_config_set(wxpay_config *cfg, const char *name, const char *value);
+
+wxpay_result wxpay_config_set_p12(wxpay_config *cfg,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  const char *password);
+
+wxpay_result wxpay_config_set_p12_file(wxpay_config *cfg, const char *path, const char *password);
+
+wxpay_result wxpay_config_set_pem(wxpay_config *cfg,
+                                  const char *cert,
+                                  size_t cert_len,
+                                  const char *key,
+                                  size_t key_len,
+                                  const char *key_password);
+
+wxpay_result wxpay_config_set_pem_files(wxpay_config *cfg,
+                                        const char *cert_path,
+                                        const char *key_path,
+                                        const char *key_password);
+
+wxpay_result wxpay_config_set_root_ca(wxpay_config *cfg, const char *pem, size_t len);
+
+wxpay_result wxpay_config_set_root_ca_file(wxpay_config *cfg, const char *path);
+
+wxpay_result wxpay_config_set_log(wxpay_config *cfg,
+                                  wxpay_log_callback callback,
+                                  void *user_data,
+                                  int32_t min_level);
+
+void wxpay_config_free(wxpay_config *cfg);
+
+wxpay_result wxpay_endpoint_info(const char *path, wxpay_endpoint *out_info);
 
 const char *wxpay_last_error_message(void);
 

@@ -35,6 +35,10 @@ final class ResultCode
     public const INVALID_FIELD_VALUE = 108;
     /** `wxpay_fields_get`: no field of that name. */
     public const NOT_FOUND = 109;
+    /** A field the endpoint requires is missing (checked before any network I/O). */
+    public const MISSING_FIELD = 110;
+    /** A field conflicts with the client's configuration (another `mch_id`, a `sign_type` the endpoint refuses) or is computed by the client (`sign`). */
+    public const CONFLICTING_FIELD = 111;
     /** The message has no `sign` field. */
     public const SIGNATURE_MISSING = 200;
     /** The signature does not match the message and key. */
@@ -57,6 +61,36 @@ final class ResultCode
     public const XML_TOO_LARGE = 306;
     /** The document is not UTF-8. */
     public const XML_INVALID_UTF8 = 307;
+    /** The `.p12` password or the private key's password is wrong or missing. */
+    public const CERTIFICATE_PASSWORD = 400;
+    /** A certificate, key or root CA that cannot be parsed. */
+    public const CERTIFICATE_CORRUPT = 401;
+    /** The private key does not belong to the certificate. */
+    public const CERTIFICATE_KEY_MISMATCH = 402;
+    /** The endpoint needs the merchant certificate and the client has none (reported before any network I/O). */
+    public const CERTIFICATE_REQUIRED = 403;
+    /** The file uses an algorithm this OpenSSL cannot load. */
+    public const CERTIFICATE_UNSUPPORTED = 404;
+    /** A certificate, key or CA file cannot be read. */
+    public const CERTIFICATE_FILE = 405;
+    /** The TLS handshake failed (untrusted or mismatched server certificate, client certificate refused, no common protocol). */
+    public const TLS = 410;
+    /** No connection could be made (refused, unreachable, name not found). */
+    public const CONNECT = 500;
+    /** The connect or total timeout elapsed. */
+    public const TIMEOUT = 501;
+    /** The server answered with an HTTP status other than 200. */
+    public const HTTP_STATUS = 502;
+    /** The response is over the configured size limit. */
+    public const RESPONSE_TOO_LARGE = 503;
+    /** The connection failed while sending or receiving. */
+    public const TRANSPORT = 504;
+    /** `return_code=FAIL`; `wxpay_last_error_response()` holds the response. */
+    public const PROTOCOL_FAIL = 600;
+    /** A response that is neither a success nor a well-formed failure. */
+    public const RESPONSE_INVALID = 601;
+    /** `result_code=FAIL`; `wxpay_last_error_response()` holds the response with `err_code` and `err_code_des`. */
+    public const BUSINESS_FAIL = 700;
     /** The operating system's random source failed. */
     public const RANDOM = 900;
     /** A panic inside the library was caught at the boundary; please report it. */
