@@ -147,6 +147,9 @@ impl<'a> Parser<'a> {
 
     fn start(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<()> {
         let name = start.name().into_inner().to_owned();
+        if name.is_empty() || !name.chars().all(|c| is_xml_char(c) && !c.is_whitespace()) {
+            return Err(malformed(format!("element name {:?} is not a valid XML name", truncate(&name, 64))));
+        }
         if start.attributes().next().is_some() {
             return Err(malformed(format!("element <{}> has attributes", truncate(&name, 64))));
         }

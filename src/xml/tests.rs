@@ -56,6 +56,8 @@ fn structure_errors_have_their_own_kinds() {
     assert_eq!(kind("<?php echo 1; ?><xml></xml>"), ErrorKind::XmlMalformed);
     assert_eq!(kind("<xml><a>&#1;</a></xml>"), ErrorKind::XmlMalformed);
     assert_eq!(kind("<xml><a>\u{1}</a></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a\u{0}>1</a\u{0}></xml>"), ErrorKind::XmlMalformed);
+    assert_eq!(kind("<xml><a\u{1}b>1</a\u{1}b></xml>"), ErrorKind::XmlMalformed);
 }
 
 #[test]
