@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+
+namespace WeChatPay.Native
+{
+    /// <summary>
+    /// A field set in the library's packed form: name0 NUL value0 NUL ... valueN,
+    /// UTF-8, with its length and field count, so a whole set crosses in one call.
+    /// </summary>
+    internal struct Packed
+    {
+        // Reused per thread: signing a request should not allocate a buffer each time.
+        // Large buffers are not kept, so one 10 MiB call does not pin 10 MiB forever.
+        [ThreadStatic] private static byte[] spare;
+        private const int SpareLimit = 64 * 1024;
+
+        internal byte[] Data;
+        internal int Length;
+        internal int Count;
+
+        /// <exception cref="WxPayInvalidInputException">A null name or value, or a string that is not valid UTF-16.</exception>
+        internal static Packed From(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            if (fields == null)
+            {
+                throw Ensure.NullArgument("fields is null");
+            }
+            byte[] buffer = spare ?? new byte[1024];
+            spare = null;
+            int length = 0;
+            int count = 0;
+            foreach (KeyValuePair<string, string> field in fields)
+            {
+                if (field.Key == null)
+                {
+                    throw Ensure.NullArgument("field #" + count + " has a null name");
+                }
+                if (field.Value == null)
+                {
+                    throw Ensure.NullArgument("field '" + field.Key + "' has a null value; use \"\" for an empty one");
+                }
+                if (count > 0)
+                {
+                    buffer[length++] = 0;
+                }
+                length += Utf8.EncodeInto(field.Key, ref buffer, length, "the name of field #" + count);
+                buffer[length++] = 0;
+                length += Utf8.EncodeInto(field.Value, ref buffer, length, "the value of field '" + field.Key + "'");
+                count++;
+            }
+            return new Packed { Data = buffer, Length = length, Count = count };
+        }
+
+        /// <summary>Hands the buffer back for the next call on this thread.</summary>
+        internal void Recycle()
+        {
+            if (Data != null && Data.Length <= SpareLimit)
+            {
+                spare = Data;
+            }
+            Data = null;
+        }
+
+        /// <summary>Reads a packed set the library handed out (each value is followed by a NUL).</summary>
+        internal static unsafe Dictionary<string, string> ToDictionary(byte* data, long length, long count)
+        {
+            var result = new Dictionary<string, string>(checked((int)count), StringComparer.Ordinal);
+            byte* position = data;
+            byte* end = data + length;
+            for (long i = 0; i < count; i++)
+            {
+                string name = ReadPart(ref position, end);
+                string value = ReadPart(ref position, end);
+                result.Add(name, value);
+            }
+            return result;
+        }
+
+        private static unsafe string ReadPart(ref byte* position, byte* end)
+        {
+            byte* start = position;
+            while (position < end && *position != 0)
+            {
+                position++;
+            }
+            string part = Utf8.FromNative(start, checked((int)(position - start)));
+            position++;
+            return part;
+        }
+    }
+}
