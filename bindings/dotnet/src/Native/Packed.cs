@@ -43,9 +43,20 @@ namespace WeChatPay.Native
                 {
                     buffer[length++] = 0;
                 }
-                length += Utf8.EncodeInto(field.Key, ref buffer, length, "the name of field #" + count);
+                // Messages are built only on failure: this loop runs for every field of every signature.
+                int written = Utf8.EncodeInto(field.Key, ref buffer, length);
+                if (written < 0)
+                {
+                    throw Ensure.InvalidUtf8("the name of field #" + count);
+                }
+                length += written;
                 buffer[length++] = 0;
-                length += Utf8.EncodeInto(field.Value, ref buffer, length, "the value of field '" + field.Key + "'");
+                written = Utf8.EncodeInto(field.Value, ref buffer, length);
+                if (written < 0)
+                {
+                    throw Ensure.InvalidUtf8("the value of field '" + field.Key + "'");
+                }
+                length += written;
                 count++;
             }
             return new Packed { Data = buffer, Length = length, Count = count };
