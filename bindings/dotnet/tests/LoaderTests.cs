@@ -53,6 +53,7 @@ namespace WeChatPay.Tests
             StringAssert.Contains(missing, e.Message);
             StringAssert.Contains("libwxpay-does-not-exist.so", e.Message);
             StringAssert.Contains("WXPAY_LIBRARY", e.Message);
+            StringAssert.Contains(missing + ": " + missing + ": cannot open shared object file", e.Message, "the loader's own reason");
             Assert.IsNull(e.LibraryPath);
             Assert.IsNull(e.LibraryVersion);
         }

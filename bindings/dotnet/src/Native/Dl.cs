@@ -46,14 +46,27 @@ namespace WeChatPay.Native
         internal static IntPtr Open(string path, out string error)
         {
             IntPtr handle;
-            try
+            if (!useLibC)
             {
-                handle = useLibC ? LibC.Open(path, RTLD_NOW) : LibDl.Open(path, RTLD_NOW);
+                try
+                {
+                    // dlerror is called once first so that the runtime binds it now: binding it
+                    // lazily after a failed dlopen runs the loader again, which clears the message.
+                    LibDl.Error();
+                }
+                catch (DllNotFoundException)
+                {
+                    useLibC = true;
+                }
             }
-            catch (DllNotFoundException)
+            if (useLibC)
             {
-                useLibC = true;
+                LibC.Error();
                 handle = LibC.Open(path, RTLD_NOW);
+            }
+            else
+            {
+                handle = LibDl.Open(path, RTLD_NOW);
             }
             error = handle == IntPtr.Zero ? LastError() : null;
             return handle;
