@@ -104,6 +104,28 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void WithoutAnOverrideTheNuGetLayoutBesideTheAssemblyIsSearchedThenTheSystem()
+        {
+            string saved = Environment.GetEnvironmentVariable("WXPAY_LIBRARY");
+            try
+            {
+                Environment.SetEnvironmentVariable("WXPAY_LIBRARY", null);
+                var candidates = LibraryLoader.Candidates();
+                string assemblyDir = Path.GetDirectoryName(typeof(WxPay).Assembly.Location);
+                string nuget = Path.Combine(assemblyDir, "runtimes", "linux-x64", "native", "libwxpay.so");
+                CollectionAssert.Contains(candidates, Path.Combine(assemblyDir, "libwxpay.so"));
+                CollectionAssert.Contains(candidates, nuget);
+                Assert.AreEqual("libwxpay.so", candidates[candidates.Count - 1], "the system search comes last");
+                // build.sh lays the library out there, so the default search finds it.
+                Assert.AreEqual(nuget, LibraryLoader.Open(candidates).Path);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("WXPAY_LIBRARY", saved);
+            }
+        }
+
+        [Test]
         public void TheOverrideCannotChangeOnceLoaded()
         {
             Assert.IsNotNull(WxPay.NativeVersion);

@@ -80,7 +80,12 @@ namespace WeChatPay.Native
                     AddDirectory(candidates, dir);
                 }
             }
-            AddDirectory(candidates, Path.GetDirectoryName(typeof(LibraryLoader).Assembly.Location));
+            // Location is "" for an assembly loaded from bytes or bundled into a single file.
+            string assemblyFile = typeof(LibraryLoader).Assembly.Location;
+            if (!string.IsNullOrEmpty(assemblyFile))
+            {
+                AddDirectory(candidates, Path.GetDirectoryName(assemblyFile));
+            }
             AddDirectory(candidates, AppContext.BaseDirectory);
             // Last, the system's own search: LD_LIBRARY_PATH, the ld.so cache, /usr/lib.
             candidates.Add(FileName);
