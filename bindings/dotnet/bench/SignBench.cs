@@ -49,7 +49,7 @@ internal static class SignBench
         int iterations = args.Length > 0 ? int.Parse(args[0]) : 50000;
         int rounds = args.Length > 1 ? int.Parse(args[1]) : 7;
         string runtime = Type.GetType("Mono.Runtime") != null ? "Mono" : ".NET Core " + Environment.Version;
-        Console.WriteLine("runtime: {0}; libwxpay {1}; {2} rounds of {3} signatures; median ns per signature",
+        Console.WriteLine("runtime: {0}; libwxpay {1}; {2} rounds of {3} signatures; median ns per signature, rounds interleaved",
             runtime, WxPay.NativeVersion, rounds, iterations);
 
         bool allFaster = true;
@@ -62,10 +62,10 @@ internal static class SignBench
             {
                 using (var native = new WxPayFields(order))
                 {
-                    Console.WriteLine("{0,-12} WxPay.Sign(Dictionary)         {1,8:F0} ns", name,
-                        Measure(iterations, rounds, () => WxPay.Sign(order, Key, type)));
-                    Console.WriteLine("{0,-12} WxPay.Sign(WxPayFields)        {1,8:F0} ns", name,
-                        Measure(iterations, rounds, () => WxPay.Sign(native, Key, type)));
+                    double[] ns = MeasureInterleaved(iterations, rounds,
+                        () => WxPay.Sign(order, Key, type), () => WxPay.Sign(native, Key, type));
+                    Console.WriteLine("{0,-12} WxPay.Sign(Dictionary)         {1,8:F0} ns", name, ns[0]);
+                    Console.WriteLine("{0,-12} WxPay.Sign(WxPayFields)        {1,8:F0} ns", name, ns[1]);
                 }
                 continue;
             }
@@ -78,10 +78,12 @@ internal static class SignBench
             HashAlgorithm reused = hmac ? (HashAlgorithm)new HMACSHA256(System.Text.Encoding.UTF8.GetBytes(Key)) : MD5.Create();
             using (var native = new WxPayFields(order))
             {
-                double typical = Measure(iterations, rounds, () => PlainSigner.Sign(order, Key, hmac));
-                double tuned = Measure(iterations, rounds, () => PlainSigner.Sign(order, Key, reused));
-                double viaDictionary = Measure(iterations, rounds, () => WxPay.Sign(order, Key, type));
-                double viaFields = Measure(iterations, rounds, () => WxPay.Sign(native, Key, type));
+                double[] ns = MeasureInterleaved(iterations, rounds,
+                    () => PlainSigner.Sign(order, Key, hmac),
+                    () => PlainSigner.Sign(order, Key, reused),
+                    () => WxPay.Sign(order, Key, type),
+                    () => WxPay.Sign(native, Key, type));
+                double typical = ns[0], tuned = ns[1], viaDictionary = ns[2], viaFields = ns[3];
                 Console.WriteLine("{0,-12} plain C# (new hash per call)   {1,8:F0} ns", name, typical);
                 Console.WriteLine("{0,-12} plain C# (reused hash object)  {1,8:F0} ns", name, tuned);
                 Console.WriteLine("{0,-12} WxPay.Sign(Dictionary)         {1,8:F0} ns   {2:F2}x vs new-hash, {3:F2}x vs reused",
@@ -102,25 +104,36 @@ internal static class SignBench
         return 0;
     }
 
-    private static double Measure(int iterations, int rounds, Func<string> sign)
+    /// <summary>
+    /// Median ns per call of each variant. Rounds alternate between the variants so that
+    /// load from other processes on the machine falls on all of them alike.
+    /// </summary>
+    private static double[] MeasureInterleaved(int iterations, int rounds, params Func<string>[] variants)
     {
-        for (int i = 0; i < iterations / 5 + 1; i++)
-        {
-            sign();
-        }
-        var perRound = new List<double>();
+        var perRound = variants.Select(_ => new List<double>()).ToArray();
         var clock = new Stopwatch();
-        for (int r = 0; r < rounds; r++)
+        for (int r = -1; r < rounds; r++)
         {
-            clock.Restart();
-            for (int i = 0; i < iterations; i++)
+            for (int v = 0; v < variants.Length; v++)
             {
-                sign();
+                Func<string> sign = variants[v];
+                clock.Restart();
+                for (int i = 0; i < iterations; i++)
+                {
+                    sign();
+                }
+                clock.Stop();
+                if (r >= 0)
+                {
+                    // Round -1 is the warm-up (JIT, caches).
+                    perRound[v].Add(clock.Elapsed.TotalMilliseconds * 1e6 / iterations);
+                }
             }
-            clock.Stop();
-            perRound.Add(clock.Elapsed.TotalMilliseconds * 1e6 / iterations);
         }
-        perRound.Sort();
-        return perRound[perRound.Count / 2];
+        return perRound.Select(times =>
+        {
+            times.Sort();
+            return times[times.Count / 2];
+        }).ToArray();
     }
 }
