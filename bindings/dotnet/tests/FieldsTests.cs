@@ -32,6 +32,13 @@ namespace WeChatPay.Tests
                 CollectionAssert.AreEqual(order.Values.ToArray(), fields.Values.ToArray());
                 CollectionAssert.AreEqual(order, fields.ToDictionary());
                 CollectionAssert.AreEqual(order.ToList(), fields.ToList());
+                int seen = 0;
+                foreach (object field in (System.Collections.IEnumerable)fields)
+                {
+                    Assert.IsInstanceOf<KeyValuePair<string, string>>(field);
+                    seen++;
+                }
+                Assert.AreEqual(16, seen);
                 Assert.AreEqual("腾讯充值中心-QQ会员充值", fields["body"]);
                 string value;
                 Assert.IsTrue(fields.TryGetValue("total_fee", out value));

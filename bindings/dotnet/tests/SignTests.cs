@@ -62,6 +62,14 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void SignTypeNumbersAreTheCAbis()
+        {
+            Assert.AreEqual(0, (int)SignType.Auto);
+            Assert.AreEqual(1, (int)SignType.Md5);
+            Assert.AreEqual(2, (int)SignType.HmacSha256);
+        }
+
+        [Test]
         public void DropsEmptyValuesKeepsZeroAndIgnoresSign()
         {
             var basic = new Dictionary<string, string> { { "a", "1" }, { "total_fee", "0" } };
