@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace WeChatPay.Native
 {
@@ -11,6 +12,10 @@ namespace WeChatPay.Native
     /// "libwxpay.so" never matches the already loaded copy. Binding every function through
     /// dlsym works the same way on Mono and CoreCLR.
     /// </remarks>
+    /// <remarks>
+    /// Paths and names cross as NUL-terminated UTF-8 byte arrays built here rather than with
+    /// UnmanagedType.LPUTF8Str, so that nothing depends on how a given runtime supports it.
+    /// </remarks>
     internal static class Dl
     {
         private const int RTLD_NOW = 2;
@@ -18,10 +23,10 @@ namespace WeChatPay.Native
         private static class LibDl
         {
             [DllImport("libdl.so.2", EntryPoint = "dlopen")]
-            internal static extern IntPtr Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+            internal static extern IntPtr Open(byte[] path, int flags);
 
             [DllImport("libdl.so.2", EntryPoint = "dlsym")]
-            internal static extern IntPtr Symbol(IntPtr handle, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+            internal static extern IntPtr Symbol(IntPtr handle, byte[] name);
 
             [DllImport("libdl.so.2", EntryPoint = "dlerror")]
             internal static extern IntPtr Error();
@@ -31,10 +36,10 @@ namespace WeChatPay.Native
         private static class LibC
         {
             [DllImport("libc.so.6", EntryPoint = "dlopen")]
-            internal static extern IntPtr Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+            internal static extern IntPtr Open(byte[] path, int flags);
 
             [DllImport("libc.so.6", EntryPoint = "dlsym")]
-            internal static extern IntPtr Symbol(IntPtr handle, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+            internal static extern IntPtr Symbol(IntPtr handle, byte[] name);
 
             [DllImport("libc.so.6", EntryPoint = "dlerror")]
             internal static extern IntPtr Error();
@@ -45,6 +50,7 @@ namespace WeChatPay.Native
         /// <summary>Opens a shared library; on failure returns zero and the loader's reason.</summary>
         internal static IntPtr Open(string path, out string error)
         {
+            byte[] file = Terminated(path);
             IntPtr handle;
             if (!useLibC)
             {
@@ -62,11 +68,11 @@ namespace WeChatPay.Native
             if (useLibC)
             {
                 LibC.Error();
-                handle = LibC.Open(path, RTLD_NOW);
+                handle = LibC.Open(file, RTLD_NOW);
             }
             else
             {
-                handle = LibDl.Open(path, RTLD_NOW);
+                handle = LibDl.Open(file, RTLD_NOW);
             }
             error = handle == IntPtr.Zero ? LastError() : null;
             return handle;
@@ -75,7 +81,13 @@ namespace WeChatPay.Native
         /// <summary>The address of an exported symbol, or zero.</summary>
         internal static IntPtr Symbol(IntPtr library, string name)
         {
-            return useLibC ? LibC.Symbol(library, name) : LibDl.Symbol(library, name);
+            byte[] symbol = Terminated(name);
+            return useLibC ? LibC.Symbol(library, symbol) : LibDl.Symbol(library, symbol);
+        }
+
+        private static byte[] Terminated(string text)
+        {
+            return Encoding.UTF8.GetBytes(text + "\0");
         }
 
         private static string LastError()
