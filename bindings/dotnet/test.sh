@@ -1,8 +1,8 @@
 #!/bin/sh
 # The one command for the .NET wrapper: installs what is missing (Mono, NUnit 2.6,
 # a C compiler for the loader tests, the dotnetcore2 wheel for a .NET Core 3.1 host),
-# builds WxPay.dll with mcs, runs the NUnit suite on Mono, the smoke test on
-# .NET Core 3.1 and on Mono, and the examples. Idempotent and non-interactive.
+# builds WxPay.dll with mcs, runs the NUnit suite on Mono (nunit-console) and on
+# .NET Core 3.1 (smoke/SuiteRunner.cs), the smoke test on both, and the examples. Idempotent and non-interactive.
 #
 #   WXPAY_LIBRARY        the built libwxpay.so (default: target/release/libwxpay.so under the repo root;
 #                        build it with `cargo build --release` there)
@@ -41,6 +41,8 @@ mcs -target:library -langversion:7.2 -warnaserror+ -out:"$out/WxPay.Tests.dll" \
     -r:"$out/WxPay.dll" -r:"$nunit_framework" -r:System.Core \
     "$here"/tests/*.cs "$here/bench/PlainSigner.cs"
 mcs -langversion:7.2 -warnaserror+ -out:"$out/Smoke.exe" -r:"$out/WxPay.dll" -r:System.Core "$here/smoke/Smoke.cs"
+mcs -langversion:7.2 -warnaserror+ -out:"$out/SuiteRunner.exe" -r:"$out/WxPay.Tests.dll" -r:"$out/nunit.framework.dll" \
+    -r:System.Core "$here/smoke/SuiteRunner.cs"
 mcs -langversion:7.2 -optimize+ -warnaserror+ -out:"$out/SignBench.exe" -r:"$out/WxPay.dll" -r:System.Core \
     "$here/bench/SignBench.cs" "$here/bench/PlainSigner.cs"
 for example in "$root"/examples/dotnet/*.cs; do
@@ -73,9 +75,14 @@ if ! "$venv/bin/python" -c "import dotnetcore2" 2>/dev/null; then
 fi
 dotnet=$("$venv/bin/python" -c "import dotnetcore2, os; print(os.path.join(os.path.dirname(dotnetcore2.__file__), 'bin', 'dotnet'))")
 "$dotnet" --list-runtimes
-# The host runs "app.dll" with "app.runtimeconfig.json" beside it; the assembly is the one Mono ran.
-cp "$out/Smoke.exe" "$out/Smoke.dll"
-cp "$here/smoke/netcore31.runtimeconfig.json" "$out/Smoke.runtimeconfig.json"
+# The host runs "app.dll" with "app.runtimeconfig.json" beside it; the assemblies are the ones Mono ran.
+for app in Smoke SuiteRunner; do
+    cp "$out/$app.exe" "$out/$app.dll"
+    cp "$here/smoke/netcore31.runtimeconfig.json" "$out/$app.runtimeconfig.json"
+done
+# The NUnit suite itself, through a small runner (nunit-console 2.6 needs Mono). The
+# ManagedCrypto tests use .NET's MD5/HMACSHA256, which on .NET Core 3.1 need OpenSSL 1.x.
+(cd "$out" && WXPAY_LIBRARY=$lib "$dotnet" SuiteRunner.dll --exclude-category ManagedCrypto)
 # 1. Default search: no override, the library found in the NuGet layout beside WxPay.dll.
 (cd "$out" && env -u WXPAY_LIBRARY "$dotnet" Smoke.dll --expect-loaded-from "$out/runtimes/linux-x64/native/libwxpay.so")
 # 2. A wrong WXPAY_LIBRARY is a clear error, not a fallback to another copy.

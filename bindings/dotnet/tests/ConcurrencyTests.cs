@@ -35,7 +35,7 @@ namespace WeChatPay.Tests
             Assert.IsEmpty(failures, string.Join("\n", failures));
         }
 
-        [Test]
+        [Test, Category(TestData.ManagedCrypto)]
         public void ManyThreadsSignDifferentMessagesAtOnce()
         {
             RunThreads(16, thread =>

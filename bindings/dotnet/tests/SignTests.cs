@@ -16,7 +16,7 @@ namespace WeChatPay.Tests
             Assert.AreEqual(TestData.DocMd5Signature, WxPay.Sign(TestData.DocExample(), TestData.DocKey));
         }
 
-        [Test]
+        [Test, Category(TestData.ManagedCrypto)]
         public void Md5AndHmacMatchThePlainCSharpImplementation()
         {
             var order = TestData.UnifiedOrder();
@@ -27,7 +27,7 @@ namespace WeChatPay.Tests
             Assert.AreEqual(PlainSigner.Sign(order, TestData.Key, true), hmac);
         }
 
-        [Test]
+        [Test, Category(TestData.ManagedCrypto)]
         public void RandomMessagesMatchThePlainCSharpImplementation()
         {
             var random = new Random(20261124);
@@ -200,7 +200,7 @@ namespace WeChatPay.Tests
             Assert.AreEqual(102, Assert.Throws<WxPayInvalidInputException>(() => WxPay.Sign(TestData.DocExample(), broken)).Code);
         }
 
-        [Test]
+        [Test, Category(TestData.ManagedCrypto)]
         public void SurrogatePairsAreSignedAsUtf8()
         {
             var fields = new Dictionary<string, string> { { "body", "emoji 😀 in a value" } };
@@ -225,7 +225,7 @@ namespace WeChatPay.Tests
             Assert.AreEqual(107, Assert.Throws<WxPayInvalidInputException>(() => WxPay.Sign(fields, TestData.Key)).Code);
         }
 
-        [Test]
+        [Test, Category(TestData.ManagedCrypto)]
         public void LargeMessagesOutgrowTheReusedBuffer()
         {
             var fields = new Dictionary<string, string> { { "detail", new string('x', 200000) }, { "body", "中文" } };

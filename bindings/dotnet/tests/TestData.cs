@@ -4,6 +4,11 @@ namespace WeChatPay.Tests
 {
     internal static class TestData
     {
+        // Tests that use .NET's own MD5/HMACSHA256 (the plain C# oracle). .NET Core 3.1 needs
+        // OpenSSL 1.x for those and aborts on a system with only OpenSSL 3, so the .NET Core
+        // run of the suite leaves them out; Mono runs them all.
+        internal const string ManagedCrypto = "ManagedCrypto";
+
         // The API key and message of WeChat Pay's own signature example.
         internal const string DocKey = "192006250b4c09247ec02edce69f6a2d";
         internal const string DocMd5Signature = "9A0A8659F005D6984697E2CA0A9CF3B7";
