@@ -229,32 +229,42 @@ namespace WeChatPay
         public static unsafe string BuildXml(IEnumerable<KeyValuePair<string, string>> fields)
         {
             Api api = LibraryLoader.Api;
+            var container = fields as WxPayFields;
+            if (container != null)
+            {
+                return container.BuildXml(api);
+            }
             Packed packed = Packed.From(fields);
             try
             {
-                using (var xml = new StringHandle())
+                fixed (byte* data = packed.Data)
                 {
-                    int code;
-                    UIntPtr length = UIntPtr.Zero;
-                    fixed (byte* data = packed.Data)
-                    {
-                        IntPtr raw = IntPtr.Zero;
-                        try
-                        {
-                        }
-                        finally
-                        {
-                            code = api.XmlBuild(data, (UIntPtr)packed.Length, (UIntPtr)packed.Count, &raw, &length);
-                            xml.Adopt(raw);
-                        }
-                    }
-                    Ensure.Success(api, code);
-                    return Utf8.FromNative((byte*)xml.DangerousGetHandle(), checked((int)length.ToUInt64()));
+                    return BuildXml(api, data, packed.Length, packed.Count);
                 }
             }
             finally
             {
                 packed.Recycle();
+            }
+        }
+
+        internal static unsafe string BuildXml(Api api, byte* data, long length, long count)
+        {
+            using (var xml = new StringHandle())
+            {
+                int code;
+                UIntPtr xmlLength = UIntPtr.Zero;
+                IntPtr raw = IntPtr.Zero;
+                try
+                {
+                }
+                finally
+                {
+                    code = api.XmlBuild(data, (UIntPtr)length, (UIntPtr)count, &raw, &xmlLength);
+                    xml.Adopt(raw);
+                }
+                Ensure.Success(api, code);
+                return Utf8.FromNative((byte*)xml.DangerousGetHandle(), checked((int)xmlLength.ToUInt64()));
             }
         }
 

@@ -274,6 +274,18 @@ namespace WeChatPay
             }
         }
 
+        internal unsafe string BuildXml(Api api)
+        {
+            lock (gate)
+            {
+                Live();
+                IntPtr data;
+                long length, count;
+                PackedView(api, out data, out length, out count);
+                return WxPay.BuildXml(api, (byte*)data, length, count);
+            }
+        }
+
         private unsafe void PackedView(Api api, out IntPtr data, out long length, out long count)
         {
             IntPtr d;

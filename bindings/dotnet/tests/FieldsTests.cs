@@ -105,6 +105,18 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void BuildsXmlFromItsOwnBuffer()
+        {
+            var order = TestData.UnifiedOrder();
+            using (var fields = new WxPayFields(order))
+            {
+                Assert.AreEqual(WxPay.BuildXml(order), WxPay.BuildXml(fields));
+                fields.Dispose();
+                Assert.Throws<ObjectDisposedException>(() => WxPay.BuildXml(fields));
+            }
+        }
+
+        [Test]
         public void ParsesXmlIntoANativeSet()
         {
             using (var fields = WxPayFields.ParseXml(Encoding.UTF8.GetBytes("<xml><b>2</b><a>1</a></xml>")))
