@@ -66,7 +66,7 @@ if [ "${WXPAY_SKIP_CORECLR:-}" = 1 ]; then
 fi
 
 echo "== .NET Core 3.1 (dotnetcore2 from PyPI)"
-venv=${WXPAY_DOTNETCORE2:-${XDG_CACHE_HOME:-$HOME/.cache}/wxpay/dotnetcore2}
+venv=${WXPAY_DOTNETCORE2:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/wxpay/dotnetcore2}
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
