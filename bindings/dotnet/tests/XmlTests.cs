@@ -147,6 +147,21 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void ANulInsideAValueIsRefused()
+        {
+            Assert.AreEqual(300, Refused("<xml><a>x\0y</a></xml>").Code);
+        }
+
+        [Test]
+        public void ANulInsideAnElementNameNeverComesOutAsChangedData()
+        {
+            // libwxpay 0.1.0 accepts this element name with its NUL and hands out a packed set
+            // that reads as { a = "" }; the wrapper detects the ambiguity and refuses it.
+            var e = Assert.Catch<WxPayException>(() => WxPay.ParseXml("<xml><a\0>1</a\0></xml>"));
+            Assert.That(e is WxPayXmlException || e is WxPayInvalidInputException, e.GetType().Name);
+        }
+
+        [Test]
         public void RefusesBytesThatAreNotUtf8()
         {
             byte[] latin1 = { (byte)'<', (byte)'x', (byte)'m', (byte)'l', (byte)'>', (byte)'<', (byte)'a', (byte)'>', 0xE9,

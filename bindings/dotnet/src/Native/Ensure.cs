@@ -9,6 +9,7 @@ namespace WeChatPay.Native
         internal const int Ok = 0;
         internal const int NullArgumentCode = 100;
         internal const int InvalidUtf8Code = 102;
+        internal const int EmbeddedNulCode = 103;
         internal const int NotFoundCode = 109;
 
         private delegate WxPayException Factory(int code, string name, string message, IReadOnlyDictionary<string, string> response);

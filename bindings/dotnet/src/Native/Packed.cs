@@ -82,9 +82,27 @@ namespace WeChatPay.Native
             {
                 string name = ReadPart(ref position, end);
                 string value = ReadPart(ref position, end);
+                if (result.ContainsKey(name))
+                {
+                    throw Ambiguous();
+                }
                 result.Add(name, value);
             }
+            // Exactly count pairs must fill exactly length bytes. Anything else means a name or
+            // value holds a NUL, and reading on would hand out changed data without a word.
+            bool consumed = count == 0 ? length == 0 : position == end + 1;
+            if (!consumed)
+            {
+                throw Ambiguous();
+            }
             return result;
+        }
+
+        private static WxPayException Ambiguous()
+        {
+            return Ensure.Create(Ensure.EmbeddedNulCode, "WXPAY_RESULT_EMBEDDED_NUL",
+                "libwxpay returned fields whose names or values contain a NUL byte (or a repeated name); "
+                + "they cannot be read without changing them", null);
         }
 
         private static unsafe string ReadPart(ref byte* position, byte* end)
