@@ -105,5 +105,41 @@ namespace WeChatPay.Tests
                 Assert.AreEqual(24, shared.Count);
             }
         }
+
+        [Test]
+        public void DisposingASetWhileOtherThreadsUseItIsSafe()
+        {
+            var shared = new WxPayFields(TestData.UnifiedOrder());
+            var busy = new CountdownEvent(8);
+            var disposer = new Thread(() =>
+            {
+                busy.Wait();
+                shared.Dispose();
+            });
+            disposer.Start();
+            RunThreads(8, thread =>
+            {
+                int calls = 0;
+                try
+                {
+                    while (true)
+                    {
+                        Assert.AreEqual(32, WxPay.Sign(shared, TestData.Key).Length);
+                        Assert.AreEqual(16, shared.ToDictionary().Count);
+                        if (++calls == 50)
+                        {
+                            busy.Signal();
+                        }
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The only way out: every call after Dispose says so, none touches freed memory.
+                }
+                Assert.GreaterOrEqual(calls, 50);
+            });
+            disposer.Join();
+            Assert.IsTrue(shared.IsDisposed);
+        }
     }
 }
