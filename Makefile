@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   build everything and run the demo
 #   make test   install what the tests need, then run every test
-.PHONY: all build demo test test-deps test-rust test-vectors test-c test-header test-php bench clean
+.PHONY: all build demo test test-deps test-rust test-vectors test-c test-header test-php test-dotnet test-python bench clean
 
 CARGO ?= cargo
 LIB := target/release/libwxpay.so
@@ -17,7 +17,7 @@ build:
 demo: build
 	$(CARGO) run --release --quiet --example demo
 
-test: test-deps build test-header test-rust test-vectors test-c test-php
+test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet
 
 test-deps:
 	scripts/install-deps.sh
@@ -40,6 +40,9 @@ test-c: build target/test_wxpay_c
 
 test-php: build
 	bindings/php/test.sh
+
+test-dotnet: build
+	bindings/dotnet/test.sh
 
 bench:
 	$(CARGO) bench --bench sign
