@@ -102,7 +102,7 @@ def read_fields(handle: int) -> Dict[str, str]:
     rc = _fields_packed(handle, byref(data), byref(length), byref(count))
     if rc:
         raise_last(rc)
-    if count.value == 0:
+    if count.value == 0 or data.value is None:
         return {}
     parts = string_at(data.value, length.value).decode("utf-8").split("\0")
     if len(parts) != 2 * count.value:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import _native
+from . import _ffi, _native
 from ._native import raise_last, scratch
 
 _wxpay_nonce = _native.lib.wxpay_nonce
-_NONCE_BUF_LEN = _native._ffi.NONCE_BUF_LEN
+_NONCE_BUF_LEN = _ffi.NONCE_BUF_LEN
 
 
 def nonce() -> str:

@@ -7,14 +7,14 @@ import enum
 from itertools import chain
 from typing import Any, Dict, Mapping, Optional, Union
 
-from . import _native
+from . import _ffi, _native
 from ._native import explain_bad_fields, invalid, key_bytes, max_size_arg, raise_last, scratch, take_fields, text_bytes
 
 _lib = _native.lib
 _wxpay_sign = _lib.wxpay_sign
 _wxpay_verify = _lib.wxpay_verify
 _wxpay_verify_xml = _lib.wxpay_verify_xml
-_SIGN_BUF_LEN = _native._ffi.SIGN_BUF_LEN
+_SIGN_BUF_LEN = _ffi.SIGN_BUF_LEN
 
 
 class SignType(enum.IntEnum):
@@ -62,7 +62,7 @@ def sign(fields: Mapping[str, str], key: Union[str, bytes], sign_type: SignTypeA
         count = len(fields)
     except (TypeError, AttributeError, UnicodeEncodeError):
         raise explain_bad_fields(fields) from None
-    kb = key.encode("utf-8", "surrogatepass") if key.__class__ is str else key_bytes(key)  # type: ignore[union-attr]
+    kb = key.encode("utf-8", "surrogatepass") if key.__class__ is str else key_bytes(key)
     code = _SIGN_TYPE_ARGS[sign_type] if sign_type.__class__ is SignType else _sign_type_code(sign_type)
     buf = scratch.sign
     rc = _wxpay_sign(packed, len(packed), count, kb, len(kb), code, buf, _SIGN_BUF_LEN_ARG)
@@ -82,7 +82,7 @@ def verify(fields: Mapping[str, str], key: Union[str, bytes], sign_type: SignTyp
         count = len(fields)
     except (TypeError, AttributeError, UnicodeEncodeError):
         raise explain_bad_fields(fields) from None
-    kb = key.encode("utf-8", "surrogatepass") if key.__class__ is str else key_bytes(key)  # type: ignore[union-attr]
+    kb = key.encode("utf-8", "surrogatepass") if key.__class__ is str else key_bytes(key)
     code = _SIGN_TYPE_ARGS[sign_type] if sign_type.__class__ is SignType else _sign_type_code(sign_type)
     s = scratch
     rc = _wxpay_verify(packed, len(packed), count, kb, len(kb), code, s.sign_type_ref)
