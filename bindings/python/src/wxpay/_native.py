@@ -34,8 +34,6 @@ class Scratch(threading.local):
         self.nonce = create_string_buffer(_ffi.NONCE_BUF_LEN)
         self.sign_type = c_int32()
         self.sign_type_ref = byref(self.sign_type)
-        self.handle = c_void_p()
-        self.handle_ref = byref(self.handle)
 
 
 scratch = Scratch()
@@ -88,7 +86,7 @@ def raise_last(code: int) -> NoReturn:
 
 
 def last_error(code: int) -> WxPayError:
-    message = _message().decode("utf-8", "replace")
+    message = (_message() or b"").decode("utf-8", "replace")
     response_handle = _response()
     response = read_fields(response_handle) if response_handle else None
     return make_error(code, message, code_name(code), response)
