@@ -14,8 +14,9 @@ from wxpay import (
     TransportError,
     WxPayError,
     XmlError,
+    _errors,
+    _native,
 )
-from wxpay import _errors, _native
 
 GROUPS = {
     1: InvalidInput,
@@ -95,7 +96,12 @@ def test_protocol_error_exposes_return_msg():
 
 
 def test_business_error_exposes_err_code_and_description():
-    response = {"return_code": "SUCCESS", "result_code": "FAIL", "err_code": "ORDERPAID", "err_code_des": "该订单已支付"}
+    response = {
+        "return_code": "SUCCESS",
+        "result_code": "FAIL",
+        "err_code": "ORDERPAID",
+        "err_code_des": "该订单已支付",
+    }
     e = _errors.make_error(701, "FAIL", "WXPAY_RESULT_X", response)
     assert isinstance(e, BusinessError)
     assert (e.err_code, e.err_code_des) == ("ORDERPAID", "该订单已支付")

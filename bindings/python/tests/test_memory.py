@@ -7,10 +7,10 @@ with a margin for allocator noise, never on speed.
 import os
 
 import pytest
+from reference import KEY, unified_order
 
 import wxpay
 from wxpay import SignatureError, XmlError
-from reference import KEY, unified_order
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc/self/statm")
 

@@ -74,7 +74,8 @@ def test_null_handles_are_refused_or_ignored():
     assert lib.wxpay_fields_count(None) == 0
     lib.wxpay_fields_free(None)
     lib.wxpay_string_free(None)
-    rc = lib.wxpay_fields_packed(None, ctypes.byref(ctypes.c_void_p()), ctypes.byref(ctypes.c_size_t()), ctypes.byref(ctypes.c_size_t()))
+    data, length, count = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_size_t()
+    rc = lib.wxpay_fields_packed(None, ctypes.byref(data), ctypes.byref(length), ctypes.byref(count))
     assert _native.code_name(rc) == "WXPAY_RESULT_NULL_ARGUMENT"
     assert "NULL" in lib.wxpay_last_error_message().decode()
 

@@ -2,10 +2,10 @@ import random
 import string
 
 import pytest
+from reference import KEY, hmac_sign, md5_sign, unified_order
 
 import wxpay
 from wxpay import InvalidInput, SignatureError, SignatureMissing, SignType
-from reference import KEY, hmac_sign, md5_sign, unified_order
 
 # The example from WeChat Pay's public signing documentation.
 DOC_FIELDS = {

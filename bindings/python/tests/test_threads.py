@@ -1,11 +1,10 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
+from reference import KEY, hmac_sign, md5_sign, unified_order
 
 import wxpay
 from wxpay import SignType, XmlError
-from reference import KEY, hmac_sign, md5_sign, unified_order
 
 THREADS = 8
 ROUNDS = 2_000

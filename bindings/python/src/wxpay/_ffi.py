@@ -29,6 +29,7 @@ from ._errors import LibraryLoadError, LibraryVersionMismatch
 from ._version import __version__
 
 ENV_VAR = "WXPAY_LIBRARY"
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 # Buffer sizes from the header (WXPAY_SIGN_BUF_LEN, WXPAY_NONCE_BUF_LEN).
 SIGN_BUF_LEN = 65
@@ -92,7 +93,7 @@ def candidates(
 
 def load_library(
     environ: Mapping[str, str] = os.environ,
-    package_dir: Path = Path(__file__).resolve().parent,
+    package_dir: Path = PACKAGE_DIR,
     find_library: Callable[[str], Optional[str]] = ctypes.util.find_library,
 ) -> ctypes.CDLL:
     """Loads the first candidate that opens and has every function; raises ``LibraryLoadError`` listing all tries."""
