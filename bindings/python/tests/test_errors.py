@@ -128,3 +128,10 @@ def test_last_error_is_read_from_the_failing_thread():
     assert first.value.code_name == "WXPAY_RESULT_XML_DUPLICATE"
     assert second.value.code_name == "WXPAY_RESULT_SIGNATURE_MISSING"
     assert first.value.message != second.value.message
+
+
+def test_public_classes_live_under_the_package_name():
+    for cls in (*GROUPS.values(), WxPayError, SignatureMissing, wxpay.SignType, wxpay.LibraryLoadError):
+        assert cls.__module__ == "wxpay"
+        assert getattr(wxpay, cls.__name__) is cls
+    assert pickle.loads(pickle.dumps(wxpay.SignType.MD5)) is wxpay.SignType.MD5

@@ -43,3 +43,21 @@ __all__ = [
     "LibraryLoadError",
     "LibraryVersionMismatch",
 ]
+
+# Tracebacks and pickles name the public path (wxpay.XmlError), not the private module.
+for _public in (
+    SignType,
+    WxPayError,
+    InvalidInput,
+    SignatureError,
+    SignatureMissing,
+    XmlError,
+    CertificateError,
+    TransportError,
+    ProtocolError,
+    BusinessError,
+    LibraryLoadError,
+    LibraryVersionMismatch,
+):
+    _public.__module__ = __name__
+del _public
