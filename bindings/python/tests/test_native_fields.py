@@ -83,3 +83,10 @@ def test_null_handles_are_refused_or_ignored():
 def test_no_response_is_attached_to_local_failures():
     lib.wxpay_fields_get(None, b"a", ctypes.byref(ctypes.c_void_p()))
     assert lib.wxpay_last_error_response() is None
+
+
+def test_a_null_success_is_reported_not_papered_over():
+    from wxpay import WxPayError
+
+    with pytest.raises(WxPayError, match="internal error.*NULL"):
+        _native.read_fields(None)

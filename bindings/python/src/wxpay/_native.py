@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from ctypes import byref, c_int32, c_size_t, c_void_p, create_string_buffer, string_at
 from itertools import chain
-from typing import Any, Dict, Mapping, NoReturn, Tuple
+from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple
 
 from . import _ffi
 from ._errors import InvalidInput, WxPayError, make_error
@@ -92,34 +92,38 @@ def last_error(code: int) -> WxPayError:
     return make_error(code, message, code_name(code), response)
 
 
-def read_fields(handle: int) -> Dict[str, str]:
+def read_fields(handle: Optional[int]) -> Dict[str, str]:
     """A dict copy of a ``wxpay_fields`` the library owns (not freed here)."""
+    if not handle:
+        raise broken_contract("a NULL field set with a success code")
     data = c_void_p()
     length = c_size_t()
     count = c_size_t()
     rc = _fields_packed(handle, byref(data), byref(length), byref(count))
     if rc:
         raise_last(rc)
-    if count.value == 0 or data.value is None:
+    if count.value == 0:
         return {}
+    if data.value is None:
+        raise broken_contract("NULL packed data for a non-empty field set")
     parts = string_at(data.value, length.value).decode("utf-8").split("\0")
     if len(parts) != 2 * count.value:
-        # The library guarantees NUL-free names and values; say so loudly if that ever breaks.
-        raise WxPayError(
-            f"internal error: {count.value} fields arrived as {len(parts)} parts",
-            0,
-            "WXPAY_PYTHON_UNPACK",
-        )
+        raise broken_contract(f"{count.value} fields packed as {len(parts)} parts")
     it = iter(parts)
     return dict(zip(it, it))
 
 
-def take_fields(handle: int) -> Dict[str, str]:
+def take_fields(handle: Optional[int]) -> Dict[str, str]:
     """Like ``read_fields``, then frees the handle, which the caller owned."""
     try:
         return read_fields(handle)
     finally:
         _fields_free(handle)
+
+
+def broken_contract(what: str) -> WxPayError:
+    """The library broke a promise of its header; never expected, but never silently papered over."""
+    return WxPayError(f"internal error: the library returned {what}; please report it", 0, "WXPAY_PYTHON_CONTRACT")
 
 
 def text_bytes(value: Any, what: str) -> bytes:

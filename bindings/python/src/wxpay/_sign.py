@@ -113,4 +113,4 @@ def verify_xml(
     rc = _wxpay_verify_xml(doc, len(doc), limit, kb, len(kb), code, ctypes.byref(handle))
     if rc:
         raise_last(rc)
-    return take_fields(handle.value)  # type: ignore[arg-type]
+    return take_fields(handle.value)

@@ -6,7 +6,7 @@ import ctypes
 from typing import Dict, Mapping, Optional, Union
 
 from . import _native
-from ._native import max_size_arg, pack, raise_last, take_fields, text_bytes
+from ._native import broken_contract, max_size_arg, pack, raise_last, take_fields, text_bytes
 
 _lib = _native.lib
 _xml_parse = _lib.wxpay_xml_parse
@@ -29,7 +29,7 @@ def parse_xml(xml: Union[bytes, str], max_size: Optional[int] = None) -> Dict[st
     rc = _xml_parse(doc, len(doc), limit, ctypes.byref(handle))
     if rc:
         raise_last(rc)
-    return take_fields(handle.value)  # type: ignore[arg-type]
+    return take_fields(handle.value)
 
 
 def build_xml(fields: Mapping[str, str]) -> str:
@@ -46,6 +46,8 @@ def build_xml(fields: Mapping[str, str]) -> str:
     if rc:
         raise_last(rc)
     try:
-        return ctypes.string_at(out.value, out_len.value).decode("utf-8")  # type: ignore[arg-type]
+        if out.value is None:
+            raise broken_contract("a NULL string with a success code")
+        return ctypes.string_at(out.value, out_len.value).decode("utf-8")
     finally:
         _string_free(out)
