@@ -201,3 +201,25 @@ def test_verify_xml_respects_max_size():
         wxpay.verify_xml(doc, KEY, max_size=100)
     assert err.value.code_name == "WXPAY_RESULT_XML_TOO_LARGE"
     assert wxpay.verify_xml(doc, KEY, max_size=len(doc))["sign_type"] == "MD5"
+
+
+@pytest.mark.parametrize("doc", [b"<xml><a>\x00</a></xml>", b"<xml><a>&#0;</a></xml>"])
+def test_nul_inside_a_document_is_refused(doc):
+    with pytest.raises(XmlError) as err:
+        wxpay.parse_xml(doc)
+    assert err.value.code_name == "WXPAY_RESULT_XML_MALFORMED"
+
+
+def test_declared_foreign_encoding_is_refused():
+    with pytest.raises(XmlError) as err:
+        wxpay.parse_xml('<?xml version="1.0" encoding="GBK"?><xml><a>1</a></xml>')
+    assert err.value.code_name == "WXPAY_RESULT_XML_INVALID_UTF8"
+
+
+def test_character_references_and_bom_are_accepted():
+    assert wxpay.parse_xml(b"\xef\xbb\xbf<xml><a>&#x1F600;&#65;</a></xml>") == {"a": "😀A"}
+
+
+def test_unencodable_str_document_is_refused_before_the_library():
+    with pytest.raises(InvalidInput, match="xml is not encodable as UTF-8"):
+        wxpay.parse_xml("<xml><a>\udc80</a></xml>")
