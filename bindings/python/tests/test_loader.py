@@ -111,3 +111,13 @@ def test_import_fails_cleanly_when_the_override_is_wrong(tmp_path):
 
 def test_installed_package_declares_its_types():
     assert os.path.exists(os.path.join(os.path.dirname(wxpay.__file__), "py.typed"))
+
+
+def test_every_exported_symbol_is_declared(library_path):
+    nm = shutil.which("nm")
+    if nm is None:
+        pytest.skip("nm (binutils) is not installed")
+    out = subprocess.run([nm, "-D", "--defined-only", library_path], capture_output=True, text=True, check=True)
+    exported = {line.split()[-1] for line in out.stdout.splitlines() if re.search(r" T wxpay_", line)}
+    assert exported, "no wxpay_* symbols found"
+    assert exported == set(_ffi.SIGNATURES)
