@@ -1,0 +1,142 @@
+"""The exception hierarchy, built from the C library's result codes.
+
+The classes are chosen by the code's hundreds group, not by the exact code,
+so that a code the library adds later in a known group (say a new 3xx XML
+refusal) still raises the right class without a wrapper release.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Tuple, Type
+
+__all__ = [
+    "WxPayError",
+    "InvalidInput",
+    "SignatureError",
+    "SignatureMissing",
+    "XmlError",
+    "CertificateError",
+    "TransportError",
+    "ProtocolError",
+    "BusinessError",
+    "LibraryLoadError",
+    "LibraryVersionMismatch",
+    "error_class_for",
+    "make_error",
+]
+
+
+class WxPayError(Exception):
+    """A failure reported by the wxpay library.
+
+    ``code`` is the numeric ``wxpay_result``, ``code_name`` its C name
+    (e.g. ``"WXPAY_RESULT_XML_DOCTYPE"``), ``message`` the library's
+    explanation (never containing the API key), and ``response`` the peer's
+    whole response as a dict when the failure came with one, else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        code: int = 0,
+        code_name: str = "",
+        response: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.code_name = code_name
+        self.response: Optional[Dict[str, str]] = dict(response) if response is not None else None
+
+    def __str__(self) -> str:
+        if self.code_name:
+            return f"{self.message} [{self.code_name}]"
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code}, code_name={self.code_name!r})"
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # The default would call cls(message) and lose the code and response.
+        return (type(self), (self.message, self.code, self.code_name, self.response))
+
+
+class InvalidInput(WxPayError, ValueError):
+    """An argument was refused (1xx): wrong type, bad key, NUL byte, bad field name, ..."""
+
+
+class SignatureError(WxPayError):
+    """A signature did not verify (2xx): mismatch, or ``sign_type`` disagreement."""
+
+
+class SignatureMissing(SignatureError):
+    """The message carries no ``sign`` field (``WXPAY_RESULT_SIGNATURE_MISSING``)."""
+
+
+class XmlError(WxPayError, ValueError):
+    """An XML document was refused (3xx): malformed, DOCTYPE/entities, wrong shape, too large."""
+
+
+class CertificateError(WxPayError):
+    """A certificate, private key or TLS setup problem (4xx)."""
+
+
+class TransportError(WxPayError):
+    """The request did not reach WeChat Pay or no answer came back (5xx)."""
+
+
+class ProtocolError(WxPayError):
+    """WeChat Pay answered ``return_code=FAIL`` (6xx); ``return_msg`` says why."""
+
+    @property
+    def return_msg(self) -> Optional[str]:
+        return self.response.get("return_msg") if self.response is not None else None
+
+
+class BusinessError(WxPayError):
+    """WeChat Pay answered ``result_code=FAIL`` (7xx) with ``err_code`` and ``err_code_des``."""
+
+    @property
+    def err_code(self) -> Optional[str]:
+        return self.response.get("err_code") if self.response is not None else None
+
+    @property
+    def err_code_des(self) -> Optional[str]:
+        return self.response.get("err_code_des") if self.response is not None else None
+
+
+class LibraryLoadError(ImportError):
+    """The native library could not be found or loaded; the message lists where the loader looked."""
+
+
+class LibraryVersionMismatch(LibraryLoadError):
+    """The native library's ``wxpay_version()`` is not this wrapper's version."""
+
+
+_SIGNATURE_MISSING = 200
+
+_BY_GROUP: Dict[int, Type[WxPayError]] = {
+    1: InvalidInput,
+    2: SignatureError,
+    3: XmlError,
+    4: CertificateError,
+    5: TransportError,
+    6: ProtocolError,
+    7: BusinessError,
+}
+
+
+def error_class_for(code: int) -> Type[WxPayError]:
+    """The exception class for a result code; unknown groups (9xx internal, ...) get the base class."""
+    if code == _SIGNATURE_MISSING:
+        return SignatureMissing
+    return _BY_GROUP.get(code // 100, WxPayError)
+
+
+def make_error(
+    code: int,
+    message: str,
+    code_name: str,
+    response: Optional[Mapping[str, str]] = None,
+) -> WxPayError:
+    return error_class_for(code)(message, code, code_name, response)

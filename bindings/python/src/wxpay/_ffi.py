@@ -1,0 +1,149 @@
+"""Finds and loads the native wxpay library and declares its C functions.
+
+Search order (the first that loads wins):
+
+1. ``WXPAY_LIBRARY``: a path to the library file. When set it is the only
+   candidate: an override that silently fell back to another copy would
+   hide a misconfiguration.
+2. The package directory, so a wheel can ship the library beside the modules.
+3. The system: ``ctypes.util.find_library("wxpay")``, then the plain file
+   name, which the dynamic loader resolves through ``LD_LIBRARY_PATH`` and
+   the linker cache.
+
+Every exported function gets ``argtypes`` and ``restype`` from
+``SIGNATURES``, which mirrors ``include/wxpay.h`` (a test compares the two),
+and the library's ``wxpay_version()`` must equal the wrapper's version.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_void_p
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ._errors import LibraryLoadError, LibraryVersionMismatch
+from ._version import __version__
+
+ENV_VAR = "WXPAY_LIBRARY"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Buffer sizes from the header (WXPAY_SIGN_BUF_LEN, WXPAY_NONCE_BUF_LEN).
+SIGN_BUF_LEN = 65
+NONCE_BUF_LEN = 33
+
+# wxpay_result is a C enum, passed as int; wxpay_fields is opaque, so its
+# pointers travel as void*. Out-pointers to library-owned data are void** so
+# that the address survives (c_char_p would copy the bytes and drop it).
+_result = c_int32
+_fields_p = c_void_p
+_str_in = c_char_p
+_buf_out = POINTER(c_char)
+
+SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
+    "wxpay_version": (c_char_p, []),
+    "wxpay_last_error_message": (c_char_p, []),
+    "wxpay_last_error_code": (_result, []),
+    "wxpay_last_error_response": (_fields_p, []),
+    "wxpay_result_name": (c_char_p, [c_int32]),
+    "wxpay_fields_new": (_fields_p, []),
+    "wxpay_fields_from_packed": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_fields_set": (_result, [_fields_p, _str_in, _str_in]),
+    "wxpay_fields_get": (_result, [_fields_p, _str_in, POINTER(c_void_p)]),
+    "wxpay_fields_count": (c_size_t, [_fields_p]),
+    "wxpay_fields_packed": (_result, [_fields_p, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_size_t)]),
+    "wxpay_fields_free": (None, [_fields_p]),
+    "wxpay_nonce": (_result, [_buf_out, c_size_t]),
+    "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, _buf_out, c_size_t]),
+    "wxpay_verify": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(c_int32)]),
+    "wxpay_verify_xml": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(_fields_p)]),
+    "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_xml_build": (_result, [_str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)]),
+    "wxpay_string_free": (None, [c_void_p]),
+}
+
+
+def library_file_name(platform: str = sys.platform) -> str:
+    if platform == "darwin":
+        return "libwxpay.dylib"
+    if platform in ("win32", "cygwin"):
+        return "wxpay.dll"
+    return "libwxpay.so"
+
+
+def candidates(
+    environ: Mapping[str, str],
+    package_dir: Path,
+    find_library: Callable[[str], Optional[str]] = ctypes.util.find_library,
+) -> List[Tuple[str, str]]:
+    """``(where, path)`` pairs to try, in order; see the module docstring."""
+    override = environ.get(ENV_VAR)
+    if override:
+        return [(f"${ENV_VAR}", override)]
+    found: List[Tuple[str, str]] = [("package directory", str(package_dir / library_file_name()))]
+    system = find_library("wxpay")
+    if system:
+        found.append(("ctypes.util.find_library('wxpay')", system))
+    found.append(("system loader path (LD_LIBRARY_PATH, ld.so cache)", library_file_name()))
+    return found
+
+
+def load_library(
+    environ: Mapping[str, str] = os.environ,
+    package_dir: Path = PACKAGE_DIR,
+    find_library: Callable[[str], Optional[str]] = ctypes.util.find_library,
+) -> ctypes.CDLL:
+    """Loads the first candidate that opens and has every function; raises ``LibraryLoadError`` listing all tries."""
+    tried: List[str] = []
+    for where, path in candidates(environ, package_dir, find_library):
+        is_file_path = os.sep in path or (os.altsep is not None and os.altsep in path)
+        if is_file_path and not os.path.exists(path):
+            tried.append(f"  {where}: {path}: no such file")
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as e:
+            tried.append(f"  {where}: {path}: {e}")
+            continue
+        missing = declare(lib)
+        if missing:
+            tried.append(f"  {where}: {path}: loaded, but lacks {', '.join(missing)} (an older or foreign library?)")
+            continue
+        return lib
+    raise LibraryLoadError(
+        "cannot load the wxpay native library. Looked in:\n"
+        + "\n".join(tried)
+        + f"\nBuild it with `cargo build --release` and set {ENV_VAR} to target/release/{library_file_name()}, "
+        "or place the library in the package directory."
+    )
+
+
+def declare(lib: ctypes.CDLL, signatures: Mapping[str, Tuple[Any, Sequence[Any]]] = SIGNATURES) -> List[str]:
+    """Sets restype/argtypes on every function; returns the names the library lacks."""
+    missing = []
+    for name, (restype, argtypes) in signatures.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = list(argtypes)
+    return missing
+
+
+def check_version(lib: ctypes.CDLL, expected: str = __version__) -> None:
+    actual = lib.wxpay_version().decode("utf-8", "replace")
+    if actual != expected:
+        raise LibraryVersionMismatch(
+            f"the wxpay native library at {lib._name} is version {actual}, "
+            f"but this Python wrapper is version {expected}; install matching versions "
+            f"(or point {ENV_VAR} at the library built from the same source)"
+        )
+
+
+lib = load_library()
+check_version(lib)

@@ -1,0 +1,74 @@
+"""Repeated calls must not grow the process: everything the library hands out is freed.
+
+RSS is read from /proc/self/statm after a warm-up; the assertion is on growth,
+with a margin for allocator noise, never on speed.
+"""
+
+import os
+
+import pytest
+from reference import KEY, unified_order
+
+import wxpay
+from wxpay import SignatureError, XmlError
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc/self/statm")
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MARGIN = 2 * 1024 * 1024
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+def assert_flat(step, total: int, warmup: int, samples: int = 10):
+    for i in range(warmup):
+        step(i)
+    baseline = rss()
+    readings = []
+    per_sample = (total - warmup) // samples
+    done = warmup
+    for _ in range(samples):
+        for i in range(done, done + per_sample):
+            step(i)
+        done += per_sample
+        readings.append(rss())
+    growth = max(readings) - baseline
+    assert growth < MARGIN, f"RSS grew by {growth} bytes over {total} calls (readings {readings}, baseline {baseline})"
+
+
+def test_sign_and_verify_200k_calls_do_not_grow():
+    order = unified_order()
+    signed = dict(order, sign=wxpay.sign(order, KEY))
+
+    def step(i):
+        order["out_trade_no"] = str(i)
+        wxpay.sign(order, KEY)
+        wxpay.verify(signed, KEY)
+
+    assert_flat(step, total=200_000, warmup=20_000)
+
+
+def test_xml_and_failure_paths_do_not_grow():
+    order = unified_order()
+    order["sign"] = wxpay.sign(order, KEY)
+    doc = wxpay.build_xml(order).encode()
+    forged = doc.replace(b"<![CDATA[88]]>", b"<![CDATA[89]]>")
+
+    def step(i):
+        wxpay.build_xml(order)
+        wxpay.parse_xml(doc)
+        wxpay.verify_xml(doc, KEY)
+        wxpay.nonce()
+        try:
+            wxpay.verify_xml(forged, KEY)
+        except SignatureError:
+            pass
+        try:
+            wxpay.parse_xml(b"<xml><a>1</a><a>2</a></xml>")
+        except XmlError:
+            pass
+
+    assert_flat(step, total=40_000, warmup=5_000)
