@@ -706,13 +706,15 @@ fn sandbox_uses_its_own_key_and_md5_only() {
 
 #[test]
 fn many_keep_alive_connections_in_parallel() {
+    // WXPAY_SIM_LOAD=10000 runs the full load merchants' suites use (8 x 10,000).
+    let per_thread: usize = std::env::var("WXPAY_SIM_LOAD").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
     let sim = Arc::new(Sim::start(&[]));
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let sim = Arc::clone(&sim);
             std::thread::spawn(move || {
                 let mut conn = sim.connect();
-                for i in 0..100 {
+                for i in 0..per_thread {
                     let trade = format!("KA{t}x{i}");
                     let st = if i % 2 == 0 { MD5 } else { HMAC };
                     let body = harness::signed_request(
@@ -738,7 +740,7 @@ fn many_keep_alive_connections_in_parallel() {
     for t in threads {
         t.join().unwrap();
     }
-    assert_eq!(sim.control("GET", "sim/orders").as_array().unwrap().len(), 800);
+    assert_eq!(sim.control("GET", "sim/orders").as_array().unwrap().len(), 8 * per_thread);
 }
 
 #[test]

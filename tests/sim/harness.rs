@@ -98,6 +98,7 @@ impl Sim {
         }
         let tcp = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        tcp.set_nodelay(true).unwrap();
         let stream = b.build().connect("127.0.0.1", tcp).unwrap();
         Conn { stream }
     }
@@ -183,8 +184,10 @@ impl Conn {
             path.trim_start_matches('/'),
             body.len()
         );
-        self.stream.write_all(head.as_bytes())?;
-        self.stream.write_all(body)?;
+        // One write: a head and body in two small segments would meet Nagle and delayed ACKs.
+        let mut message = head.into_bytes();
+        message.extend_from_slice(body);
+        self.stream.write_all(&message)?;
         self.stream.flush()?;
         self.read_response()
     }
