@@ -96,7 +96,13 @@ fn certificate_files_load_in_every_format() {
     assert_eq!(legacy.cert.unwrap().to_der().unwrap(), cert.to_der().unwrap());
     assert!(legacy.pkey.unwrap().public_eq(&k8));
 
-    for secret in ["apiclient_key.pem", "apiclient_key_pkcs1.pem", "apiclient_cert.p12", "apiclient_cert_legacy.p12", "server_key.pem"] {
+    for secret in [
+        "apiclient_key.pem",
+        "apiclient_key_pkcs1.pem",
+        "apiclient_cert.p12",
+        "apiclient_cert_legacy.p12",
+        "server_key.pem",
+    ] {
         let mode = std::fs::metadata(sim.dir.join(secret)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{secret}");
     }
@@ -247,7 +253,8 @@ fn certificate_endpoints_need_the_client_certificate() {
     let trade = no("cert");
     unified(&sim, &trade, "http://127.0.0.1:9/n", MD5);
     sim.control("POST", &format!("sim/pay?out_trade_no={trade}"));
-    let refund = [("out_trade_no", trade.as_str()), ("out_refund_no", "R1"), ("total_fee", "101"), ("refund_fee", "40")];
+    let refund =
+        [("out_trade_no", trade.as_str()), ("out_refund_no", "R1"), ("total_fee", "101"), ("refund_fee", "40")];
 
     let without = sim.call("secapi/pay/refund", &refund, MD5);
     assert_eq!(without.get("return_code"), Some("FAIL"));
@@ -257,7 +264,8 @@ fn certificate_endpoints_need_the_client_certificate() {
 
     // A certificate from some other CA is no better than none.
     let (stranger_cert, stranger_key) = self_signed();
-    let r = sim.call_on(&mut sim.connect_with(Some((&stranger_cert, &stranger_key))), "secapi/pay/refund", &refund, MD5);
+    let r =
+        sim.call_on(&mut sim.connect_with(Some((&stranger_cert, &stranger_key))), "secapi/pay/refund", &refund, MD5);
     assert_eq!(r.get("return_code"), Some("FAIL"));
 
     let with = sim.call_cert("secapi/pay/refund", &refund, MD5);
@@ -317,8 +325,8 @@ fn self_signed() -> (X509, PKey<openssl::pkey::Private>) {
     b.set_subject_name(&name).unwrap();
     b.set_issuer_name(&name).unwrap();
     b.set_pubkey(&key).unwrap();
-    b.set_not_before(&*openssl::asn1::Asn1Time::days_from_now(0).unwrap()).unwrap();
-    b.set_not_after(&*openssl::asn1::Asn1Time::days_from_now(30).unwrap()).unwrap();
+    b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap()).unwrap();
+    b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(30).unwrap()).unwrap();
     b.sign(&key, openssl::hash::MessageDigest::sha256()).unwrap();
     (b.build(), key)
 }
@@ -455,7 +463,8 @@ fn listen(fails: usize) -> Listener {
             } else {
                 "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>"
             };
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
+            let _ =
+                write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
         }
     });
     Listener { url, bodies, hits }
@@ -474,7 +483,9 @@ fn read_http_body(s: &mut std::net::TcpStream) -> Option<String> {
         if let Some(end) = text.find("\r\n\r\n") {
             let len = text[..end]
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>()))?
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>())
+                })?
                 .ok()?;
             if data.len() >= end + 4 + len {
                 return Some(String::from_utf8_lossy(&data[end + 4..end + 4 + len]).into_owned());
@@ -542,7 +553,8 @@ fn refund_notification_carries_encrypted_req_info() {
     });
     assert_eq!(list.len(), 2);
     let bodies = merchant.bodies.lock().unwrap();
-    let refund = bodies.iter().map(|b| wxpay::xml::parse(b.as_bytes()).unwrap()).find(|f| f.contains("req_info")).unwrap();
+    let refund =
+        bodies.iter().map(|b| wxpay::xml::parse(b.as_bytes()).unwrap()).find(|f| f.contains("req_info")).unwrap();
     assert_eq!(refund.get("return_code"), Some("SUCCESS"));
     let sealed = base64::engine::general_purpose::STANDARD.decode(refund.get("req_info").unwrap()).unwrap();
     let md5 = openssl::hash::hash(openssl::hash::MessageDigest::md5(), KEY.as_bytes()).unwrap();
@@ -673,7 +685,10 @@ fn sandbox_uses_its_own_key_and_md5_only() {
     f.insert("nonce_str", "n1");
     let sign = wxpay::sign::sign(f.as_slice(), &key(), Some(MD5)).unwrap();
     f.insert("sign", sign.as_str());
-    let r = sim.connect().request("POST", "sandboxnew/pay/getsignkey", wxpay::xml::build(f.as_slice()).unwrap().as_bytes()).unwrap();
+    let r = sim
+        .connect()
+        .request("POST", "sandboxnew/pay/getsignkey", wxpay::xml::build(f.as_slice()).unwrap().as_bytes())
+        .unwrap();
     let k = wxpay::xml::parse(&r.body).unwrap();
     assert_eq!(k.get("return_code"), Some("SUCCESS"));
     assert!(k.get("sign").is_none());
@@ -690,7 +705,9 @@ fn sandbox_uses_its_own_key_and_md5_only() {
         ("trade_type", "APP"),
     ];
     let body = harness::signed_request(&order, MD5, &sandbox_key);
-    let r = wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/unifiedorder", body.as_bytes()).unwrap().body).unwrap();
+    let r =
+        wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/unifiedorder", body.as_bytes()).unwrap().body)
+            .unwrap();
     assert_eq!(r.get("result_code"), Some("SUCCESS"), "{r:?}");
     wxpay::sign::verify(r.as_slice(), &sandbox_key, None).unwrap();
     assert!(verify(&r, &key()).is_err());
@@ -699,7 +716,9 @@ fn sandbox_uses_its_own_key_and_md5_only() {
     let live_signed = sim.call("sandboxnew/pay/orderquery", &[("out_trade_no", "SB1")], MD5);
     assert_eq!(live_signed.get("return_code"), Some("FAIL"));
     let hmac = harness::signed_request(&[("out_trade_no", "SB1")], HMAC, &sandbox_key);
-    let r = wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/orderquery", hmac.as_bytes()).unwrap().body).unwrap();
+    let r =
+        wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/orderquery", hmac.as_bytes()).unwrap().body)
+            .unwrap();
     assert!(r.get("return_msg").unwrap().contains("MD5"));
     assert_eq!(query(&sim, "SB1").get("err_code"), Some("ORDERNOTEXIST"));
 }
@@ -762,10 +781,13 @@ fn help_describes_faults_and_auth_codes() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wxpay-sim")).arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for needle in ["--notify-scale", "--micropay-polls", "1346", "1347", "sim:fault=", "systemerror", "/sim/notifications"] {
+    for needle in
+        ["--notify-scale", "--micropay-polls", "1346", "1347", "sim:fault=", "systemerror", "/sim/notifications"]
+    {
         assert!(text.contains(needle), "{needle}");
     }
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_wxpay-sim")).args(["--key", "tooshortsecret"]).output().unwrap();
+    let bad =
+        std::process::Command::new(env!("CARGO_BIN_EXE_wxpay-sim")).args(["--key", "tooshortsecret"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&bad.stderr).contains("tooshortsecret"));
 }

@@ -62,7 +62,9 @@ impl Sim {
             }
         };
         let mut sim = Sim { child, port: 0, dir: PathBuf::new(), _tmp: tmp };
-        let rest = first.strip_prefix("WXPAY_SIM_READY url=https://127.0.0.1:").unwrap_or_else(|| panic!("bad READY line: {first}"));
+        let rest = first
+            .strip_prefix("WXPAY_SIM_READY url=https://127.0.0.1:")
+            .unwrap_or_else(|| panic!("bad READY line: {first}"));
         let (port, dir) = rest.split_once(" dir=").unwrap();
         sim.port = port.parse().unwrap();
         sim.dir = PathBuf::from(dir);
@@ -106,7 +108,8 @@ impl Sim {
     /// POSTs to a control endpoint and returns its JSON.
     pub fn control(&self, method: &str, path_and_query: &str) -> serde_json::Value {
         let r = self.connect().request(method, path_and_query, b"").unwrap();
-        serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{path_and_query}: {e}: {:?}", String::from_utf8_lossy(&r.body)))
+        serde_json::from_slice(&r.body)
+            .unwrap_or_else(|e| panic!("{path_and_query}: {e}: {:?}", String::from_utf8_lossy(&r.body)))
     }
 
     /// Signs `fields` (with appid, mch_id, nonce_str added) and POSTs them.

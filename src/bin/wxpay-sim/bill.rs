@@ -12,7 +12,8 @@ use crate::reply::{Reply, Request, optional, yuan};
 use crate::store::{Book, TradeState};
 
 const TRADE_HEADER: &str = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注";
-const TRADE_SUMMARY: &str = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
+const TRADE_SUMMARY: &str =
+    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
 const FLOW_HEADER: &str = "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号";
 const FLOW_SUMMARY: &str = "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额";
 
@@ -225,7 +226,8 @@ fn fund_flow(book: &Book, date: &str) -> Option<String> {
             outs += 1;
             out_total += fen;
         }
-        let signed_balance = if balance < 0 { format!("-{}", yuan(balance.unsigned_abs() as u64)) } else { yuan(balance as u64) };
+        let signed_balance =
+            if balance < 0 { format!("-{}", yuan(balance.unsigned_abs() as u64)) } else { yuan(balance as u64) };
         text.push_str(&row(&[
             clock::dashed(*time),
             id.clone(),
@@ -242,13 +244,7 @@ fn fund_flow(book: &Book, date: &str) -> Option<String> {
     }
     text.push_str(FLOW_SUMMARY);
     text.push('\n');
-    text.push_str(&row(&[
-        moves.len().to_string(),
-        ins.to_string(),
-        yuan(in_total),
-        outs.to_string(),
-        yuan(out_total),
-    ]));
+    text.push_str(&row(&[moves.len().to_string(), ins.to_string(), yuan(in_total), outs.to_string(), yuan(out_total)]));
     Some(text)
 }
 

@@ -19,8 +19,7 @@ use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::stack::Stack;
 use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
-    SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName, SubjectKeyIdentifier,
 };
 use openssl::x509::{X509, X509Builder, X509Name, X509NameBuilder};
 
@@ -173,9 +172,7 @@ fn issue(
     b.set_issuer_name(issuer.map_or(subject, |(c, _)| c.subject_name()))?;
     b.set_pubkey(key)?;
     // A day of slack keeps a clock a little behind from seeing "not yet valid".
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     b.set_not_before(&*Asn1Time::from_unix(now - 86_400)?)?;
     b.set_not_after(&*Asn1Time::days_from_now(days)?)?;
     match kind {

@@ -24,14 +24,7 @@ pub fn beijing(unix: i64) -> Civil {
     let t = unix + BEIJING_OFFSET;
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    Civil {
-        year,
-        month,
-        day,
-        hour: (secs / 3600) as u32,
-        minute: (secs / 60 % 60) as u32,
-        second: (secs % 60) as u32,
-    }
+    Civil { year, month, day, hour: (secs / 3600) as u32, minute: (secs / 60 % 60) as u32, second: (secs % 60) as u32 }
 }
 
 /// `yyyyMMddHHmmss`, as in `time_end`.

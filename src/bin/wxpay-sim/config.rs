@@ -121,7 +121,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 let v = value()?;
                 let addr: SocketAddr = v.parse().map_err(|_| format!("--listen: `{v}` is not an IP:PORT address"))?;
                 if !addr.ip().is_loopback() {
-                    return Err(format!("--listen: {addr} is not a loopback address; the simulator serves loopback only"));
+                    return Err(format!(
+                        "--listen: {addr} is not a loopback address; the simulator serves loopback only"
+                    ));
                 }
                 config.listen = addr;
             }
@@ -152,7 +154,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--notify-scale" => {
                 let v = value()?;
                 match v.parse::<f64>() {
-                    Ok(f) if f.is_finite() && f >= 0.0 && f <= 1000.0 => config.notify_scale = f,
+                    Ok(f) if f.is_finite() && (0.0..=1000.0).contains(&f) => config.notify_scale = f,
                     _ => return Err(format!("--notify-scale: `{v}` is not a number between 0 and 1000")),
                 }
             }

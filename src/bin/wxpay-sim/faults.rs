@@ -77,7 +77,9 @@ pub fn from_attach(attach: &str) -> Option<Result<Fault, String>> {
         None => DEFAULT_DELAY_MS,
         Some(ms) => match ms.parse::<u64>() {
             Ok(n) if n <= MAX_DELAY_MS => n,
-            _ => return Some(Err(format!("wxpay-sim: bad delay `{}` in attach (0..={MAX_DELAY_MS} ms)", truncate(ms)))),
+            _ => {
+                return Some(Err(format!("wxpay-sim: bad delay `{}` in attach (0..={MAX_DELAY_MS} ms)", truncate(ms))));
+            }
         },
     };
     Some(Ok(Fault { kind, delay_ms }))

@@ -104,11 +104,24 @@ fn announce(addr: &std::net::SocketAddr, m: &certs::Material, c: &Config) {
     let _ = writeln!(out, "wxpay-sim: serving WeChat Pay API v2 on https://{addr}/");
     let made = if m.generated { "made" } else { "reused" };
     let _ = writeln!(out, "wxpay-sim: certificates {made} in {dir}");
-    let _ = writeln!(out, "wxpay-sim:   trust {} as the root CA; client certificate {} / {} + {} (p12 password = mch_id)",
-        certs::CA, certs::P12, certs::CLIENT_CERT, certs::CLIENT_KEY);
+    let _ = writeln!(
+        out,
+        "wxpay-sim:   trust {} as the root CA; client certificate {} / {} + {} (p12 password = mch_id)",
+        certs::CA,
+        certs::P12,
+        certs::CLIENT_CERT,
+        certs::CLIENT_KEY
+    );
     let _ = writeln!(out, "wxpay-sim: mch_id={} appid={} (API key as configured, not shown)", c.mch_id, c.appid);
-    let _ = writeln!(out, "wxpay-sim: notification retry scale {}; micropay 1346... codes pay on query {}", c.notify_scale, c.micropay_polls);
-    let _ = writeln!(out, "wxpay-sim: control endpoints under https://{addr}/sim/ ; stop with Ctrl-C or POST /sim/shutdown");
+    let _ = writeln!(
+        out,
+        "wxpay-sim: notification retry scale {}; micropay 1346... codes pay on query {}",
+        c.notify_scale, c.micropay_polls
+    );
+    let _ = writeln!(
+        out,
+        "wxpay-sim: control endpoints under https://{addr}/sim/ ; stop with Ctrl-C or POST /sim/shutdown"
+    );
     let _ = out.flush();
 }
 

@@ -78,7 +78,8 @@ pub fn refund(app: &App, order: &Order, refund: &Refund, sandbox: bool) -> Resul
     inner.insert("refund_request_source", "API");
     let xml = wxpay::xml::build(inner.as_slice()).map_err(|e| e.to_string())?;
     let root = format!("<root>{}</root>", &xml["<xml>".len()..xml.len() - "</xml>".len()]);
-    let req_info = encrypt_req_info(app.key(sandbox), root.as_bytes()).map_err(|e| format!("encrypting req_info: {e}"))?;
+    let req_info =
+        encrypt_req_info(app.key(sandbox), root.as_bytes()).map_err(|e| format!("encrypting req_info: {e}"))?;
 
     let mut f = Fields::with_capacity(6);
     f.insert("return_code", "SUCCESS");

@@ -14,7 +14,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 /// Seconds between attempts after the first, as WeChat documents them.
-pub const SCHEDULE: [u64; 15] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10_800, 10_800, 10_800, 21_600, 21_600];
+pub const SCHEDULE: [u64; 15] =
+    [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10_800, 10_800, 10_800, 21_600, 21_600];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,7 +57,13 @@ impl Url {
             return Err("notify_url has no usable host".into());
         }
         let port = match port {
-            None => if https { 443 } else { 80 },
+            None => {
+                if https {
+                    443
+                } else {
+                    80
+                }
+            }
             Some(p) => p.parse::<u16>().ok().filter(|&p| p != 0).ok_or("notify_url has a bad port")?,
         };
         if path.bytes().any(|b| b <= b' ' || b == 0x7f) {
@@ -190,7 +197,12 @@ impl Shared {
         let target = Url::parse(&msg.url).ok().and_then(|u| u.loopback().map(|addr| (u, addr)));
         let Some((url, addr)) = target else {
             let outcome = "not sent: notify_url is not an http(s) URL on a loopback host".to_owned();
-            self.record(id, generation, Attempt { at_ms: self.ms(), http_status: None, acknowledged: false, outcome }, Some(State::Undeliverable));
+            self.record(
+                id,
+                generation,
+                Attempt { at_ms: self.ms(), http_status: None, acknowledged: false, outcome },
+                Some(State::Undeliverable),
+            );
             return;
         };
         for attempt in 0..=SCHEDULE.len() {
@@ -213,7 +225,9 @@ impl Shared {
             } else {
                 None
             };
-            if !self.record(id, generation, Attempt { at_ms, http_status, acknowledged, outcome }, state) || acknowledged {
+            if !self.record(id, generation, Attempt { at_ms, http_status, acknowledged, outcome }, state)
+                || acknowledged
+            {
                 return;
             }
         }
@@ -251,11 +265,8 @@ impl Shared {
         if !url.https {
             return exchange(tcp, url, body).await;
         }
-        let ssl = self
-            .connector
-            .configure()
-            .and_then(|c| c.into_ssl(&url.host))
-            .map_err(|e| format!("TLS setup: {e}"))?;
+        let ssl =
+            self.connector.configure().and_then(|c| c.into_ssl(&url.host)).map_err(|e| format!("TLS setup: {e}"))?;
         let mut tls = tokio_openssl::SslStream::new(ssl, tcp).map_err(|e| format!("TLS setup: {e}"))?;
         Pin::new(&mut tls).connect().await.map_err(|e| format!("TLS handshake with {addr}: {e}"))?;
         exchange(tls, url, body).await
@@ -266,11 +277,14 @@ async fn exchange<S>(io: S, url: &Url, body: &str) -> Result<(u16, bool, String)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io))
-        .await
-        .map_err(|e| format!("HTTP: {e}"))?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(TokioIo::new(io)).await.map_err(|e| format!("HTTP: {e}"))?;
     let driver = tokio::spawn(conn);
-    let host = if url.host.contains(':') { format!("[{}]:{}", url.host, url.port) } else { format!("{}:{}", url.host, url.port) };
+    let host = if url.host.contains(':') {
+        format!("[{}]:{}", url.host, url.port)
+    } else {
+        format!("{}:{}", url.host, url.port)
+    };
     let request = hyper::Request::post(url.path.as_str())
         .header(hyper::header::HOST, host)
         .header(hyper::header::CONTENT_TYPE, "text/xml; charset=utf-8")

@@ -13,7 +13,11 @@ use crate::reply::{Reply, Request};
 /// What the HTTP layer does with a request.
 #[derive(Debug)]
 pub enum Outcome {
-    Respond { status: u16, content_type: &'static str, body: Vec<u8> },
+    Respond {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
     /// Close the connection without answering.
     Reset,
 }

@@ -28,7 +28,8 @@ fn try_refund(app: &App, req: &Request) -> Result<Reply, Reply> {
     }
 
     let mut book = app.store.book(req.sandbox);
-    let key = book.find_key(transaction_id, out_trade_no).ok_or_else(|| biz("ORDERNOTEXIST", "the order does not exist"))?;
+    let key =
+        book.find_key(transaction_id, out_trade_no).ok_or_else(|| biz("ORDERNOTEXIST", "the order does not exist"))?;
     if let Some(existing) = book.refunds.get(out_refund_no) {
         // A retried refund with the same number and amount is the same refund.
         return if existing.out_trade_no == key && existing.refund_fee == refund_fee {

@@ -91,7 +91,11 @@ async fn handshake(
     Some((stream, client_cert))
 }
 
-async fn serve(app: Arc<App>, client_cert: bool, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, ResetConnection> {
+async fn serve(
+    app: Arc<App>,
+    client_cert: bool,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, ResetConnection> {
     let path = req.uri().path().trim_start_matches('/').to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
     let method = req.method().clone();

@@ -85,10 +85,19 @@ fn prepay_reply(order: &Order) -> Reply {
     }
     match order.trade_type.as_str() {
         "NATIVE" => {
-            f.insert("code_url", format!("weixin://wxpay/bizpayurl?pr=sim{}", &order.prepay_id[order.prepay_id.len() - 8..]));
+            f.insert(
+                "code_url",
+                format!(
+                    "weixin://wxpay/bizpayurl?pr=sim{}",
+                    &order.prepay_id[order.prepay_id.len().saturating_sub(8)..]
+                ),
+            );
         }
         "MWEB" => {
-            f.insert("mweb_url", format!("https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={}", order.prepay_id));
+            f.insert(
+                "mweb_url",
+                format!("https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={}", order.prepay_id),
+            );
         }
         _ => {}
     }
@@ -314,7 +323,11 @@ pub fn reverse(app: &App, req: &Request) -> Reply {
     };
     if order.recalls_left > 0 {
         order.recalls_left -= 1;
-        return Reply::Business { code: "SYSTEMERROR", des: "system error; call reverse again".into(), extra: recall("Y") };
+        return Reply::Business {
+            code: "SYSTEMERROR",
+            des: "system error; call reverse again".into(),
+            extra: recall("Y"),
+        };
     }
     if order.refunded > 0 {
         return Reply::Business {
