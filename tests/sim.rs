@@ -791,3 +791,86 @@ fn help_describes_faults_and_auth_codes() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&bad.stderr).contains("tooshortsecret"));
 }
+
+#[test]
+fn https_notify_url_with_the_simulators_own_certificate() {
+    let sim = Sim::start(&["--notify-scale", "0.001"]);
+    // The merchant's listener reuses server.pem, which the simulator's CA vouches for.
+    let mut acceptor =
+        openssl::ssl::SslAcceptor::mozilla_intermediate_v5(openssl::ssl::SslMethod::tls_server()).unwrap();
+    acceptor.set_certificate(&X509::from_pem(&sim.file("server.pem")).unwrap()).unwrap();
+    acceptor.set_private_key(&PKey::private_key_from_pem(&sim.file("server_key.pem")).unwrap()).unwrap();
+    let acceptor = acceptor.build();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://localhost:{}/notify", listener.local_addr().unwrap().port());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let got = Arc::clone(&received);
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let Ok(mut tls) = acceptor.accept(tcp) else { continue };
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = tls.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                data.extend_from_slice(&buf[..n]);
+                if String::from_utf8_lossy(&data).contains("</xml>") {
+                    break;
+                }
+            }
+            got.lock().unwrap().push(String::from_utf8_lossy(&data).into_owned());
+            let ok = "<xml><return_code>SUCCESS</return_code></xml>";
+            let _ = write!(tls, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ok}", ok.len());
+            let _ = tls.shutdown();
+        }
+    });
+    let trade = no("https");
+    unified(&sim, &trade, &url, MD5);
+    sim.control("POST", &format!("sim/pay?out_trade_no={trade}"));
+    let d = eventually(60, || {
+        let l = deliveries(&sim, &trade);
+        (l.len() == 1 && l[0]["state"] != "pending").then(|| l[0].clone())
+    });
+    assert_eq!(d["state"], "delivered", "{d}");
+    assert_eq!(d["attempt_count"], 1);
+    let received = received.lock().unwrap();
+    assert!(received[0].starts_with("POST /notify HTTP/1.1"));
+    assert!(received[0].contains(&trade));
+}
+
+#[test]
+fn unanswered_notifications_give_up_after_the_whole_schedule() {
+    // 0.00001 squeezes WeChat's day of retries into under a second.
+    let sim = Sim::start(&["--notify-scale", "0.00001"]);
+    let merchant = listen(usize::MAX);
+    let trade = no("giveup");
+    unified(&sim, &trade, &merchant.url, MD5);
+    sim.control("POST", &format!("sim/pay?out_trade_no={trade}"));
+    let d = eventually(120, || {
+        let l = deliveries(&sim, &trade);
+        (l.len() == 1 && l[0]["state"] != "pending").then(|| l[0].clone())
+    });
+    assert_eq!(d["state"], "gave_up");
+    assert_eq!(d["attempt_count"], 16, "the first attempt and 15 retries");
+    assert_eq!(merchant.hits.load(Ordering::SeqCst), 16);
+    assert!(d["attempts"][0]["outcome"].as_str().unwrap().contains("return_code=FAIL"));
+
+    // A notify_url off loopback is never contacted.
+    let remote = no("remote");
+    unified(&sim, &remote, "https://merchant.example.com/notify", MD5);
+    sim.control("POST", &format!("sim/pay?out_trade_no={remote}"));
+    let d = eventually(60, || {
+        let l = deliveries(&sim, &remote);
+        (l.len() == 1 && l[0]["state"] != "pending").then(|| l[0].clone())
+    });
+    assert_eq!(d["state"], "undeliverable");
+
+    // Reset forgets orders and notifications.
+    sim.control("POST", "sim/reset");
+    assert_eq!(sim.control("GET", "sim/notifications").as_array().unwrap().len(), 0);
+    assert_eq!(sim.control("GET", "sim/orders").as_array().unwrap().len(), 0);
+    assert_eq!(query(&sim, &trade).get("err_code"), Some("ORDERNOTEXIST"));
+    let again = sim.control("POST", &format!("sim/pay?out_trade_no={trade}"));
+    assert!(again["error"].is_string());
+}
