@@ -102,6 +102,7 @@ fn certificate_files_load_in_every_format() {
         "apiclient_cert.p12",
         "apiclient_cert_legacy.p12",
         "server_key.pem",
+        "identity.txt",
     ] {
         let mode = std::fs::metadata(sim.dir.join(secret)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{secret}");

@@ -59,7 +59,8 @@ pub fn load_or_create(dir: &Path, mch_id: &str, company: Option<&str>) -> Result
     let generated = !(complete && same_merchant);
     if generated {
         create(&dir, mch_id, cn).map_err(|e| format!("cannot make certificates in {}: {e}", dir.display()))?;
-        write(&dir, IDENTITY, identity.as_bytes(), false)?;
+        // It names the mch id, which is the .p12 password.
+        write(&dir, IDENTITY, identity.as_bytes(), true)?;
     }
     let read = |name: &str| fs::read(dir.join(name)).map_err(|e| format!("cannot read {name}: {e}"));
     let pem_cert = |name: &str| X509::from_pem(&read(name)?).map_err(|_| format!("{name} is not a PEM certificate"));

@@ -112,7 +112,8 @@ fn announce(addr: &std::net::SocketAddr, m: &certs::Material, c: &Config) {
         certs::CLIENT_CERT,
         certs::CLIENT_KEY
     );
-    let _ = writeln!(out, "wxpay-sim: mch_id={} appid={} (API key as configured, not shown)", c.mch_id, c.appid);
+    // The mch id is also the .p12 password, so it is not printed either.
+    let _ = writeln!(out, "wxpay-sim: appid={} (mch_id and API key as configured, not shown)", c.appid);
     let _ = writeln!(
         out,
         "wxpay-sim: notification retry scale {}; micropay 1346... codes pay on query {}",
