@@ -875,3 +875,18 @@ fn unanswered_notifications_give_up_after_the_whole_schedule() {
     let again = sim.control("POST", &format!("sim/pay?out_trade_no={trade}"));
     assert!(again["error"].is_string());
 }
+
+#[test]
+fn tools_endpoints() {
+    let sim = Sim::start(&[]);
+    let s = sim.call("tools/shorturl", &[("long_url", "weixin://wxpay/bizpayurl?pr=abc")], HMAC);
+    assert_eq!(verify(&s, &key()).unwrap(), HMAC);
+    assert!(s.get("short_url").unwrap().starts_with("weixin://wxpay/s/"));
+    let code = "120061098828009406";
+    let o = sim.call("tools/authcodetoopenid", &[("auth_code", code)], MD5);
+    verify(&o, &key()).unwrap();
+    let paid = micropay(&sim, &no("tool"), code);
+    assert_eq!(o.get("openid"), paid.get("openid"));
+    let bad = sim.call("tools/authcodetoopenid", &[("auth_code", "99")], MD5);
+    assert_eq!(bad.get("err_code"), Some("AUTH_CODE_INVALID"));
+}

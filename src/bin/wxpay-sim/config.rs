@@ -47,7 +47,7 @@ FILES (in --dir; reused when present, all regenerated when one is missing):
 ENDPOINTS (POST, XML; prefix sandboxnew/ for the sandbox, which uses the key from
 sandboxnew/pay/getsignkey and MD5 only):
     pay/unifiedorder pay/orderquery pay/closeorder pay/micropay pay/refundquery
-    pay/downloadbill payitil/report
+    pay/downloadbill payitil/report tools/shorturl tools/authcodetoopenid
     secapi/pay/refund secapi/pay/reverse pay/downloadfundflow
     mmpaymkttransfers/promotion/transfers           (client certificate required)
     A certificate endpoint called without a valid merchant certificate answers

@@ -51,6 +51,8 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "pay/downloadfundflow" => {
             Endpoint { cert: true, signed: false, hmac_only: true, ..plain(bill::downloadfundflow) }
         }
+        "tools/shorturl" => plain(misc::shorturl),
+        "tools/authcodetoopenid" => plain(misc::authcodetoopenid),
         "payitil/report" => Endpoint { signed: false, ..plain(misc::report) },
         "mmpaymkttransfers/promotion/transfers" => {
             Endpoint { cert: true, signed: false, identity: Identity::Transfer, ..plain(misc::transfers) }

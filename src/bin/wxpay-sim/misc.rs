@@ -66,3 +66,27 @@ pub fn getsignkey(app: &App, _req: &Request) -> Reply {
     let key = String::from_utf8_lossy(app.sandbox_key.as_bytes()).into_owned();
     Reply::Success(fields([("sandbox_signkey", key)]))
 }
+
+/// tools/shorturl: a short form of a `weixin://` payment URL.
+pub fn shorturl(app: &App, req: &Request) -> Reply {
+    match required(&req.fields, "long_url") {
+        Ok(long) => {
+            let id = app.ids.openid_for(long);
+            Reply::Success(fields([("short_url", format!("weixin://wxpay/s/{}", &id[id.len().saturating_sub(10)..]))]))
+        }
+        Err(r) => r,
+    }
+}
+
+/// tools/authcodetoopenid: the openid behind a payment code, the same one micropay records.
+pub fn authcodetoopenid(app: &App, req: &Request) -> Reply {
+    let code = match required(&req.fields, "auth_code") {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if crate::trade::valid_auth_code(code) {
+        Reply::Success(fields([("openid", app.ids.openid_for(code))]))
+    } else {
+        crate::reply::biz("AUTH_CODE_INVALID", "auth_code must be 18 digits starting with 10 to 15")
+    }
+}

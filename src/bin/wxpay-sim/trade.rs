@@ -192,11 +192,15 @@ enum Code {
     Pays,
 }
 
+/// 18 digits starting with 10 to 15, as WeChat's payment codes are.
+pub fn valid_auth_code(code: &str) -> bool {
+    code.len() == 18
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(&code[..2], "10" | "11" | "12" | "13" | "14" | "15")
+}
+
 fn classify(auth_code: &str) -> Option<Code> {
-    let valid = auth_code.len() == 18
-        && auth_code.bytes().all(|b| b.is_ascii_digit())
-        && matches!(&auth_code[..2], "10" | "11" | "12" | "13" | "14" | "15");
-    if !valid {
+    if !valid_auth_code(auth_code) {
         return None;
     }
     Some(match &auth_code[..4] {
