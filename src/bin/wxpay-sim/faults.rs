@@ -2,6 +2,8 @@
 
 use std::sync::Mutex;
 
+use crate::reply::clip;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Wait, then answer normally.
@@ -71,22 +73,18 @@ pub fn from_attach(attach: &str) -> Option<Result<Fault, String>> {
         None => (spec, None),
     };
     let Some(kind) = Kind::parse(name) else {
-        return Some(Err(format!("wxpay-sim: unknown fault kind `{}` in attach", truncate(name))));
+        return Some(Err(format!("wxpay-sim: unknown fault kind `{}` in attach", clip(name, 32))));
     };
     let delay_ms = match ms {
         None => DEFAULT_DELAY_MS,
         Some(ms) => match ms.parse::<u64>() {
             Ok(n) if n <= MAX_DELAY_MS => n,
             _ => {
-                return Some(Err(format!("wxpay-sim: bad delay `{}` in attach (0..={MAX_DELAY_MS} ms)", truncate(ms))));
+                return Some(Err(format!("wxpay-sim: bad delay `{}` in attach (0..={MAX_DELAY_MS} ms)", clip(ms, 32))));
             }
         },
     };
     Some(Ok(Fault { kind, delay_ms }))
-}
-
-fn truncate(s: &str) -> &str {
-    s.char_indices().nth(32).map_or(s, |(at, _)| &s[..at])
 }
 
 #[derive(Debug, Clone)]

@@ -315,14 +315,10 @@ fn judge(status: u16, answer: &[u8]) -> (u16, bool, String) {
         Ok(f) if f.get("return_code") == Some("SUCCESS") => (status, true, "acknowledged: return_code=SUCCESS".into()),
         Ok(f) => {
             let code = f.get("return_code").unwrap_or("(none)");
-            (status, false, format!("not acknowledged: return_code={}", wxpay_truncate(code)))
+            (status, false, format!("not acknowledged: return_code={}", crate::reply::clip(code, 32)))
         }
         Err(e) => (status, false, format!("not acknowledged: the answer is not WeChat XML ({e})")),
     }
-}
-
-fn wxpay_truncate(s: &str) -> &str {
-    s.char_indices().nth(32).map_or(s, |(at, _)| &s[..at])
 }
 
 #[cfg(test)]

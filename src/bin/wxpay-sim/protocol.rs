@@ -8,7 +8,7 @@ use wxpay::{ApiKey, Fields, SignType};
 use crate::app::App;
 use crate::endpoints::{self, Endpoint, Identity};
 use crate::faults::{self, Fault, Kind};
-use crate::reply::{Reply, Request};
+use crate::reply::{Reply, Request, clip};
 
 /// What the HTTP layer does with a request.
 #[derive(Debug)]
@@ -39,7 +39,7 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
         );
     }
     let Some(endpoint) = endpoints::lookup(inner, sandbox) else {
-        let msg = format!("wxpay-sim does not implement `{}`", truncate(path, 80));
+        let msg = format!("wxpay-sim does not implement `{}`", clip(path, 80));
         return Outcome::Respond { status: 404, content_type: XML, body: fail_xml(&msg) };
     };
     let fields = match wxpay::xml::parse(body) {
@@ -107,14 +107,14 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
     };
     match f.get(mch_name) {
         None | Some("") => return Err(format!("missing {mch_name}")),
-        Some(v) if v != app.mch_id => return Err(format!("{mch_name} `{}` is not this merchant", truncate(v, 32))),
+        Some(v) if v != app.mch_id => return Err(format!("{mch_name} `{}` is not this merchant", clip(v, 32))),
         Some(_) => {}
     }
     if let Some(name) = appid_name {
         match f.get(name) {
             None | Some("") => return Err(format!("missing {name}")),
             Some(v) if v != app.appid => {
-                return Err(format!("{name} `{}` does not match mch_id", truncate(v, 32)));
+                return Err(format!("{name} `{}` does not match mch_id", clip(v, 32)));
             }
             Some(_) => {}
         }
@@ -221,8 +221,4 @@ fn fail_xml(msg: &str) -> Vec<u8> {
     wxpay::xml::build(&fields)
         .unwrap_or_else(|_| "<xml><return_code><![CDATA[FAIL]]></return_code></xml>".to_owned())
         .into_bytes()
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    s.char_indices().nth(max).map_or(s, |(at, _)| &s[..at])
 }

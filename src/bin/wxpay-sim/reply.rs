@@ -68,6 +68,11 @@ pub fn merchant_no<'a>(req: &'a Fields, name: &str) -> Result<&'a str, Reply> {
     }
 }
 
+/// Shortens peer-supplied text quoted in a message.
+pub fn clip(s: &str, max_chars: usize) -> &str {
+    s.char_indices().nth(max_chars).map_or(s, |(at, _)| &s[..at])
+}
+
 /// Renders fen as yuan with two decimals, as bills do.
 pub fn yuan(fen: u64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
