@@ -54,7 +54,7 @@ impl IssuerKind {
         match self {
             IssuerKind::WechatPay => "issued by WeChat Pay (MmpaymchCA)",
             IssuerKind::Ca => "issued by the CA (Tenpay.com Root CA)",
-            IssuerKind::Unknown => "issuer unknown (neither MmpaymchCA nor Tenpay.com Root CA)",
+            IssuerKind::Unknown => "neither MmpaymchCA nor Tenpay.com Root CA",
         }
     }
 }
@@ -236,7 +236,8 @@ impl fmt::Display for CertInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let now = super::time::now_unix();
         writeln!(f, "subject:        {}", self.subject)?;
-        writeln!(f, "issuer:         {} ({})", self.issuer_cn, self.issuer_kind.describe())?;
+        writeln!(f, "issuer:         {}", self.issuer_cn)?;
+        writeln!(f, "issuer kind:    {} ({})", self.issuer_kind.as_str(), self.issuer_kind.describe())?;
         writeln!(f, "merchant ID:    {}", self.merchant_id.as_deref().unwrap_or("(not in the CN)"))?;
         writeln!(f, "serial:         {}", self.serial_hex)?;
         writeln!(f, "not before:     {} ({})", self.not_before_iso(), self.not_before)?;

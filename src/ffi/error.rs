@@ -35,7 +35,8 @@ pub enum wxpay_result {
     InvalidFieldName = 107,
     /// A field value with a character XML cannot carry.
     InvalidFieldValue = 108,
-    /// `wxpay_fields_get`: no field of that name.
+    /// `wxpay_fields_get`: no field of that name; `wxpay_mcc_*`: no such
+    /// code or category.
     NotFound = 109,
     /// A field the endpoint requires is missing (checked before any network I/O).
     MissingField = 110,
