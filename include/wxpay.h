@@ -272,7 +272,7 @@ const char *wxpay_version(void);
 // On success `*out_info` receives these fields, always all of them, in this
 // order: `subject_cn`, `subject`, `issuer_cn`, `issuer_kind` (`wechatpay`
 // for `MmpaymchCA`, `ca` for `Tenpay.com Root CA`, `unknown`), `serial`
-// (uppercase hex), `not_before`, `not_before_unix`, `not_after`,
+// (uppercase hex of whole bytes), `not_before`, `not_before_unix`, `not_after`,
 // `not_after_unix` (ISO 8601 UTC and unix seconds), `days_until_expiry`
 // (rounded down, negative once expired), `expiry` (`valid`, `expiring`
 // within `WXPAY_CERT_WARNING_DAYS`, `expired`, `not_yet_valid`),

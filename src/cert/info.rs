@@ -95,7 +95,8 @@ pub struct CertInfo {
     /// The issuer's common name ("" if it has none).
     pub issuer_cn: String,
     pub issuer_kind: IssuerKind,
-    /// The serial number, uppercase hex without leading zeros.
+    /// The serial number in uppercase hex of whole bytes, as
+    /// `openssl x509 -serial` prints it (e.g. `0ABC`).
     pub serial_hex: String,
     /// Start and end of validity, unix seconds.
     pub not_before: i64,
