@@ -140,7 +140,7 @@ fn client_status_and_reload_through_the_c_abi() {
 
     // An expired certificate: its own code, before any request.
     let refund = CString::new("secapi/pay/refund").unwrap();
-    let packed = b"out_trade_no\0T\0out_refund_no\0R\0total_fee\01\0refund_fee\01";
+    let packed = b"out_trade_no\0T\0out_refund_no\0R\0total_fee\x001\0refund_fee\x001";
     let mut out: *mut wxpay_fields = std::ptr::null_mut();
     let r = unsafe { wxpay_request(client, refund.as_ptr(), packed.as_ptr().cast(), packed.len(), 4, &mut out) };
     assert_eq!(r, wxpay_result::CertificateExpired);
