@@ -487,7 +487,10 @@ wxpay_result wxpay_config_set_p12(wxpay_config *cfg,
                                   const char *password);
 
 // As `wxpay_config_set_p12`, reading the file at `path` now
-// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read).
+// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read). The path and
+// password are remembered, so that `wxpay_client_reload_certificate` (and
+// the option `certificate_check_interval_ms`) can read the file again, and
+// the file's permissions are checked (option `strict_permissions`).
 //
 // # Safety
 // `cfg` live; `path` NUL-terminated; `password` NULL or NUL-terminated.
@@ -511,7 +514,9 @@ wxpay_result wxpay_config_set_pem(wxpay_config *cfg,
                                   size_t key_len,
                                   const char *key_password);
 
-// As `wxpay_config_set_pem`, reading both files now.
+// As `wxpay_config_set_pem`, reading both files now; the paths are
+// remembered as for `wxpay_config_set_p12_file`, and the key file's
+// permissions checked.
 //
 // # Safety
 // `cfg` live; paths NUL-terminated; `key_password` NULL or NUL-terminated.

@@ -126,7 +126,10 @@ pub unsafe extern "C" fn wxpay_config_set_p12(cfg: *mut wxpay_config, data: *con
 }
 
 /// As `wxpay_config_set_p12`, reading the file at `path` now
-/// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read).
+/// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read). The path and
+/// password are remembered, so that `wxpay_client_reload_certificate` (and
+/// the option `certificate_check_interval_ms`) can read the file again, and
+/// the file's permissions are checked (option `strict_permissions`).
 ///
 /// # Safety
 /// `cfg` live; `path` NUL-terminated; `password` NULL or NUL-terminated.
@@ -178,7 +181,9 @@ pub unsafe extern "C" fn wxpay_config_set_pem(
     })
 }
 
-/// As `wxpay_config_set_pem`, reading both files now.
+/// As `wxpay_config_set_pem`, reading both files now; the paths are
+/// remembered as for `wxpay_config_set_p12_file`, and the key file's
+/// permissions checked.
 ///
 /// # Safety
 /// `cfg` live; paths NUL-terminated; `key_password` NULL or NUL-terminated.
