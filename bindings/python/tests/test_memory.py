@@ -101,6 +101,9 @@ def test_5000_requests_do_not_grow(sim):
 
 
 def test_clients_made_and_closed_do_not_grow(sim):
+    """Half closed, half left to the finalizer: native clients, their
+    certificates and log callbacks all go. (Making a client loads the
+    system's root store, about 0.1 s, hence the small count.)"""
     options = sim.client_options(p12=str(sim.file("apiclient_cert.p12")))
 
     def step(i):
@@ -108,4 +111,4 @@ def test_clients_made_and_closed_do_not_grow(sim):
         if i % 2:
             client.close()
 
-    assert_flat(step, total=600, warmup=100)
+    assert_flat(step, total=150, warmup=30)
