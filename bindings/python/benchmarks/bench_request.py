@@ -38,7 +38,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import wxpay
 
@@ -48,7 +48,7 @@ KEY = "192006250b4c09247ec02edce69f6a2d"
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def start_simulator(binary: Path, directory: str) -> Tuple[subprocess.Popen, str, Path]:
+def start_simulator(binary: Path, directory: str) -> Tuple["subprocess.Popen[bytes]", str, Path]:
     proc = subprocess.Popen([str(binary), "--dir", directory], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     first = proc.stdout.readline().decode()
@@ -139,7 +139,7 @@ def per_request(fn: Callable[[], object], count: int, threads: int) -> float:
     return (time.perf_counter() - start) / (share * threads)
 
 
-def best(candidates: Dict[str, Callable[[], object]], count: int, rounds: int, threads: int) -> Dict[str, float]:
+def best(candidates: Mapping[str, Callable[[], object]], count: int, rounds: int, threads: int) -> Dict[str, float]:
     """Best of ``rounds`` interleaved runs, so load bursts hit both alike."""
     results: Dict[str, List[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
@@ -197,8 +197,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         best(candidates, 100, 1, 1)  # warm-up: connections, caches
         import requests
 
+        requests_version = getattr(requests, "__version__", "?")
         print(
-            f"Python {platform.python_version()} on {platform.machine()}, requests {requests.__version__}, "
+            f"Python {platform.python_version()} on {platform.machine()}, requests {requests_version}, "
             f"{args.count} order queries per round, best of {args.rounds} interleaved rounds"
         )
         print()
