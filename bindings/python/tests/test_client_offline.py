@@ -312,3 +312,19 @@ def test_close_while_requests_are_in_flight_frees_after_the_last():
         t.join()
     assert outcomes.count("closed") == 4
     assert client._native.frees == 1
+
+
+def test_close_during_a_call_defers_the_free_to_its_end():
+    """The bookkeeping behind the race test, step by step: a call in flight
+    keeps the handle; close() refuses new calls at once; the call's end frees."""
+    client = offline()
+    native = client._native
+    native.enter()
+    client.close()
+    assert client.closed and native.frees == 0
+    with pytest.raises(ClientClosed):
+        native.enter()
+    native.leave()
+    assert native.frees == 1
+    client.close()
+    assert native.frees == 1
