@@ -4,6 +4,7 @@ Faults are injected per request with the simulator's ``attach=sim:fault=KIND``
 field, so tests running on one simulator do not disturb each other.
 """
 
+import datetime
 import itertools
 import logging
 import os
@@ -109,17 +110,32 @@ def test_micropay_then_reverse(client):
     assert client.reverse(out_trade_no=no)["result_code"] == "SUCCESS"
 
 
-def test_download_bill_returns_bytes(client):
-    paid_order(client)
-    import datetime
+def beijing_today():
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y%m%d")
 
-    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y%m%d")
-    try:
-        bill = client.download_bill(bill_date=today, bill_type="ALL")
-    except BusinessError as e:
-        pytest.fail(f"no bill for {today}: {e}")
-    assert isinstance(bill, bytes) and len(bill) > 0
+
+def test_download_bill_returns_bytes(client):
+    no = paid_order(client)
+    today = beijing_today()
+    bill = client.download_bill(bill_date=today, bill_type="ALL")
+    assert isinstance(bill, bytes) and no.encode() in bill
+    assert "交易时间" in bill.decode("utf-8")
     assert client.download("pay/downloadbill", {"bill_date": today, "bill_type": "ALL"}) == bill
+    # Gzipped on the wire, unpacked by the library.
+    assert client.download_bill(bill_date=today, bill_type="ALL", tar_type="GZIP") == bill
+
+
+def test_download_fund_flow_over_mutual_tls(client):
+    paid_order(client)
+    flow = client.download_fund_flow(bill_date=beijing_today(), account_type="Basic")
+    assert isinstance(flow, bytes) and "资金流水单号" in flow.decode("utf-8")
+    assert len(flow.decode("utf-8").splitlines()) >= 2
+
+
+def test_bill_failure_carries_the_response(client):
+    with pytest.raises(ProtocolError) as err:
+        client.download_bill(bill_date="19990101", bill_type="ALL")
+    assert err.value.response is not None and err.value.return_msg
 
 
 def test_report_and_transfer(client):
