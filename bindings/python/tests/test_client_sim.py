@@ -13,7 +13,7 @@ import subprocess
 import threading
 
 import pytest
-from simulator import MCH_ID
+from simulator import KEY, MCH_ID
 
 import wxpay
 from wxpay import (
@@ -390,3 +390,51 @@ def test_close_racing_with_requests(sim):
         t.join(timeout=30)
     assert not any(t.is_alive() for t in threads)
     assert len(ended) == 6 and client._native.frees == 1
+
+
+FORK_SCRIPT = """
+import os, sys, time, wxpay
+client = wxpay.Client(mch_id=sys.argv[1], appid=sys.argv[2], api_key=sys.argv[3], host=sys.argv[4],
+                      root_ca=sys.argv[5], timeout=20)
+try:
+    client.order_query(out_trade_no="fork-1")
+except wxpay.BusinessError as e:
+    print("parent before fork:", e.err_code, flush=True)
+pid = os.fork()
+if pid == 0:
+    started = time.monotonic()
+    try:
+        client.order_query(out_trade_no="fork-1")
+        print("child: request ran", flush=True)
+    except wxpay.ClientClosed as e:
+        print("child:", e.code_name, "closed" if client.closed else "open", flush=True)
+    client.close()
+    print("child: quick" if time.monotonic() - started < 10 else "child: slow", flush=True)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+try:
+    client.order_query(out_trade_no="fork-1")
+except wxpay.BusinessError as e:
+    print("parent after fork:", e.err_code, "child status", status, flush=True)
+client.close()
+"""
+
+
+def test_a_client_made_before_fork_is_refused_in_the_child(sim, library_path):
+    """The native client's I/O thread stays in the parent: in the child a request
+    would wait out its timeout, and freeing would join a missing thread."""
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", FORK_SCRIPT, MCH_ID, "wx2421b1c4370ec43b", KEY, sim.url, str(sim.file("ca.pem"))],
+        env=dict(os.environ, WXPAY_LIBRARY=library_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "parent before fork: ORDERNOTEXIST" in proc.stdout
+    assert "child: WXPAY_PYTHON_CLIENT_FORKED closed" in proc.stdout
+    assert "child: quick" in proc.stdout
+    assert "parent after fork: ORDERNOTEXIST child status 0" in proc.stdout
+    assert "panicked" not in proc.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import threading
 import weakref
 from types import TracebackType
@@ -44,7 +45,7 @@ class _NativeClient:
     is freed, since the library may call it until then.
     """
 
-    __slots__ = ("_lock", "_pointer", "_in_flight", "_closing", "_callback", "frees", "__weakref__")
+    __slots__ = ("_lock", "_pointer", "_in_flight", "_closing", "_callback", "_forked", "frees", "__weakref__")
 
     def __init__(self, pointer: int, callback: Any) -> None:
         self._lock = threading.Lock()
@@ -52,7 +53,20 @@ class _NativeClient:
         self._in_flight = 0
         self._closing = False
         self._callback = callback
+        self._forked = False
         self.frees = 0
+        _LIVE.add(self)
+
+    def orphan_after_fork(self) -> None:
+        """In a forked child: the native client's I/O thread stayed in the
+        parent, so a request would wait out its timeout and a free would
+        join a thread that is not there. The handle is dropped unfreed (the
+        child leaks it, as it leaks any state of threads it did not inherit)."""
+        self._lock = threading.Lock()
+        self._forked = True
+        self._closing = True
+        self._pointer = None
+        self._in_flight = 0
 
     @property
     def closing(self) -> bool:
@@ -61,6 +75,12 @@ class _NativeClient:
     def enter(self) -> int:
         with self._lock:
             if self._closing or self._pointer is None:
+                if self._forked:
+                    raise ClientClosed(
+                        "this wxpay.Client was made before os.fork(); make a new Client in the child process",
+                        0,
+                        "WXPAY_PYTHON_CLIENT_FORKED",
+                    )
                 raise ClientClosed("the wxpay.Client is closed", 0, "WXPAY_PYTHON_CLIENT_CLOSED")
             self._in_flight += 1
             return self._pointer
@@ -91,6 +111,19 @@ class _NativeClient:
         self.frees += 1
         # Only now may the callback go: the library could call it until the free returned.
         self._callback = None
+
+
+# Every native client alive in this process, so that a fork can orphan them in the child.
+_LIVE: "weakref.WeakSet[_NativeClient]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for native in list(_LIVE):
+        native.orphan_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 _DEFAULT_LOGGER: Any = object()
