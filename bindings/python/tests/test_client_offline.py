@@ -116,6 +116,8 @@ def test_bad_api_key_is_refused_without_quoting_it():
         ({"p12": 12}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"root_ca": 12}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"logger": "wxpay"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
+        ({"keep_alive": "false"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
+        ({"keep_alive": 0}, "WXPAY_RESULT_INVALID_ARGUMENT"),
     ],
 )
 def test_bad_options_raise_invalid_input(overrides, code_name):
@@ -139,6 +141,7 @@ def test_all_options_together():
         failover="on_no_response",
         max_response_size=65536,
         max_download_size=1 << 20,
+        keep_alive=False,
         logger=logging.getLogger("wxpay.test"),
     )
     client.close()

@@ -322,6 +322,13 @@ def test_root_ca_as_bytes(sim):
         new_order(client)
 
 
+def test_without_keep_alive(sim):
+    with wxpay.Client(**sim.client_options(keep_alive=False)) as client:
+        for _ in range(3):
+            no, created = new_order(client)
+            assert client.order_query(out_trade_no=no)["out_trade_no"] == no
+
+
 def test_hmac_sha256_client(sim):
     with wxpay.Client(**sim.client_options(sign_type="HMAC-SHA256")) as client:
         no, created = new_order(client)

@@ -140,7 +140,8 @@ class Client:
     Timeouts are in seconds. ``host`` is ``"main"``, ``"backup"``,
     ``"hongkong"``, ``"us"`` or an ``https://`` base URL; ``backup`` the same,
     or ``None`` for no failover host; ``failover`` is ``"never"``,
-    ``"on_connect_error"`` (default) or ``"on_no_response"``. Diagnostics go
+    ``"on_connect_error"`` (default) or ``"on_no_response"``. ``keep_alive=False``
+    opens a new connection for every request. Diagnostics go
     to ``logger`` (default: ``logging.getLogger("wxpay")``; ``None`` for none).
 
     Use it as a context manager or call ``close()``; a closed client raises
@@ -169,6 +170,7 @@ class Client:
         failover: Optional[str] = None,
         max_response_size: Optional[int] = None,
         max_download_size: Optional[int] = None,
+        keep_alive: Optional[bool] = None,
         logger: Any = _DEFAULT_LOGGER,
     ) -> None:
         if p12 is not None and (cert_pem is not None or key_pem is not None):
@@ -204,6 +206,8 @@ class Client:
                 if max_download_size is None
                 else _config.whole_number(max_download_size, "max_download_size"),
             }
+            if keep_alive is not None:
+                text_options["keep_alive"] = _config.flag(keep_alive, "keep_alive")
             if backup is not UNSET:
                 text_options["backup_host"] = "none" if backup is None else _config.host_name(backup, "backup")
             for name, value in text_options.items():

@@ -134,6 +134,12 @@ def milliseconds(value: Any, what: str) -> str:
     return str(ms)
 
 
+def flag(value: Any, what: str) -> str:
+    if not isinstance(value, bool):
+        raise invalid(f"{what} must be True or False, not {type(value).__name__}")
+    return "true" if value else "false"
+
+
 def whole_number(value: Any, what: str) -> str:
     if type(value) is not int or value <= 0:
         raise invalid(f"{what} must be a positive int, not {value!r}")
