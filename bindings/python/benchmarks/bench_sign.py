@@ -163,7 +163,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"| {(t_total - t_pack - t_call) * 1e6:5.2f} µs |"
         )
     print("pack: join + UTF-8 encode in Python; ctypes call: argument conversion + the native work;")
-    print("the rest: key encoding, the thread's buffer, decoding the result.")
+    print("the rest: the key (remembered after the first call), the thread's buffer, decoding the result.")
     return 0
 
 
