@@ -20,7 +20,7 @@ build: build-deps
 demo: build
 	$(CARGO) run --release --quiet --example demo
 
-test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet
+test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet test-python
 
 test-deps:
 	scripts/install-deps.sh --test
@@ -46,6 +46,9 @@ test-php: build
 
 test-dotnet: build
 	bindings/dotnet/test.sh
+
+test-python: build
+	bindings/python/test.sh
 
 bench:
 	$(CARGO) bench --bench sign

@@ -108,6 +108,12 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_config_free": (None, [_config_p]),
     "wxpay_client_new": (_result, [_config_p, POINTER(_client_p)]),
     "wxpay_client_free": (None, [_client_p]),
+    "wxpay_client_cert_status": (_result, [_client_p, POINTER(_fields_p)]),
+    "wxpay_client_reload_certificate": (_result, [_client_p, POINTER(_fields_p)]),
+    "wxpay_cert_info": (_result, [_str_in, c_size_t, _str_in, c_size_t, _str_in, POINTER(_fields_p)]),
+    "wxpay_mcc_category": (_result, [c_int32, POINTER(c_void_p)]),
+    "wxpay_mcc_code": (_result, [_str_in, POINTER(c_int32)]),
+    "wxpay_mcc_list": (_result, [POINTER(_fields_p)]),
     "wxpay_request": (_result, [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_download": (
         _result,
