@@ -746,6 +746,30 @@ wxpay_result wxpay_sign(const char *fields,
                         char *out_sign,
                         size_t out_sign_cap);
 
+// `wxpay_sign` with the fields given as two lists instead of one packed
+// buffer: `names` holds `count` names joined by NUL bytes, `values` the
+// `count` values in the same order, joined the same way (no trailing NUL).
+// This is what a wrapper builds fastest from a dictionary (one join over its
+// keys, one over its values). A NUL inside a name or value changes a list's
+// item count and is `WXPAY_RESULT_EMBEDDED_NUL`.
+//
+// Ownership, thread safety and results: as `wxpay_sign`.
+//
+// # Safety
+// `names`/`values` must point to `names_len`/`values_len` readable bytes
+// (NULL only with length 0); `key` to `key_len` bytes; `out_sign` to
+// `out_sign_cap` writable bytes.
+wxpay_result wxpay_sign_split(const char *names,
+                              size_t names_len,
+                              const char *values,
+                              size_t values_len,
+                              size_t count,
+                              const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              char *out_sign,
+                              size_t out_sign_cap);
+
 // Verifies the `sign` field of packed fields in constant time.
 //
 // The algorithm is `sign_type` unless it is `WXPAY_SIGN_TYPE_AUTO`, else the
