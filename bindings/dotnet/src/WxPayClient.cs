@@ -30,6 +30,11 @@ namespace WeChatPay
 
         private readonly ClientHandle handle = new ClientHandle();
 
+        // SafeHandle.Dispose only marks the handle while calls hold references: it is closed,
+        // and DangerousAddRef refused, once the last of them returns. Threads that keep
+        // requesting could hold it open for ever, so disposal is recorded here as well.
+        private volatile bool disposed;
+
         /// <summary>
         /// The trace source "WxPay" every client reports to (level Off unless configured, e.g. in
         /// app.config or by setting <c>Switch.Level</c> and adding a listener). Its switch is read
@@ -121,7 +126,7 @@ namespace WeChatPay
         /// <summary>True once <see cref="Dispose"/> has run.</summary>
         public bool IsDisposed
         {
-            get { return handle.IsClosed; }
+            get { return disposed; }
         }
 
         /// <summary>
@@ -130,6 +135,7 @@ namespace WeChatPay
         /// </summary>
         public void Dispose()
         {
+            disposed = true;
             handle.Dispose();
         }
 
@@ -359,11 +365,20 @@ namespace WeChatPay
         /// <summary>Takes a reference on the native client for the length of one call.</summary>
         private void Enter(ref bool added)
         {
-            try
+            if (!disposed)
             {
-                handle.DangerousAddRef(ref added);
+                try
+                {
+                    handle.DangerousAddRef(ref added);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Closed between the check and the call.
+                }
             }
-            catch (ObjectDisposedException)
+            // Checked again after taking the reference: a call that got in before Dispose
+            // keeps the native client alive until it returns; one that did not is refused.
+            if (!added || disposed)
             {
                 throw new ObjectDisposedException(nameof(WxPayClient));
             }
