@@ -46,6 +46,7 @@ test-dotnet: build
 
 bench:
 	$(CARGO) bench --bench sign
+	$(CARGO) bench --bench requests
 
 clean:
 	$(CARGO) clean

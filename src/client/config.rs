@@ -157,6 +157,9 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) max_response_size: usize,
     pub(crate) max_download_size: usize,
+    /// Reuse connections between requests (the default). Off only to
+    /// measure or to work around a middlebox that breaks idle connections.
+    pub(crate) keep_alive: bool,
     pub(crate) logger: Option<Logger>,
 }
 
@@ -178,6 +181,7 @@ impl Default for Config {
             timeout: DEFAULT_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
+            keep_alive: true,
             logger: None,
         }
     }
@@ -306,6 +310,12 @@ impl Config {
         Ok(self)
     }
 
+    /// Keep connections alive between requests (default `true`).
+    pub fn set_keep_alive(&mut self, keep_alive: bool) -> &mut Self {
+        self.keep_alive = keep_alive;
+        self
+    }
+
     pub fn set_logger(&mut self, logger: Option<Logger>) -> &mut Self {
         self.logger = logger;
         self
@@ -334,6 +344,11 @@ impl Config {
             "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
             "max_response_size" => self.set_max_response_size(size(name, value)?)?,
             "max_download_size" => self.set_max_download_size(size(name, value)?)?,
+            "keep_alive" => self.set_keep_alive(match value {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(Error::new(ErrorKind::InvalidArgument, "keep_alive must be true or false")),
+            }),
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
