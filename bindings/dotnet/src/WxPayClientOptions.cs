@@ -117,6 +117,12 @@ namespace WeChatPay
         /// <summary>The total timeout of a request, from connect to the last byte (library default 30 s).</summary>
         public TimeSpan? Timeout { get; set; }
 
+        /// <summary>
+        /// Whether connections are kept open between requests (the library's default, true);
+        /// false opens a new connection for every request (measurements, broken middleboxes).
+        /// </summary>
+        public bool? KeepAlive { get; set; }
+
         /// <summary>The largest XML response accepted, in bytes (library default 1 MiB).</summary>
         public long? MaxResponseSize { get; set; }
 

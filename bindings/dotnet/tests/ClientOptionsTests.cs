@@ -122,6 +122,7 @@ namespace WeChatPay.Tests
                 Timeout = TimeSpan.FromSeconds(3),
                 MaxResponseSize = 4096,
                 MaxDownloadSize = 1 << 20,
+                KeepAlive = false,
                 LogLevel = WxPayLogLevel.Debug,
                 Log = (level, message) => { },
             };
@@ -135,6 +136,7 @@ namespace WeChatPay.Tests
             {
             }
             o.Failover = WxPayFailover.OnConnectError;
+            o.KeepAlive = true;
             using (new WxPayClient(o))
             {
             }
@@ -327,6 +329,7 @@ namespace WeChatPay.Tests
             Assert.IsNull(o.Failover);
             Assert.IsNull(o.Timeout);
             Assert.IsNull(o.P12Password);
+            Assert.IsNull(o.KeepAlive);
         }
 
         [Test]

@@ -102,6 +102,20 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void WithoutKeepAliveEveryRequestStillSucceeds()
+        {
+            WxPayClientOptions o = sim.OptionsWithP12();
+            o.KeepAlive = false;
+            using (var c = new WxPayClient(o))
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    PlaceOrder(c, sim.NextOrderNumber());
+                }
+            }
+        }
+
+        [Test]
         public void MicropayAndReverse()
         {
             string no = sim.NextOrderNumber();

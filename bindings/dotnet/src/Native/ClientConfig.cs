@@ -36,6 +36,10 @@ namespace WeChatPay.Native
             {
                 Set(api, config, "timeout_ms", WxPayClient.Milliseconds(o.Timeout.Value));
             }
+            if (o.KeepAlive.HasValue)
+            {
+                Set(api, config, "keep_alive", o.KeepAlive.Value ? "true" : "false");
+            }
             if (o.MaxResponseSize.HasValue)
             {
                 Set(api, config, "max_response_size", o.MaxResponseSize.Value.ToString(CultureInfo.InvariantCulture));
