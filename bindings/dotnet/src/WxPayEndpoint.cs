@@ -20,7 +20,7 @@ namespace WeChatPay
     /// <summary>What libwxpay knows about an endpoint (<c>wxpay_endpoint</c>), so that no wrapper keeps endpoint rules of its own.</summary>
     public sealed class WxPayEndpoint
     {
-        internal unsafe WxPayEndpoint(EndpointStruct info)
+        internal WxPayEndpoint(EndpointStruct info)
         {
             Match = (WxPayEndpointMatch)info.Matched;
             Sandbox = info.Sandbox != 0;
@@ -78,15 +78,12 @@ namespace WeChatPay
 
         private static unsafe IReadOnlyList<string> Names(IntPtr data, UIntPtr length, UIntPtr count)
         {
-            var names = new List<string>(checked((int)count.ToUInt64()));
-            if (names.Capacity == 0)
-            {
-                return names.AsReadOnly();
-            }
+            int expected = checked((int)count.ToUInt64());
+            var names = new List<string>(expected);
             byte* position = (byte*)data;
             byte* end = position + (long)length.ToUInt64();
-            // Static strings: each name is followed by a NUL, the last one too.
-            for (int i = 0; i < names.Capacity && position <= end; i++)
+            // Static strings from the library: each name is followed by a NUL, the last one too.
+            while (names.Count < expected && position <= end)
             {
                 byte* start = position;
                 while (position < end && *position != 0)
