@@ -116,6 +116,27 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void SandboxKeyThenSandboxOrder()
+        {
+            IDictionary<string, string> key = client.Request("sandboxnew/pay/getsignkey", new Dictionary<string, string>());
+            Assert.AreEqual(32, key["sandbox_signkey"].Length);
+            WxPayClientOptions o = sim.Options();
+            o.ApiKey = key["sandbox_signkey"];
+            string no = sim.NextOrderNumber("sb");
+            using (var sandbox = new WxPayClient(o))
+            {
+                IDictionary<string, string> order = sandbox.Request("sandboxnew/pay/unifiedorder", Simulator.Order(no));
+                Assert.AreEqual("SUCCESS", order["result_code"]);
+                Assert.AreEqual(32, order["sign"].Length);
+                Assert.AreEqual(no, sandbox.Request("sandboxnew/pay/orderquery",
+                    new Dictionary<string, string> { { "out_trade_no", no } })["out_trade_no"]);
+            }
+            // The sandbox keeps orders of its own: the live side does not know this one.
+            var e = Assert.Throws<WxPayBusinessException>(() => client.OrderQuery(new Dictionary<string, string> { { "out_trade_no", no } }));
+            Assert.AreEqual("ORDERNOTEXIST", e.ErrCode);
+        }
+
+        [Test]
         public void MicropayAndReverse()
         {
             string no = sim.NextOrderNumber();
