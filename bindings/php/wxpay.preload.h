@@ -218,6 +218,17 @@ wxpay_result wxpay_sign(const char *fields,
                         char *out_sign,
                         size_t out_sign_cap);
 
+wxpay_result wxpay_sign_split(const char *names,
+                              size_t names_len,
+                              const char *values,
+                              size_t values_len,
+                              size_t count,
+                              const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              char *out_sign,
+                              size_t out_sign_cap);
+
 wxpay_result wxpay_verify(const char *fields,
                           size_t fields_len,
                           size_t field_count,

@@ -91,6 +91,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     # The output buffer travels as an address: a per-thread buffer's address is
     # computed once, and an int converts faster than a char array.
     "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t]),
+    "wxpay_sign_split": (
+        _result,
+        [_str_in, c_size_t, _str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t],
+    ),
     "wxpay_verify": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(c_int32)]),
     "wxpay_verify_xml": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(_fields_p)]),
     "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
