@@ -92,6 +92,38 @@ namespace WeChatPay
         }
     }
 
+    /// <summary>
+    /// The merchant certificate has expired (code 406, <c>WXPAY_RESULT_CERTIFICATE_EXPIRED</c>): requests to
+    /// certificate endpoints are refused before any network I/O, and a reload refuses an expired replacement.
+    /// </summary>
+    public class WxPayCertificateExpiredException : WxPayCertificateException
+    {
+        /// <summary>Creates the exception for code 406.</summary>
+        /// <param name="code">The result code.</param>
+        /// <param name="codeName">Its C name.</param>
+        /// <param name="message">Which certificate and when it expired.</param>
+        public WxPayCertificateExpiredException(int code, string codeName, string message)
+            : base(code, codeName, message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A private key or <c>.p12</c> file is readable by its group or by all users and the option
+    /// <see cref="WxPayClientOptions.StrictPermissions"/> is on (code 407, <c>WXPAY_RESULT_CERTIFICATE_PERMISSIONS</c>).
+    /// </summary>
+    public class WxPayCertificatePermissionsException : WxPayCertificateException
+    {
+        /// <summary>Creates the exception for code 407.</summary>
+        /// <param name="code">The result code.</param>
+        /// <param name="codeName">Its C name.</param>
+        /// <param name="message">Which file, its mode and the fix.</param>
+        public WxPayCertificatePermissionsException(int code, string codeName, string message)
+            : base(code, codeName, message)
+        {
+        }
+    }
+
     /// <summary>The request did not complete: connection, timeout, HTTP status (codes 5xx).</summary>
     public class WxPayTransportException : WxPayException
     {

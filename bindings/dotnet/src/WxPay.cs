@@ -13,7 +13,7 @@ namespace WeChatPay
     /// as any sequence of name/value pairs (an <see cref="IDictionary{TKey,TValue}"/>, a
     /// <see cref="WxPayFields"/>, ...) and come out as a new dictionary.
     /// </remarks>
-    public static class WxPay
+    public static partial class WxPay
     {
         /// <summary>The version of this wrapper; libwxpay must report the same.</summary>
         public const string WrapperVersion = "0.1.0";

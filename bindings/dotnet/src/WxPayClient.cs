@@ -253,6 +253,67 @@ namespace WeChatPay
             }
         }
 
+        /// <summary>The certificate this client uses now and how its reloads went, for monitoring.</summary>
+        /// <returns>The status; <see cref="WxPayCertStatus.Certificate"/> is null when the client has no certificate.</returns>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        public WxPayCertStatus CertStatus()
+        {
+            Api api = LibraryLoader.Api;
+            return new WxPayCertStatus(CallForFields(api, api.ClientCertStatus));
+        }
+
+        /// <summary>
+        /// Re-reads the certificate files the client was made with (<see cref="WxPayClientOptions.P12Path"/>,
+        /// or <see cref="WxPayClientOptions.CertPemPath"/> and <see cref="WxPayClientOptions.KeyPemPath"/>) and
+        /// swaps the new certificate in without a restart. Requests in flight finish with the old one.
+        /// </summary>
+        /// <remarks>A replacement that does not load is refused with its exception, logged, kept in
+        /// <see cref="WxPayCertStatus.LastReloadError"/>, and the current certificate stays in use.
+        /// Thread-safe; may run while other threads make requests.</remarks>
+        /// <returns>The new certificate.</returns>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        /// <exception cref="WxPayInvalidInputException">The certificate was given as bytes: there is nothing to re-read.</exception>
+        /// <exception cref="WxPayCertificateException">The replacement cannot be read (405), has a wrong password (400), is
+        /// corrupt (401), has a key of another certificate (402); <see cref="WxPayCertificateExpiredException"/> (406) when it
+        /// has expired; <see cref="WxPayCertificatePermissionsException"/> (407) when others can read it under
+        /// <see cref="WxPayClientOptions.StrictPermissions"/>.</exception>
+        public WxPayCertInfo ReloadCertificate()
+        {
+            Api api = LibraryLoader.Api;
+            return new WxPayCertInfo(CallForFields(api, api.ClientReloadCertificate));
+        }
+
+        private unsafe Dictionary<string, string> CallForFields(Api api, ClientFieldsFn function)
+        {
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var result = new FieldsHandle())
+                {
+                    int code;
+                    IntPtr raw = IntPtr.Zero;
+                    try
+                    {
+                    }
+                    finally
+                    {
+                        code = function(handle.DangerousGetHandle(), &raw);
+                        result.Adopt(raw);
+                    }
+                    Ensure.Success(api, code);
+                    return WxPayFields.Read(api, result);
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
         /// <summary>What libwxpay knows about an endpoint: certificate, signing, required fields, body kind.</summary>
         /// <param name="path">An endpoint path, e.g. <c>secapi/pay/refund</c>.</param>
         /// <returns>The endpoint's rules; an unknown path gets the defaults with <see cref="WxPayEndpointMatch.Unknown"/>.</returns>

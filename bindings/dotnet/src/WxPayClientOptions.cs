@@ -130,6 +130,20 @@ namespace WeChatPay
         public long? MaxDownloadSize { get; set; }
 
         /// <summary>
+        /// True refuses a private key or <c>.p12</c> file that its group or all users can read
+        /// (<see cref="WxPayCertificatePermissionsException"/>, when the client is made and on reload);
+        /// false or null (the library's default) logs a warning instead.
+        /// </summary>
+        public bool? StrictPermissions { get; set; }
+
+        /// <summary>
+        /// How often requests look at most whether the certificate files were replaced, and reload them
+        /// (see <see cref="WxPayClient.ReloadCertificate"/>); null or zero (the default) never. Rounded
+        /// up to whole milliseconds.
+        /// </summary>
+        public TimeSpan? CertificateCheckInterval { get; set; }
+
+        /// <summary>
         /// Receives the library's diagnostics, besides the <see cref="WxPayClient.TraceSource"/>. It is
         /// called on the thread making the request, possibly on several threads at once, so it must be
         /// thread-safe; it must not call into the same client. An exception it throws is caught

@@ -107,6 +107,22 @@ namespace WeChatPay.Native
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int EndpointInfoFn(byte* path, EndpointStruct* outInfo);
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int CertInfoFn(byte* data, UIntPtr len, byte* key, UIntPtr keyLen, byte* password,
+        IntPtr* outInfo);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ClientFieldsFn(IntPtr client, IntPtr* outFields);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int MccCategoryFn(int code, IntPtr* outCategory);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int MccCodeFn(byte* category, int* outCode);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int FieldsOutFn(IntPtr* outFields);
+
     /// <summary>The C <c>wxpay_endpoint</c>, field for field (C <c>bool</c> is one byte).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct EndpointStruct
@@ -173,6 +189,12 @@ namespace WeChatPay.Native
         internal readonly DownloadFn Download;
         internal readonly BytesFreeFn BytesFree;
         internal readonly EndpointInfoFn EndpointInfo;
+        internal readonly CertInfoFn CertInfo;
+        internal readonly ClientFieldsFn ClientCertStatus;
+        internal readonly ClientFieldsFn ClientReloadCertificate;
+        internal readonly MccCategoryFn MccCategory;
+        internal readonly MccCodeFn MccCode;
+        internal readonly FieldsOutFn MccList;
 
         /// <summary>Binds every function of the library at <paramref name="library"/>.</summary>
         /// <exception cref="WxPayLibraryException">A function is missing or the version differs.</exception>
@@ -221,6 +243,12 @@ namespace WeChatPay.Native
             Download = Bind<DownloadFn>(library, "wxpay_download");
             BytesFree = Bind<BytesFreeFn>(library, "wxpay_bytes_free");
             EndpointInfo = Bind<EndpointInfoFn>(library, "wxpay_endpoint_info");
+            CertInfo = Bind<CertInfoFn>(library, "wxpay_cert_info");
+            ClientCertStatus = Bind<ClientFieldsFn>(library, "wxpay_client_cert_status");
+            ClientReloadCertificate = Bind<ClientFieldsFn>(library, "wxpay_client_reload_certificate");
+            MccCategory = Bind<MccCategoryFn>(library, "wxpay_mcc_category");
+            MccCode = Bind<MccCodeFn>(library, "wxpay_mcc_code");
+            MccList = Bind<FieldsOutFn>(library, "wxpay_mcc_list");
         }
 
         private T Bind<T>(IntPtr library, string name) where T : class

@@ -48,6 +48,14 @@ namespace WeChatPay.Native
             {
                 Set(api, config, "max_download_size", o.MaxDownloadSize.Value.ToString(CultureInfo.InvariantCulture));
             }
+            if (o.StrictPermissions.HasValue)
+            {
+                Set(api, config, "strict_permissions", o.StrictPermissions.Value ? "true" : "false");
+            }
+            if (o.CertificateCheckInterval.HasValue)
+            {
+                Set(api, config, "certificate_check_interval_ms", WxPayClient.Milliseconds(o.CertificateCheckInterval.Value));
+            }
             SetCertificate(api, config, o);
             SetRootCa(api, config, o);
         }

@@ -11,6 +11,7 @@ namespace WeChatPay.Native
         internal const int InvalidUtf8Code = 102;
         internal const int EmbeddedNulCode = 103;
         internal const int NotFoundCode = 109;
+        internal const int CertificateFileCode = 405;
 
         private delegate WxPayException Factory(int code, string name, string message, IReadOnlyDictionary<string, string> response);
 
@@ -25,6 +26,13 @@ namespace WeChatPay.Native
             { 5, (c, n, m, r) => new WxPayTransportException(c, n, m) },
             { 6, (c, n, m, r) => new WxPayProtocolException(c, n, m, r) },
             { 7, (c, n, m, r) => new WxPayBusinessException(c, n, m, r) },
+        };
+
+        // Codes with a class of their own, a subclass of their family's.
+        private static readonly Dictionary<int, Factory> specific = new Dictionary<int, Factory>
+        {
+            { 406, (c, n, m, r) => new WxPayCertificateExpiredException(c, n, m) },
+            { 407, (c, n, m, r) => new WxPayCertificatePermissionsException(c, n, m) },
         };
 
         /// <summary>Throws the exception for <paramref name="code"/> unless it is OK.</summary>
@@ -52,7 +60,7 @@ namespace WeChatPay.Native
         internal static WxPayException Create(int code, string name, string message, IReadOnlyDictionary<string, string> response)
         {
             Factory factory;
-            if (families.TryGetValue(code / 100, out factory))
+            if (specific.TryGetValue(code, out factory) || families.TryGetValue(code / 100, out factory))
             {
                 return factory(code, name, message, response);
             }
@@ -73,6 +81,12 @@ namespace WeChatPay.Native
                 return null;
             }
             return Packed.ToDictionary((byte*)data, (long)length.ToUInt64(), (long)count.ToUInt64());
+        }
+
+        /// <summary>An exception for <paramref name="code"/> raised by the wrapper itself, named as the library names it.</summary>
+        internal static WxPayException Create(Api api, int code, string message)
+        {
+            return Create(code, Utf8.FromNative(api.ResultName(code)), message, null);
         }
 
         internal static WxPayInvalidInputException NullArgument(string message)
