@@ -7,5 +7,3 @@ using System.Runtime.CompilerServices;
 [assembly: AssemblyInformationalVersion("0.1.0")]
 // The tests reach the loader directly to load deliberately wrong libraries.
 [assembly: InternalsVisibleTo("WxPay.Tests")]
-// The benchmark compares internal signing paths (see README, Benchmark).
-[assembly: InternalsVisibleTo("SplitBench")]

@@ -45,10 +45,6 @@ namespace WeChatPay.Native
         int signType, byte* output, UIntPtr capacity);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
-    internal unsafe delegate int SignSplitFn(byte* names, UIntPtr namesLen, byte* values, UIntPtr valuesLen, UIntPtr count,
-        byte* key, UIntPtr keyLen, int signType, byte* output, UIntPtr capacity);
-
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int VerifyFn(byte* fields, UIntPtr len, UIntPtr count, byte* key, UIntPtr keyLen,
         int signType, int* outSignType);
 
@@ -172,7 +168,6 @@ namespace WeChatPay.Native
         internal readonly FreeFn FieldsFree;
         internal readonly NonceFn Nonce;
         internal readonly SignFn Sign;
-        internal readonly SignSplitFn SignSplit;
         internal readonly VerifyFn Verify;
         internal readonly VerifyXmlFn VerifyXml;
         internal readonly XmlParseFn XmlParse;
@@ -227,7 +222,6 @@ namespace WeChatPay.Native
             FieldsFree = Bind<FreeFn>(library, "wxpay_fields_free");
             Nonce = Bind<NonceFn>(library, "wxpay_nonce");
             Sign = Bind<SignFn>(library, "wxpay_sign");
-            SignSplit = Bind<SignSplitFn>(library, "wxpay_sign_split");
             Verify = Bind<VerifyFn>(library, "wxpay_verify");
             VerifyXml = Bind<VerifyXmlFn>(library, "wxpay_verify_xml");
             XmlParse = Bind<XmlParseFn>(library, "wxpay_xml_parse");
