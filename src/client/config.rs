@@ -134,6 +134,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 1 << 20;
 pub const DEFAULT_MAX_DOWNLOAD_SIZE: usize = 256 << 20;
+/// WeChat says a sandbox key lasts about 3 days; refetch a little earlier.
+pub const DEFAULT_SANDBOX_KEY_TTL: Duration = Duration::from_secs(3 * 24 * 3600 - 3600);
 
 /// Everything a [`Client`](super::Client) is made from.
 ///
@@ -158,6 +160,10 @@ pub struct Config {
     pub(crate) max_response_size: usize,
     pub(crate) max_download_size: usize,
     pub(crate) logger: Option<Logger>,
+    /// Sandbox mode: paths go under `sandboxnew/`, signed with the sandbox key.
+    pub(crate) sandbox: bool,
+    /// How long a fetched sandbox key is reused.
+    pub(crate) sandbox_key_ttl: Duration,
 }
 
 impl Default for Config {
@@ -179,6 +185,8 @@ impl Default for Config {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
             logger: None,
+            sandbox: false,
+            sandbox_key_ttl: DEFAULT_SANDBOX_KEY_TTL,
         }
     }
 }
@@ -311,12 +319,27 @@ impl Config {
         self
     }
 
+    /// Sandbox mode: every path is sent under `sandboxnew/`, signed with MD5
+    /// and the key from `sandboxnew/pay/getsignkey` (fetched on first use
+    /// and cached), and responses are verified with that key.
+    pub fn set_sandbox(&mut self, on: bool) -> &mut Self {
+        self.sandbox = on;
+        self
+    }
+
+    /// How long the sandbox key is reused before it is fetched again.
+    pub fn set_sandbox_key_ttl(&mut self, t: Duration) -> Result<&mut Self> {
+        self.sandbox_key_ttl = nonzero_duration("sandbox_key_ttl_s", t)?;
+        Ok(self)
+    }
+
     /// Sets a textual option by name, for wrappers and configuration files:
     /// `appid`, `mch_id`, `api_key`, `sign_type` (`MD5` / `HMAC-SHA256`),
     /// `sub_appid`, `sub_mch_id`, `host` (`api`, `api2`, `apihk`, `apius` or
     /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
     /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
-    /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes).
+    /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
+    /// `sandbox` (`true` / `false`), `sandbox_key_ttl_s`.
     ///
     /// Error messages name the option but never quote the API key.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self> {
@@ -334,6 +357,8 @@ impl Config {
             "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
             "max_response_size" => self.set_max_response_size(size(name, value)?)?,
             "max_download_size" => self.set_max_download_size(size(name, value)?)?,
+            "sandbox" => self.set_sandbox(boolean(name, value)?),
+            "sandbox_key_ttl_s" => self.set_sandbox_key_ttl(Duration::from_secs(number(name, value)?))?,
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
@@ -379,6 +404,7 @@ impl fmt::Debug for Config {
             .field("max_response_size", &self.max_response_size)
             .field("max_download_size", &self.max_download_size)
             .field("logger", &self.logger)
+            .field("sandbox", &self.sandbox)
             .finish()
     }
 }
@@ -398,6 +424,17 @@ fn number(name: &str, value: &str) -> Result<u64> {
     value.parse::<u64>().map_err(|_| {
         Error::new(ErrorKind::InvalidArgument, format!("{name} `{}` is not a whole number", truncate(value, 32)))
     })
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        other => Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{name} `{}` is not true or false", truncate(other, 32)),
+        )),
+    }
 }
 
 fn size(name: &str, value: &str) -> Result<usize> {
