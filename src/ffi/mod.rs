@@ -10,15 +10,20 @@
 #![allow(non_camel_case_types)]
 
 mod args;
+pub mod bill;
 pub mod client;
 pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod fields;
 pub mod log;
+pub mod micropay;
 pub mod nonce;
+pub mod notify;
 mod panic;
+pub mod pay_params;
 pub mod sign;
+pub mod table;
 pub mod xml;
 
 use std::ffi::c_char;
