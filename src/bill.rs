@@ -89,7 +89,7 @@ pub fn parse(body: &[u8], max_size: usize) -> Result<Bill> {
         }
         table.rows.push(cells);
     }
-    if !in_summary {
+    if !in_summary || bill.summary.rows.is_empty() {
         return Err(invalid("the bill has no summary (it may be truncated)".into()));
     }
     Ok(bill)
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_bill() {
-        for bad in ["", "`a,`b\n", "a,b\n`1\n总\n`1\n", "a,b\n`1,`2\n", "a\n`1\nb\n`2\nc\n", "<xml></xml>"] {
+        for bad in ["", "`a,`b\n", "a,b\n`1\n总\n`1\n", "a,b\n`1,`2\n", "a\n`1\nb\n`2\nc\n", "<xml></xml>", "a,b\nc,d\n"] {
             assert_eq!(parse(bad.as_bytes(), 1 << 20).unwrap_err().kind(), ErrorKind::ResponseInvalid, "{bad:?}");
         }
         assert_eq!(parse(b"\xff\xfe", 1 << 20).unwrap_err().kind(), ErrorKind::ResponseInvalid);
