@@ -289,7 +289,17 @@ fn micropay_userpaying_then_paid_timeout_then_reversed() {
 fn sandbox_key_fetched_once_and_reused() {
     let sim = Sim::start(&[]);
     let (client, lines) = make_client(&sim, &[("sandbox", "true"), ("sign_type", "HMAC-SHA256")]);
+    let client = Arc::new(client);
     assert!(client.is_sandbox());
+    // Sandbox notifications are signed with the sandbox key; the sandbox
+    // client verifies them with its cached key.
+    let verdicts: Arc<Mutex<Vec<Result<bool, ErrorKind>>>> = Arc::default();
+    let (c, v) = (client.clone(), verdicts.clone());
+    let listener = Listener::start(move |body| {
+        let verdict = c.payment_notification(body).map(|n| n.paid).map_err(|e| e.kind());
+        v.lock().unwrap().push(verdict.clone());
+        wxpay::notify::reply(verdict.is_ok(), None).unwrap()
+    });
     let mut nos = Vec::new();
     for _ in 0..3 {
         let out_trade_no = no("S");
@@ -302,6 +312,7 @@ fn sandbox_key_fetched_once_and_reused() {
                     ("total_fee", "1"),
                     ("spbill_create_ip", "127.0.0.1"),
                     ("auth_code", "130000000000000002"),
+                    ("notify_url", listener.url.as_str()),
                 ],
             )
             .unwrap();
@@ -310,6 +321,11 @@ fn sandbox_key_fetched_once_and_reused() {
     }
     let q = client.request("pay/orderquery", &[("out_trade_no", nos[0].as_str())]).unwrap();
     assert_eq!(q.get("trade_state"), Some("SUCCESS"));
+    eventually(30, || (verdicts.lock().unwrap().len() == 3).then_some(()));
+    assert_eq!(*verdicts.lock().unwrap(), [Ok(true), Ok(true), Ok(true)]);
+    let body = listener.bodies.lock().unwrap()[0].clone();
+    let production = make_client(&sim, &[]).0;
+    assert_eq!(production.payment_notification(&body).unwrap_err().kind(), ErrorKind::SignatureMismatch);
     let log = lines.lock().unwrap().clone();
     let fetched = log.iter().filter(|(_, m)| m.starts_with("sandboxnew/pay/getsignkey: SUCCESS")).count();
     assert_eq!(fetched, 1, "{log:?}");

@@ -11,6 +11,7 @@ use crate::log::{LogLevel, Logger, log};
 use crate::micropay::{self, MicropayOptions, MicropayOutcome};
 use crate::notify::{self, Merchant, PaymentNotification, RefundNotification};
 use crate::pay_params::{self, PayKind, PayRequest};
+use crate::sign::ApiKey;
 
 impl Client {
     /// Whether a merchant certificate is configured (reversal needs one).
@@ -18,10 +19,11 @@ impl Client {
         self.has_certificate
     }
 
-    /// Who this client accepts notifications for.
-    pub fn merchant(&self) -> Merchant<'_> {
+    /// Who this client accepts notifications for, with `key` the key they
+    /// are signed with.
+    fn merchant_with<'a>(&'a self, key: &'a ApiKey) -> Merchant<'a> {
         Merchant {
-            key: &self.key,
+            key,
             appid: self.appid.as_deref(),
             mch_id: &self.mch_id,
             sub_mch_id: self.sub_mch_id.as_deref(),
@@ -31,13 +33,18 @@ impl Client {
     /// Verifies a payment notification with the client's key and identity
     /// (see [`notify::payment_notification`]); the size limit is the
     /// client's `max_response_size`.
+    ///
+    /// In sandbox mode the sandbox key is used (fetched if not cached yet).
     pub fn payment_notification(&self, body: &[u8]) -> Result<PaymentNotification> {
-        notify::payment_notification(body, self.max_response_size, &self.merchant())
+        let key = self.current_key()?;
+        notify::payment_notification(body, self.max_response_size, &self.merchant_with(&key))
     }
 
     /// Decrypts a refund notification (see [`notify::refund_notification`]).
+    /// In sandbox mode `req_info` is encrypted under the sandbox key.
     pub fn refund_notification(&self, body: &[u8]) -> Result<RefundNotification> {
-        notify::refund_notification(body, self.max_response_size, &self.merchant())
+        let key = self.current_key()?;
+        notify::refund_notification(body, self.max_response_size, &self.merchant_with(&key))
     }
 
     /// Signed parameters for the client SDK from a `prepay_id`, with the

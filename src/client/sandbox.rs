@@ -41,6 +41,16 @@ impl Client {
         Ok((routed, Cow::Owned(self.sandbox_key(sandbox)?)))
     }
 
+    /// The key WeChat signs with for this client: the sandbox key in sandbox
+    /// mode (notifications of sandbox orders are signed, and refund
+    /// notifications encrypted, with it), else the API key.
+    pub(crate) fn current_key(&self) -> Result<Cow<'_, ApiKey>> {
+        match &self.sandbox {
+            Some(sandbox) => Ok(Cow::Owned(self.sandbox_key(sandbox)?)),
+            None => Ok(Cow::Borrowed(&self.key)),
+        }
+    }
+
     /// The cached sandbox key, fetched when absent or older than its TTL.
     /// The lock is held across the fetch so that concurrent first requests
     /// fetch it once.
