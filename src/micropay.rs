@@ -187,14 +187,15 @@ pub fn run_with(driver: &mut dyn Driver, fields: &[(&str, &str)], options: &Micr
             break;
         }
         flow.driver.sleep(options.poll_interval);
-        match flow.call(ORDERQUERY, &follow) {
-            Ok(r) => match r.get("trade_state") {
+        // A failed query decides nothing: poll again until the deadline.
+        if let Ok(r) = flow.call(ORDERQUERY, &follow) {
+            match r.get("trade_state") {
                 Some("SUCCESS" | "REFUND") => return Ok(flow.end(MicropayState::Paid, r)),
                 Some("REVOKED") => return Ok(flow.end(MicropayState::Reversed, r)),
                 Some("USERPAYING" | "NOTPAY") | None => {}
+                // PAYERROR, CLOSED: not paid and not going to be; reverse.
                 Some(_) => break,
-            },
-            Err(_) => {}
+            }
         }
     }
 

@@ -107,7 +107,7 @@ fn payment_notification_verified_answered_and_retries_stop() {
         let verdict = c.payment_notification(body).map(|n| n.paid).map_err(|e| e.kind());
         let first = {
             let mut v = v.lock().unwrap();
-            v.push(verdict.clone());
+            v.push(verdict);
             v.len() == 1
         };
         wxpay::notify::reply(verdict.is_ok() && !first, Some(if first { "busy" } else { "OK" })).unwrap()
@@ -297,7 +297,7 @@ fn sandbox_key_fetched_once_and_reused() {
     let (c, v) = (client.clone(), verdicts.clone());
     let listener = Listener::start(move |body| {
         let verdict = c.payment_notification(body).map(|n| n.paid).map_err(|e| e.kind());
-        v.lock().unwrap().push(verdict.clone());
+        v.lock().unwrap().push(verdict);
         wxpay::notify::reply(verdict.is_ok(), None).unwrap()
     });
     let mut nos = Vec::new();
