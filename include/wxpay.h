@@ -454,6 +454,8 @@ wxpay_config *wxpay_config_new(void);
 //   number). Never after a response was received;
 // - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
 //   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes).
+// - `keep_alive`: `true` (default) or `false`; `false` opens a new connection for every
+//   request (for measurements and broken middleboxes).
 //
 // An unknown name or a bad value is `WXPAY_RESULT_INVALID_ARGUMENT` (a bad
 // key `WXPAY_RESULT_INVALID_KEY`, a bad sign type

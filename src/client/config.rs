@@ -159,6 +159,9 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) max_response_size: usize,
     pub(crate) max_download_size: usize,
+    /// Reuse connections between requests (the default). Off only to
+    /// measure or to work around a middlebox that breaks idle connections.
+    pub(crate) keep_alive: bool,
     pub(crate) logger: Option<Logger>,
     /// Sandbox mode: paths go under `sandboxnew/`, signed with the sandbox key.
     pub(crate) sandbox: bool,
@@ -184,6 +187,7 @@ impl Default for Config {
             timeout: DEFAULT_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
+            keep_alive: true,
             logger: None,
             sandbox: false,
             sandbox_key_ttl: DEFAULT_SANDBOX_KEY_TTL,
@@ -314,6 +318,12 @@ impl Config {
         Ok(self)
     }
 
+    /// Keep connections alive between requests (default `true`).
+    pub fn set_keep_alive(&mut self, keep_alive: bool) -> &mut Self {
+        self.keep_alive = keep_alive;
+        self
+    }
+
     pub fn set_logger(&mut self, logger: Option<Logger>) -> &mut Self {
         self.logger = logger;
         self
@@ -339,7 +349,7 @@ impl Config {
     /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
     /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
     /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
-    /// `sandbox` (`true` / `false`), `sandbox_key_ttl_s`.
+    /// `keep_alive`, `sandbox` (`true` / `false`), `sandbox_key_ttl_s`.
     ///
     /// Error messages name the option but never quote the API key.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self> {
@@ -359,6 +369,11 @@ impl Config {
             "max_download_size" => self.set_max_download_size(size(name, value)?)?,
             "sandbox" => self.set_sandbox(boolean(name, value)?),
             "sandbox_key_ttl_s" => self.set_sandbox_key_ttl(Duration::from_secs(number(name, value)?))?,
+            "keep_alive" => self.set_keep_alive(match value {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(Error::new(ErrorKind::InvalidArgument, "keep_alive must be true or false")),
+            }),
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
