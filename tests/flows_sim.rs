@@ -338,8 +338,23 @@ fn sandbox_key_fetched_once_and_reused() {
     // A cached key the sandbox no longer knows is forgotten on request and fetched again.
     client.forget_sandbox_key();
     client.request("pay/orderquery", &[("out_trade_no", nos[1].as_str())]).unwrap();
-    let fetched = lines.lock().unwrap().iter().filter(|(_, m)| m.starts_with("sandboxnew/pay/getsignkey: SUCCESS")).count();
-    assert_eq!(fetched, 2);
+    let fetches = || lines.lock().unwrap().iter().filter(|(_, m)| m.starts_with("sandboxnew/pay/getsignkey: SUCCESS")).count();
+    assert_eq!(fetches(), 2);
+    // return_code=FAIL with a cached key (as when the sandbox has rotated
+    // it): fetched again and retried once, transparently.
+    sim.control("POST", "/sim/fault?kind=returnfail&path=sandboxnew/pay/orderquery&count=1");
+    let q = client.request("pay/orderquery", &[("out_trade_no", nos[2].as_str())]).unwrap();
+    assert_eq!(q.get("trade_state"), Some("SUCCESS"));
+    assert_eq!(fetches(), 3);
+    assert!(lines.lock().unwrap().iter().any(|(l, m)| *l == LogLevel::Warn && m.contains("cached sandbox key")));
+    // A failure that persists is reported after that one retry.
+    sim.control("POST", "/sim/fault?kind=returnfail&path=sandboxnew/pay/orderquery&count=2");
+    let e = client.request("pay/orderquery", &[("out_trade_no", nos[2].as_str())]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ProtocolFail);
+    assert_eq!(fetches(), 4);
+    let q = client.request("pay/orderquery", &[("out_trade_no", nos[2].as_str())]).unwrap();
+    assert_eq!(q.get("trade_state"), Some("SUCCESS"));
+    assert_eq!(fetches(), 4);
 }
 
 /// Today in Beijing time as yyyyMMdd (the bill date the simulator keys on).

@@ -117,8 +117,7 @@ impl Client {
     /// [`ErrorKind::SignatureMismatch`] / [`ErrorKind::SignatureMissing`];
     /// bill endpoints are refused (use [`Client::download`]).
     pub fn request<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Fields> {
-        let (path, key) = self.route(path)?;
-        self.request_keyed(&path, fields, &key)
+        self.routed(path, |path, key| self.request_keyed(path, fields, key))
     }
 
     /// [`Client::request`] signed and verified with `key`.
@@ -142,8 +141,11 @@ impl Client {
     /// the body as bytes, gunzipped if it was gzip, within the download
     /// size limit. An XML failure body becomes an error as in [`Client::request`].
     pub fn download<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Vec<u8>> {
-        let (path, key) = self.route(path)?;
-        let p = self.prepare_keyed(&path, fields, &key)?;
+        self.routed(path, |path, key| self.download_keyed(path, fields, key))
+    }
+
+    fn download_keyed<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)], key: &ApiKey) -> Result<Vec<u8>> {
+        let p = self.prepare_keyed(path, fields, key)?;
         let started = Instant::now();
         let result = self.send(&p, self.max_download_size).and_then(|body| {
             judge::bill_response(
@@ -152,7 +154,7 @@ impl Client {
                 self.max_response_size,
                 self.max_download_size,
                 &p.lookup.endpoint,
-                &key,
+                key,
                 p.sign_type,
             )
         });

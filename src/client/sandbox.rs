@@ -27,18 +27,32 @@ impl SandboxKey {
 }
 
 impl Client {
-    /// The path to send and the key to sign with: in sandbox mode, the path
-    /// under `sandboxnew/` and the sandbox key (fetched if needed).
-    pub(crate) fn route<'p>(&self, path: &'p str) -> Result<(Cow<'p, str>, Cow<'_, ApiKey>)> {
+    /// Runs `call` with the path to send and the key to sign with: in
+    /// sandbox mode, the path under `sandboxnew/` and the sandbox key
+    /// (fetched if needed). A cached key the sandbox no longer accepts shows
+    /// as `return_code=FAIL` (the request was not processed), so then the key
+    /// is fetched again and the call made once more.
+    pub(crate) fn routed<T>(&self, path: &str, call: impl Fn(&str, &ApiKey) -> Result<T>) -> Result<T> {
         let Some(sandbox) = &self.sandbox else {
-            return Ok((Cow::Borrowed(path), Cow::Borrowed(&self.key)));
+            return call(path, &self.key);
         };
         let plain = crate::endpoints::normalize(path)?;
         if plain == GETSIGNKEY {
-            return Ok((Cow::Borrowed(plain), Cow::Borrowed(&self.key)));
+            return call(plain, &self.key);
         }
         let routed = if plain.starts_with(PREFIX) { Cow::Borrowed(plain) } else { Cow::Owned(format!("{PREFIX}{plain}")) };
-        Ok((routed, Cow::Owned(self.sandbox_key(sandbox)?)))
+        let (key, fetched) = self.sandbox_key(sandbox)?;
+        match call(&routed, &key) {
+            Err(e) if e.kind() == ErrorKind::ProtocolFail && !fetched => {
+                log(self.logger.as_ref(), LogLevel::Warn, || {
+                    format!("{routed}: return_code=FAIL with the cached sandbox key; fetching the key again and retrying once")
+                });
+                self.forget_sandbox_key();
+                let (key, _) = self.sandbox_key(sandbox)?;
+                call(&routed, &key)
+            }
+            other => other,
+        }
     }
 
     /// The key WeChat signs with for this client: the sandbox key in sandbox
@@ -46,7 +60,7 @@ impl Client {
     /// notifications encrypted, with it), else the API key.
     pub(crate) fn current_key(&self) -> Result<Cow<'_, ApiKey>> {
         match &self.sandbox {
-            Some(sandbox) => Ok(Cow::Owned(self.sandbox_key(sandbox)?)),
+            Some(sandbox) => Ok(Cow::Owned(self.sandbox_key(sandbox)?.0)),
             None => Ok(Cow::Borrowed(&self.key)),
         }
     }
@@ -54,11 +68,12 @@ impl Client {
     /// The cached sandbox key, fetched when absent or older than its TTL.
     /// The lock is held across the fetch so that concurrent first requests
     /// fetch it once.
-    fn sandbox_key(&self, sandbox: &SandboxKey) -> Result<ApiKey> {
+    /// Also says whether it was fetched by this call.
+    fn sandbox_key(&self, sandbox: &SandboxKey) -> Result<(ApiKey, bool)> {
         let mut cached = sandbox.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((key, at)) = cached.as_ref() {
             if at.elapsed() < sandbox.ttl {
-                return Ok(key.clone());
+                return Ok((key.clone(), false));
             }
         }
         let response = self.request_keyed(GETSIGNKEY, &[] as &[(&str, &str)], &self.key)?;
@@ -70,7 +85,7 @@ impl Client {
         })?;
         log(self.logger.as_ref(), LogLevel::Info, || format!("{GETSIGNKEY}: sandbox key fetched"));
         *cached = Some((key.clone(), Instant::now()));
-        Ok(key)
+        Ok((key, true))
     }
 
     /// Forgets the cached sandbox key (e.g. after the sandbox refused it).
