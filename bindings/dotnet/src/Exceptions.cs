@@ -66,6 +66,23 @@ namespace WeChatPay
         }
     }
 
+    /// <summary>
+    /// Encrypted data (a refund notification's <c>req_info</c>) is not ciphertext (211,
+    /// <c>WXPAY_RESULT_CIPHERTEXT_CORRUPT</c>) or does not decrypt with the key (210, <c>WXPAY_RESULT_DECRYPT_FAILED</c>):
+    /// a wrong API key, damaged data, or a forgery.
+    /// </summary>
+    public class WxPayDecryptionException : WxPaySignatureException
+    {
+        /// <summary>Creates the exception for code 210 or 211.</summary>
+        /// <param name="code">The result code.</param>
+        /// <param name="codeName">Its C name.</param>
+        /// <param name="message">What was wrong.</param>
+        public WxPayDecryptionException(int code, string codeName, string message)
+            : base(code, codeName, message)
+        {
+        }
+    }
+
     /// <summary>An XML document was refused (codes 3xx): malformed, DOCTYPE/entities, wrong root, nested, duplicate, too large.</summary>
     public class WxPayXmlException : WxPayException
     {

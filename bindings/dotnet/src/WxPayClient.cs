@@ -24,7 +24,7 @@ namespace WeChatPay
     /// <see cref="WxPayProtocolException"/> (<c>return_code=FAIL</c>) and
     /// <see cref="WxPayBusinessException"/> (<c>result_code=FAIL</c>), the last two with the whole response.</para>
     /// </remarks>
-    public sealed class WxPayClient : IDisposable
+    public sealed partial class WxPayClient : IDisposable
     {
         private static readonly TraceSource trace = new TraceSource("WxPay", SourceLevels.Off);
 

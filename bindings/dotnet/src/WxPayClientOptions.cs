@@ -130,6 +130,15 @@ namespace WeChatPay
         public long? MaxDownloadSize { get; set; }
 
         /// <summary>
+        /// Sandbox mode: every path is sent under <c>sandboxnew/</c>, signed with MD5 and the key from
+        /// <c>sandboxnew/pay/getsignkey</c> (fetched once and cached); responses and notifications are verified with it.
+        /// </summary>
+        public bool? Sandbox { get; set; }
+
+        /// <summary>How long a fetched sandbox key is reused (library default: 3 days less an hour); rounded up to whole seconds.</summary>
+        public TimeSpan? SandboxKeyTtl { get; set; }
+
+        /// <summary>
         /// True refuses a private key or <c>.p12</c> file that its group or all users can read
         /// (<see cref="WxPayCertificatePermissionsException"/>, when the client is made and on reload);
         /// false or null (the library's default) logs a warning instead.

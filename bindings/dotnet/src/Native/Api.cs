@@ -123,6 +123,47 @@ namespace WeChatPay.Native
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int FieldsOutFn(IntPtr* outFields);
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NotifyPaymentFn(IntPtr client, byte* body, UIntPtr len, IntPtr* outFields, int* outPaid);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NotifyRefundFn(IntPtr client, byte* body, UIntPtr len, IntPtr* outInfo, IntPtr* outOuter);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NotifyReplyFn(int success, byte* message, IntPtr* outXml, UIntPtr* outLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int PayParamsFn(IntPtr client, int kind, byte* prepayId, byte* appId, ulong timestamp, byte* nonce,
+        IntPtr* outParams);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int MicropayOptionsDefaultFn(MicropayOptionsStruct* outOptions);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int MicropayFn(IntPtr client, byte* fields, UIntPtr len, UIntPtr count, MicropayOptionsStruct* options,
+        int* outState, IntPtr* outFields, IntPtr* outSteps);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int BillParseFn(byte* data, UIntPtr len, IntPtr* outRows, IntPtr* outSummary);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int DownloadBillFn(IntPtr client, byte* path, byte* fields, UIntPtr len, UIntPtr count,
+        IntPtr* outRows, IntPtr* outSummary);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int TablePackedFn(IntPtr table, IntPtr* outColumns, UIntPtr* outColumnsLen, UIntPtr* outColumnCount,
+        IntPtr* outCells, UIntPtr* outCellsLen, UIntPtr* outRowCount);
+
+    /// <summary>The C <c>wxpay_micropay_options</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MicropayOptionsStruct
+    {
+        internal ulong PollIntervalMs;
+        internal ulong PollDeadlineMs;
+        internal ulong ReverseAttempts;
+        internal ulong ReverseIntervalMs;
+    }
+
     /// <summary>The C <c>wxpay_endpoint</c>, field for field (C <c>bool</c> is one byte).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct EndpointStruct
@@ -195,6 +236,16 @@ namespace WeChatPay.Native
         internal readonly MccCategoryFn MccCategory;
         internal readonly MccCodeFn MccCode;
         internal readonly FieldsOutFn MccList;
+        internal readonly NotifyPaymentFn NotifyPayment;
+        internal readonly NotifyRefundFn NotifyRefund;
+        internal readonly NotifyReplyFn NotifyReply;
+        internal readonly PayParamsFn PayParams;
+        internal readonly MicropayOptionsDefaultFn MicropayOptionsDefault;
+        internal readonly MicropayFn Micropay;
+        internal readonly BillParseFn BillParse;
+        internal readonly DownloadBillFn DownloadBill;
+        internal readonly TablePackedFn TablePacked;
+        internal readonly FreeFn TableFree;
 
         /// <summary>Binds every function of the library at <paramref name="library"/>.</summary>
         /// <exception cref="WxPayLibraryException">A function is missing or the version differs.</exception>
@@ -249,6 +300,16 @@ namespace WeChatPay.Native
             MccCategory = Bind<MccCategoryFn>(library, "wxpay_mcc_category");
             MccCode = Bind<MccCodeFn>(library, "wxpay_mcc_code");
             MccList = Bind<FieldsOutFn>(library, "wxpay_mcc_list");
+            NotifyPayment = Bind<NotifyPaymentFn>(library, "wxpay_notify_payment");
+            NotifyRefund = Bind<NotifyRefundFn>(library, "wxpay_notify_refund");
+            NotifyReply = Bind<NotifyReplyFn>(library, "wxpay_notify_reply");
+            PayParams = Bind<PayParamsFn>(library, "wxpay_pay_params");
+            MicropayOptionsDefault = Bind<MicropayOptionsDefaultFn>(library, "wxpay_micropay_options_default");
+            Micropay = Bind<MicropayFn>(library, "wxpay_micropay");
+            BillParse = Bind<BillParseFn>(library, "wxpay_bill_parse");
+            DownloadBill = Bind<DownloadBillFn>(library, "wxpay_download_bill");
+            TablePacked = Bind<TablePackedFn>(library, "wxpay_table_packed");
+            TableFree = Bind<FreeFn>(library, "wxpay_table_free");
         }
 
         private T Bind<T>(IntPtr library, string name) where T : class

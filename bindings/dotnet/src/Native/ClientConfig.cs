@@ -48,6 +48,14 @@ namespace WeChatPay.Native
             {
                 Set(api, config, "max_download_size", o.MaxDownloadSize.Value.ToString(CultureInfo.InvariantCulture));
             }
+            if (o.Sandbox.HasValue)
+            {
+                Set(api, config, "sandbox", o.Sandbox.Value ? "true" : "false");
+            }
+            if (o.SandboxKeyTtl.HasValue)
+            {
+                Set(api, config, "sandbox_key_ttl_s", Seconds(o.SandboxKeyTtl.Value));
+            }
             if (o.StrictPermissions.HasValue)
             {
                 Set(api, config, "strict_permissions", o.StrictPermissions.Value ? "true" : "false");
@@ -58,6 +66,12 @@ namespace WeChatPay.Native
             }
             SetCertificate(api, config, o);
             SetRootCa(api, config, o);
+        }
+
+        private static string Seconds(TimeSpan value)
+        {
+            // Rounded up, as the millisecond options are; a negative value is passed on for the library to refuse.
+            return ((long)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         private static string SignTypeName(SignType type)

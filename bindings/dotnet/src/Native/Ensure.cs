@@ -31,6 +31,8 @@ namespace WeChatPay.Native
         // Codes with a class of their own, a subclass of their family's.
         private static readonly Dictionary<int, Factory> specific = new Dictionary<int, Factory>
         {
+            { 210, (c, n, m, r) => new WxPayDecryptionException(c, n, m) },
+            { 211, (c, n, m, r) => new WxPayDecryptionException(c, n, m) },
             { 406, (c, n, m, r) => new WxPayCertificateExpiredException(c, n, m) },
             { 407, (c, n, m, r) => new WxPayCertificatePermissionsException(c, n, m) },
         };

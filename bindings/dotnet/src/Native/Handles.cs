@@ -124,6 +124,31 @@ namespace WeChatPay.Native
         }
     }
 
+    /// <summary>An owned <c>wxpay_table*</c>, freed with <c>wxpay_table_free</c>.</summary>
+    internal sealed class TableHandle : SafeHandle
+    {
+        internal TableHandle()
+            : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+
+        internal void Adopt(IntPtr table)
+        {
+            SetHandle(table);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            LibraryLoader.Api.TableFree(handle);
+            return true;
+        }
+    }
+
     /// <summary>Bytes from <c>wxpay_download</c>, freed with <c>wxpay_bytes_free(data, len)</c>.</summary>
     internal sealed class BytesHandle : SafeHandle
     {

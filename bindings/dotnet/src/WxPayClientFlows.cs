@@ -1,0 +1,323 @@
+using System;
+using System.Collections.Generic;
+using WeChatPay.Native;
+
+namespace WeChatPay
+{
+    // The merchant flows of issue #4; every rule is libwxpay's, this file only converts.
+    public sealed partial class WxPayClient
+    {
+        /// <summary>
+        /// Verifies a payment notification (the body WeChat Pay POSTed to <c>notify_url</c>) with this client's
+        /// key (the sandbox key in sandbox mode) and checks that it is for this client's <c>appid</c>/<c>mch_id</c>.
+        /// Answer it with <see cref="WxPay.NotificationReply"/>. A retried notification verifies again: handle it idempotently.
+        /// </summary>
+        /// <param name="body">The request body as received.</param>
+        /// <returns>The notification's fields and whether the payment succeeded.</returns>
+        /// <exception cref="WxPaySignatureException">Forged: no <c>sign</c> (200), a wrong one (201), a disagreeing
+        /// <c>sign_type</c> (202), fields added after signing (203, named in the message), another merchant's (204).</exception>
+        /// <exception cref="WxPayXmlException">Not acceptable XML, e.g. a field given twice.</exception>
+        /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c> (600, with the fields) or neither code (601).</exception>
+        /// <exception cref="WxPayInvalidInputException">A null body, an unknown <c>sign_type</c> (105).</exception>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        public unsafe WxPayPaymentNotification ParsePaymentNotification(byte[] body)
+        {
+            Api api = LibraryLoader.Api;
+            CheckBody(body);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var fields = new FieldsHandle())
+                {
+                    int code;
+                    int paid = 0;
+                    fixed (byte* data = body)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.NotifyPayment(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw, &paid);
+                            fields.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return new WxPayPaymentNotification(WxPayFields.Read(api, fields), paid != 0);
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
+        /// <summary>As <see cref="ParsePaymentNotification(byte[])"/> for a body already decoded to text.</summary>
+        /// <param name="body">The request body.</param>
+        /// <returns>The notification's fields and whether the payment succeeded.</returns>
+        /// <exception cref="WxPayException">As <see cref="ParsePaymentNotification(byte[])"/>.</exception>
+        public WxPayPaymentNotification ParsePaymentNotification(string body)
+        {
+            return ParsePaymentNotification(Utf8.Encode(body, "body"));
+        }
+
+        /// <summary>
+        /// Decrypts a refund notification: checks <c>return_code</c> and the merchant, then decrypts <c>req_info</c>
+        /// (AES-256-ECB under the MD5 of this client's key, or of the sandbox key in sandbox mode).
+        /// </summary>
+        /// <param name="body">The request body as received.</param>
+        /// <returns>The decrypted fields and the outer ones.</returns>
+        /// <exception cref="WxPayDecryptionException"><c>req_info</c> is not ciphertext (211) or does not decrypt with this key (210).</exception>
+        /// <exception cref="WxPaySignatureException">Another merchant's notification (204).</exception>
+        /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c> (600), or no <c>req_info</c> (601).</exception>
+        /// <exception cref="WxPayXmlException">Not acceptable XML.</exception>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        public unsafe WxPayRefundNotification ParseRefundNotification(byte[] body)
+        {
+            Api api = LibraryLoader.Api;
+            CheckBody(body);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var info = new FieldsHandle())
+                using (var outer = new FieldsHandle())
+                {
+                    int code;
+                    fixed (byte* data = body)
+                    {
+                        IntPtr rawInfo = IntPtr.Zero, rawOuter = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.NotifyRefund(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &rawInfo, &rawOuter);
+                            info.Adopt(rawInfo);
+                            outer.Adopt(rawOuter);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return new WxPayRefundNotification(WxPayFields.Read(api, info), WxPayFields.Read(api, outer));
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
+        /// <summary>As <see cref="ParseRefundNotification(byte[])"/> for a body already decoded to text.</summary>
+        /// <param name="body">The request body.</param>
+        /// <returns>The decrypted fields and the outer ones.</returns>
+        /// <exception cref="WxPayException">As <see cref="ParseRefundNotification(byte[])"/>.</exception>
+        public WxPayRefundNotification ParseRefundNotification(string body)
+        {
+            return ParseRefundNotification(Utf8.Encode(body, "body"));
+        }
+
+        /// <summary>
+        /// The signed parameters a JSAPI page, mini-program or App passes to WeChat's client SDK to pay a
+        /// <c>prepay_id</c> from <see cref="UnifiedOrder"/>, signed with this client's key and sign type.
+        /// </summary>
+        /// <param name="kind">JSAPI (also mini-programs) or App.</param>
+        /// <param name="prepayId">The order's <c>prepay_id</c>.</param>
+        /// <param name="appId">The app ID to put in; null for the configured <c>SubAppId</c>, else <c>AppId</c>.</param>
+        /// <param name="timestamp">Seconds since the epoch; 0 for now. Given with <paramref name="nonce"/> to reproduce a signature.</param>
+        /// <param name="nonce">The nonce; null for a fresh random one.</param>
+        /// <returns>The parameters, in the order the client SDK documents them.</returns>
+        /// <exception cref="WxPayInvalidInputException">An unknown kind, a null or invalid prepay ID, a negative timestamp.</exception>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        public unsafe IDictionary<string, string> PayParams(WxPayPayKind kind, string prepayId, string appId = null,
+            long timestamp = 0, string nonce = null)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] prepay = Utf8.Terminated(prepayId, "prepayId");
+            byte[] app = appId == null ? null : Utf8.Terminated(appId, "appId");
+            byte[] nonceBytes = nonce == null ? null : Utf8.Terminated(nonce, "nonce");
+            if (timestamp < 0)
+            {
+                throw new WxPayInvalidInputException(101, "WXPAY_RESULT_INVALID_ARGUMENT",
+                    "timestamp is " + timestamp + "; give seconds since the epoch, or 0 for now");
+            }
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var parameters = new FieldsHandle())
+                {
+                    int code;
+                    fixed (byte* p = prepay)
+                    fixed (byte* a = app)
+                    fixed (byte* n = nonceBytes)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.PayParams(handle.DangerousGetHandle(), (int)kind, p, a, (ulong)timestamp, n, &raw);
+                            parameters.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return WxPayFields.Read(api, parameters);
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
+        /// <summary>
+        /// The whole payment-code flow: <c>pay/micropay</c>; on <c>USERPAYING</c>, <c>SYSTEMERROR</c>, <c>BANKERROR</c>
+        /// or a lost answer, <c>pay/orderquery</c> until paid or the deadline; then, if not paid,
+        /// <c>secapi/pay/reverse</c> (again while WeChat answers <c>recall=Y</c>). Blocks for the whole flow.
+        /// </summary>
+        /// <param name="fields">The payment's fields (<c>body</c>, <c>out_trade_no</c>, <c>total_fee</c>,
+        /// <c>spbill_create_ip</c>, <c>auth_code</c>, ...).</param>
+        /// <param name="options">The timing; null for libwxpay's defaults.</param>
+        /// <returns>The state, the deciding response and every step; a failed payment is a state, not an exception.</returns>
+        /// <exception cref="WxPayInvalidInputException">A missing or conflicting field, bad options; found before any I/O.</exception>
+        /// <exception cref="WxPayCertificateException">The client has no certificate (403): a reversal would need it.</exception>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        public unsafe WxPayMicropayResult MicropayFlow(IEnumerable<KeyValuePair<string, string>> fields,
+            WxPayMicropayOptions options = null)
+        {
+            Api api = LibraryLoader.Api;
+            MicropayOptionsStruct timing;
+            Ensure.Success(api, api.MicropayOptionsDefault(&timing));
+            if (options != null)
+            {
+                Override(ref timing.PollIntervalMs, options.PollInterval, "PollInterval");
+                Override(ref timing.PollDeadlineMs, options.PollDeadline, "PollDeadline");
+                Override(ref timing.ReverseIntervalMs, options.ReverseInterval, "ReverseInterval");
+                if (options.ReverseAttempts.HasValue)
+                {
+                    if (options.ReverseAttempts.Value < 0)
+                    {
+                        throw Negative("ReverseAttempts");
+                    }
+                    timing.ReverseAttempts = (ulong)options.ReverseAttempts.Value;
+                }
+            }
+            Packed packed = Packed.From(fields);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var response = new FieldsHandle())
+                using (var steps = new TableHandle())
+                {
+                    int code;
+                    int state = 0;
+                    fixed (byte* data = packed.Data)
+                    {
+                        IntPtr rawFields = IntPtr.Zero, rawSteps = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.Micropay(handle.DangerousGetHandle(), data, (UIntPtr)packed.Length, (UIntPtr)packed.Count,
+                                &timing, &state, &rawFields, &rawSteps);
+                            response.Adopt(rawFields);
+                            steps.Adopt(rawSteps);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return new WxPayMicropayResult((WxPayMicropayState)state, WxPayFields.Read(api, response),
+                        WxPayTable.Read(api, steps));
+                }
+            }
+            finally
+            {
+                Leave(added);
+                packed.Recycle();
+            }
+        }
+
+        /// <summary>Downloads a bill and parses it in one call (<c>wxpay_download_bill</c>).</summary>
+        /// <param name="path"><c>pay/downloadbill</c> or <c>pay/downloadfundflow</c>.</param>
+        /// <param name="fields">The request's own fields (<c>bill_date</c>, <c>bill_type</c>, ...).</param>
+        /// <returns>The rows under the bill's header and the summary.</returns>
+        /// <exception cref="WxPayException">As <see cref="Download"/>; a body that is not a bill is a
+        /// <see cref="WxPayProtocolException"/> (601).</exception>
+        public unsafe WxPayBill DownloadAndParseBill(string path, IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] pathBytes = Utf8.Terminated(path, "path");
+            Packed packed = Packed.From(fields);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var rows = new TableHandle())
+                using (var summary = new TableHandle())
+                {
+                    int code;
+                    fixed (byte* p = pathBytes)
+                    fixed (byte* data = packed.Data)
+                    {
+                        IntPtr rawRows = IntPtr.Zero, rawSummary = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.DownloadBill(handle.DangerousGetHandle(), p, data, (UIntPtr)packed.Length,
+                                (UIntPtr)packed.Count, &rawRows, &rawSummary);
+                            rows.Adopt(rawRows);
+                            summary.Adopt(rawSummary);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return WxPayBill.Read(api, rows, summary);
+                }
+            }
+            finally
+            {
+                Leave(added);
+                packed.Recycle();
+            }
+        }
+
+        private void Leave(bool added)
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+
+        private static void CheckBody(byte[] body)
+        {
+            if (body == null)
+            {
+                throw Ensure.NullArgument("body is null");
+            }
+        }
+
+        private static void Override(ref ulong milliseconds, TimeSpan? value, string name)
+        {
+            if (!value.HasValue)
+            {
+                return;
+            }
+            if (value.Value < TimeSpan.Zero)
+            {
+                throw Negative(name);
+            }
+            milliseconds = ulong.Parse(Milliseconds(value.Value), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static WxPayInvalidInputException Negative(string name)
+        {
+            return new WxPayInvalidInputException(101, "WXPAY_RESULT_INVALID_ARGUMENT", name + " is negative");
+        }
+    }
+}
