@@ -4,11 +4,14 @@ Plain dicts of ``str`` go in and come out; every failure is a ``WxPayError``
 subclass carrying the library's result code. See README.md.
 """
 
+from ._cert import cert_info, mcc_category, mcc_code, mcc_list
 from ._client import Client
 from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info
 from ._errors import (
     BusinessError,
     CertificateError,
+    CertificateExpired,
+    CertificatePermissions,
     CertificateRequired,
     ClientClosed,
     ConflictingField,
@@ -18,6 +21,7 @@ from ._errors import (
     LibraryLoadError,
     LibraryVersionMismatch,
     MissingField,
+    NotFound,
     ProtocolError,
     SignatureError,
     SignatureMissing,
@@ -46,6 +50,10 @@ __all__ = [
     "parse_xml",
     "build_xml",
     "nonce",
+    "cert_info",
+    "mcc_category",
+    "mcc_code",
+    "mcc_list",
     "WxPayError",
     "InvalidInput",
     "SignatureError",
@@ -58,6 +66,9 @@ __all__ = [
     "MissingField",
     "ConflictingField",
     "CertificateRequired",
+    "CertificateExpired",
+    "CertificatePermissions",
+    "NotFound",
     "TlsError",
     "Timeout",
     "HttpStatusError",
@@ -76,6 +87,9 @@ for _public in (
     MissingField,
     ConflictingField,
     CertificateRequired,
+    CertificateExpired,
+    CertificatePermissions,
+    NotFound,
     TlsError,
     Timeout,
     HttpStatusError,

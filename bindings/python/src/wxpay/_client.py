@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Dict, Mapping, Optional, Type, Union
 
 from . import _config, _log, _native
+from ._cert import typed_fields
 from ._config import UNSET, NativeConfig, PathOrData
 from ._endpoint import EndpointInfo, endpoint_info
 from ._errors import ClientClosed
@@ -28,6 +29,8 @@ _request = _lib.wxpay_request
 _download = _lib.wxpay_download
 _bytes_free = _lib.wxpay_bytes_free
 _client_free = _lib.wxpay_client_free
+_cert_status = _lib.wxpay_client_cert_status
+_reload_certificate = _lib.wxpay_client_reload_certificate
 
 Fields = Mapping[str, str]
 
@@ -141,7 +144,11 @@ class Client:
     ``"hongkong"``, ``"us"`` or an ``https://`` base URL; ``backup`` the same,
     or ``None`` for no failover host; ``failover`` is ``"never"``,
     ``"on_connect_error"`` (default) or ``"on_no_response"``. ``keep_alive=False``
-    opens a new connection for every request. Diagnostics go
+    opens a new connection for every request. A key or ``.p12`` file that
+    group or others can read is logged as a warning, or refused with
+    ``CertificatePermissions`` when ``strict_permissions=True``. With
+    ``certificate_check_interval`` (seconds; default never), requests
+    notice replaced certificate files and reload them. Diagnostics go
     to ``logger`` (default: ``logging.getLogger("wxpay")``; ``None`` for none).
 
     Use it as a context manager or call ``close()``; a closed client raises
@@ -171,6 +178,8 @@ class Client:
         max_response_size: Optional[int] = None,
         max_download_size: Optional[int] = None,
         keep_alive: Optional[bool] = None,
+        strict_permissions: Optional[bool] = None,
+        certificate_check_interval: Optional[float] = None,
         logger: Any = _DEFAULT_LOGGER,
     ) -> None:
         if p12 is not None and (cert_pem is not None or key_pem is not None):
@@ -208,6 +217,12 @@ class Client:
             }
             if keep_alive is not None:
                 text_options["keep_alive"] = _config.flag(keep_alive, "keep_alive")
+            if strict_permissions is not None:
+                text_options["strict_permissions"] = _config.flag(strict_permissions, "strict_permissions")
+            if certificate_check_interval is not None:
+                text_options["certificate_check_interval_ms"] = _config.milliseconds(
+                    certificate_check_interval, "certificate_check_interval"
+                )
             if backup is not UNSET:
                 text_options["backup_host"] = "none" if backup is None else _config.host_name(backup, "backup")
             for name, value in text_options.items():
@@ -310,6 +325,46 @@ class Client:
             return ctypes.string_at(data.value, length.value)
         finally:
             _bytes_free(data, length)
+
+    # -- the merchant certificate -------------------------------------------
+
+    def cert_status(self) -> Dict[str, Any]:
+        """The certificate in use, for monitoring.
+
+        ``certificate`` is ``"none"`` or ``"loaded"``; when loaded, every field
+        of ``wxpay.cert_info`` follows, then ``warning`` (the expiry sentence
+        also logged, ``""`` when none), ``reloadable`` (``True`` when it came
+        from files), ``reloads`` (successful reloads so far) and
+        ``last_reload_error`` (``""`` unless the last reload was refused).
+        """
+        out = ctypes.c_void_p()
+        self._call(_cert_status, ctypes.byref(out))
+        return typed_fields(take_fields(out.value))
+
+    def reload_certificate(self) -> Dict[str, Any]:
+        """Reads the certificate files again and swaps the new certificate in; returns its ``cert_info``.
+
+        Requests in flight finish with the old certificate. A replacement that
+        does not load raises its ``CertificateError`` (``CertificateExpired``,
+        ``CertificatePermissions`` under ``strict_permissions``, ...) and the
+        old certificate stays in use. A client given its certificate as bytes
+        has nothing to re-read (``InvalidInput``).
+        """
+        out = ctypes.c_void_p()
+        self._call(_reload_certificate, ctypes.byref(out))
+        return typed_fields(take_fields(out.value))
+
+    def _call(self, function: Any, *args: Any) -> None:
+        """Calls ``function(handle, *args)`` with the handle held against ``close()``; raises its failure."""
+        native = self._native
+        handle = native.enter()
+        try:
+            rc = function(handle, *args)
+            error = last_error(rc) if rc else None
+        finally:
+            native.leave()
+        if error is not None:
+            raise error
 
     def endpoint_info(self, path: str) -> EndpointInfo:
         """What the library knows about ``path``; see ``wxpay.endpoint_info``."""

@@ -22,6 +22,9 @@ __all__ = [
     "MissingField",
     "ConflictingField",
     "CertificateRequired",
+    "CertificateExpired",
+    "CertificatePermissions",
+    "NotFound",
     "TlsError",
     "Timeout",
     "HttpStatusError",
@@ -125,6 +128,19 @@ class CertificateRequired(CertificateError):
     """The endpoint needs the merchant certificate and the client has none (403); nothing was sent."""
 
 
+class CertificateExpired(CertificateError):
+    """The merchant certificate has expired (406): certificate endpoints are refused before any
+    network I/O, and a reload refuses an expired replacement."""
+
+
+class CertificatePermissions(CertificateError):
+    """A private key or ``.p12`` file is readable by group or others and ``strict_permissions`` is on (407)."""
+
+
+class NotFound(InvalidInput, LookupError):
+    """No such entry (109): an unknown merchant category code or name."""
+
+
 class TlsError(CertificateError):
     """The TLS handshake failed (410): untrusted server certificate, client certificate refused, ..."""
 
@@ -169,9 +185,12 @@ _BY_GROUP: Dict[int, Type[WxPayError]] = {
 # Codes with a class of their own; every other code gets its group's class.
 _BY_CODE: Dict[int, Type[WxPayError]] = {
     110: MissingField,
+    109: NotFound,
     111: ConflictingField,
     _SIGNATURE_MISSING: SignatureMissing,
     403: CertificateRequired,
+    406: CertificateExpired,
+    407: CertificatePermissions,
     410: TlsError,
     501: Timeout,
     502: HttpStatusError,
