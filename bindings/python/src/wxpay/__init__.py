@@ -6,6 +6,7 @@ subclass carrying the library's result code. See README.md.
 
 from ._cert import cert_info, mcc_category, mcc_code, mcc_list
 from ._client import Client
+from ._flows import Bill, MicropayResult, MicropayState, Notification, RefundNotification, notification_reply, parse_bill
 from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info
 from ._errors import (
     BusinessError,
@@ -15,11 +16,13 @@ from ._errors import (
     CertificateRequired,
     ClientClosed,
     ConflictingField,
+    DecryptionError,
     HttpStatusError,
     InvalidInput,
     InvalidResponse,
     LibraryLoadError,
     LibraryVersionMismatch,
+    MerchantMismatch,
     MissingField,
     NotFound,
     ProtocolError,
@@ -54,6 +57,13 @@ __all__ = [
     "mcc_category",
     "mcc_code",
     "mcc_list",
+    "notification_reply",
+    "parse_bill",
+    "Notification",
+    "RefundNotification",
+    "MicropayResult",
+    "MicropayState",
+    "Bill",
     "WxPayError",
     "InvalidInput",
     "SignatureError",
@@ -69,6 +79,8 @@ __all__ = [
     "CertificateExpired",
     "CertificatePermissions",
     "NotFound",
+    "MerchantMismatch",
+    "DecryptionError",
     "TlsError",
     "Timeout",
     "HttpStatusError",
@@ -90,6 +102,13 @@ for _public in (
     CertificateExpired,
     CertificatePermissions,
     NotFound,
+    MerchantMismatch,
+    DecryptionError,
+    Notification,
+    RefundNotification,
+    MicropayResult,
+    MicropayState,
+    Bill,
     TlsError,
     Timeout,
     HttpStatusError,

@@ -18,6 +18,7 @@ from typing import Any, Dict, Mapping, Optional, Type, Union
 
 from . import _config, _log, _native
 from ._cert import typed_fields
+from ._client_flows import FlowsMixin, merge
 from ._config import UNSET, NativeConfig, PathOrData
 from ._endpoint import EndpointInfo, endpoint_info
 from ._errors import ClientClosed
@@ -132,7 +133,7 @@ if hasattr(os, "register_at_fork"):
 _DEFAULT_LOGGER: Any = object()
 
 
-class Client:
+class Client(FlowsMixin):
     """A WeChat Pay API v2 client, configured once and shared between threads.
 
     ``mch_id`` and ``api_key`` are required. The merchant certificate, needed
@@ -148,7 +149,10 @@ class Client:
     group or others can read is logged as a warning, or refused with
     ``CertificatePermissions`` when ``strict_permissions=True``. With
     ``certificate_check_interval`` (seconds; default never), requests
-    notice replaced certificate files and reload them. Diagnostics go
+    notice replaced certificate files and reload them. ``sandbox=True``
+    sends everything to WeChat's sandbox (``sandboxnew/``), signed with the
+    sandbox key the client fetches and caches (``sandbox_key_ttl`` seconds).
+    Diagnostics go
     to ``logger`` (default: ``logging.getLogger("wxpay")``; ``None`` for none).
 
     Use it as a context manager or call ``close()``; a closed client raises
@@ -180,6 +184,8 @@ class Client:
         keep_alive: Optional[bool] = None,
         strict_permissions: Optional[bool] = None,
         certificate_check_interval: Optional[float] = None,
+        sandbox: Optional[bool] = None,
+        sandbox_key_ttl: Optional[int] = None,
         logger: Any = _DEFAULT_LOGGER,
     ) -> None:
         if p12 is not None and (cert_pem is not None or key_pem is not None):
@@ -223,6 +229,10 @@ class Client:
                 text_options["certificate_check_interval_ms"] = _config.milliseconds(
                     certificate_check_interval, "certificate_check_interval"
                 )
+            if sandbox is not None:
+                text_options["sandbox"] = _config.flag(sandbox, "sandbox")
+            if sandbox_key_ttl is not None:
+                text_options["sandbox_key_ttl_s"] = _config.whole_number(sandbox_key_ttl, "sandbox_key_ttl")
             if backup is not UNSET:
                 text_options["backup_host"] = "none" if backup is None else _config.host_name(backup, "backup")
             for name, value in text_options.items():
@@ -373,47 +383,31 @@ class Client:
     # -- named endpoints: each is ``request``/``download`` on a fixed path ----
 
     def unified_order(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/unifiedorder", _merge(fields, more))
+        return self.request("pay/unifiedorder", merge(fields, more))
 
     def order_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/orderquery", _merge(fields, more))
+        return self.request("pay/orderquery", merge(fields, more))
 
     def close_order(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/closeorder", _merge(fields, more))
-
-    def micropay(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/micropay", _merge(fields, more))
+        return self.request("pay/closeorder", merge(fields, more))
 
     def reverse(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("secapi/pay/reverse", _merge(fields, more))
+        return self.request("secapi/pay/reverse", merge(fields, more))
 
     def refund(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("secapi/pay/refund", _merge(fields, more))
+        return self.request("secapi/pay/refund", merge(fields, more))
 
     def refund_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/refundquery", _merge(fields, more))
+        return self.request("pay/refundquery", merge(fields, more))
 
     def report(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("payitil/report", _merge(fields, more))
+        return self.request("payitil/report", merge(fields, more))
 
     def transfer(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("mmpaymkttransfers/promotion/transfers", _merge(fields, more))
+        return self.request("mmpaymkttransfers/promotion/transfers", merge(fields, more))
 
     def download_bill(self, fields: Optional[Fields] = None, **more: str) -> bytes:
-        return self.download("pay/downloadbill", _merge(fields, more))
+        return self.download("pay/downloadbill", merge(fields, more))
 
     def download_fund_flow(self, fields: Optional[Fields] = None, **more: str) -> bytes:
-        return self.download("pay/downloadfundflow", _merge(fields, more))
-
-
-def _merge(fields: Optional[Fields], more: Mapping[str, str]) -> Fields:
-    if fields is None:
-        return more
-    if not more:
-        return fields
-    if not hasattr(fields, "keys"):
-        raise invalid(f"fields must be a dict of str to str, not {type(fields).__name__}")
-    both = sorted(set(fields.keys()) & set(more))
-    if both:
-        raise invalid(f"fields given both in the dict and as keyword arguments: {', '.join(both)}")
-    return {**fields, **more}
+        return self.download("pay/downloadfundflow", merge(fields, more))

@@ -25,6 +25,8 @@ __all__ = [
     "CertificateExpired",
     "CertificatePermissions",
     "NotFound",
+    "MerchantMismatch",
+    "DecryptionError",
     "TlsError",
     "Timeout",
     "HttpStatusError",
@@ -82,6 +84,15 @@ class SignatureError(WxPayError):
 
 class SignatureMissing(SignatureError):
     """The message carries no ``sign`` field (``WXPAY_RESULT_SIGNATURE_MISSING``)."""
+
+
+class MerchantMismatch(SignatureError):
+    """A signed message meant for another merchant: its ``appid`` or ``mch_id`` is not the client's (204)."""
+
+
+class DecryptionError(SignatureError):
+    """Encrypted data (a refund notification's ``req_info``) is not ciphertext (211) or does not
+    decrypt with the API key (210): a wrong key, or damaged data."""
 
 
 class XmlError(WxPayError, ValueError):
@@ -188,6 +199,9 @@ _BY_CODE: Dict[int, Type[WxPayError]] = {
     109: NotFound,
     111: ConflictingField,
     _SIGNATURE_MISSING: SignatureMissing,
+    204: MerchantMismatch,
+    210: DecryptionError,
+    211: DecryptionError,
     403: CertificateRequired,
     406: CertificateExpired,
     407: CertificatePermissions,
