@@ -161,7 +161,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"| {field_value:<12} | {t_pack * 1e6:6.2f} µs | {t_call * 1e6:8.2f} µs "
             f"| {(t_total - t_pack - t_call) * 1e6:5.2f} µs |"
         )
-    print("pack: two joins (names, values) + UTF-8 encode in Python; ctypes call: argument conversion + the native work;")
+    print(
+        "pack: two joins (names, values) + UTF-8 encode in Python; ctypes call: argument conversion + the native work;"
+    )
     print("the rest: the key (remembered after the first call), the thread's buffer, decoding the result.")
     return 0
 

@@ -350,7 +350,11 @@ def test_mcc_lookups_agree_with_the_table():
 
 
 def test_mcc_unknown_entries_are_not_found():
-    for call in (lambda: wxpay.mcc_category(1), lambda: wxpay.mcc_code("Spaceships"), lambda: wxpay.mcc_category(2**40)):
+    for call in (
+        lambda: wxpay.mcc_category(1),
+        lambda: wxpay.mcc_code("Spaceships"),
+        lambda: wxpay.mcc_category(2**40),
+    ):
         with pytest.raises(NotFound) as err:
             call()
         assert isinstance(err.value, LookupError) and err.value.code == 109

@@ -108,7 +108,9 @@ def test_micropay_then_reverse(client):
     with pytest.raises(BusinessError) as err:
         client.request(
             "pay/micropay",
-            dict(body="x", out_trade_no=no, total_fee="1", spbill_create_ip="127.0.0.1", auth_code="134712345678901234"),
+            dict(
+                body="x", out_trade_no=no, total_fee="1", spbill_create_ip="127.0.0.1", auth_code="134712345678901234"
+            ),
         )
     assert err.value.err_code == "USERPAYING"
     assert client.reverse(out_trade_no=no)["result_code"] == "SUCCESS"

@@ -6,7 +6,6 @@ subclass carrying the library's result code. See README.md.
 
 from ._cert import cert_info, mcc_category, mcc_code, mcc_list
 from ._client import Client
-from ._flows import Bill, MicropayResult, MicropayState, Notification, RefundNotification, notification_reply, parse_bill
 from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info
 from ._errors import (
     BusinessError,
@@ -33,6 +32,15 @@ from ._errors import (
     TransportError,
     WxPayError,
     XmlError,
+)
+from ._flows import (
+    Bill,
+    MicropayResult,
+    MicropayState,
+    Notification,
+    RefundNotification,
+    notification_reply,
+    parse_bill,
 )
 from ._nonce import nonce
 from ._sign import SignType, sign, verify, verify_xml

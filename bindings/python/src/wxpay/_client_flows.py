@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, TypeVar
 
 from . import _flows, _native
 from ._flows import Bill, MicropayResult, Notification, RefundNotification
 from ._native import c_string_arg, invalid, pack, raise_last
+
+if TYPE_CHECKING:
+    from ._client import _NativeClient
 
 _lib = _native.lib
 T = TypeVar("T")
@@ -17,7 +20,7 @@ Fields = Mapping[str, str]
 class FlowsMixin:
     """Mixed into ``Client``, which provides ``_native`` (the handle guarded against ``close()``)."""
 
-    _native: Any
+    _native: "_NativeClient"
 
     def _with_handle(self, function: Callable[..., T], *args: Any) -> T:
         # Everything, error reading included, happens before leave(): the

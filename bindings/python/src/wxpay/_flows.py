@@ -188,9 +188,7 @@ def micropay_options(
     return options
 
 
-def micropay(
-    handle: int, packed: bytes, count: int, options: Optional[MicropayOptions]
-) -> MicropayResult:
+def micropay(handle: int, packed: bytes, count: int, options: Optional[MicropayOptions]) -> MicropayResult:
     state = ctypes.c_int32()
     out_fields = ctypes.c_void_p()
     out_steps = ctypes.c_void_p()
