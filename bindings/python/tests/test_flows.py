@@ -204,6 +204,33 @@ def test_a_forged_notification_posted_to_the_listener_is_answered_fail(sim, clie
     assert answer == {"return_code": "FAIL", "return_msg": "WXPAY_RESULT_SIGNATURE_MISMATCH"}
 
 
+def test_threads_share_a_client_for_notifications(sim, client, handled):
+    """Each thread gets its own verdict and its own error, whatever the others do."""
+    _, body, _ = genuine_notification(sim, client, handled)
+    forged = reforge(body, lambda f: f.update(total_fee="2")).encode()
+    failures = []
+
+    def work(n):
+        for i in range(200):
+            if (i + n) % 2:
+                if not client.parse_notification(body).paid:
+                    failures.append("genuine not paid")
+            else:
+                try:
+                    client.parse_notification(forged)
+                    failures.append("forged accepted")
+                except SignatureError as e:
+                    if e.code_name != "WXPAY_RESULT_SIGNATURE_MISMATCH":
+                        failures.append(e.code_name)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
 def test_failure_and_malformed_notifications(client):
     with pytest.raises(ProtocolError) as err:
         client.parse_notification(b"<xml><return_code>FAIL</return_code><return_msg>bad</return_msg></xml>")
