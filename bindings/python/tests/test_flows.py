@@ -426,7 +426,15 @@ def test_micropay_needs_the_certificate_and_the_fields_before_sending(sim, clien
 
 @pytest.mark.parametrize(
     "options",
-    [{"reverse_attempts": 0}, {"reverse_attempts": 1.5}, {"poll_deadline": 0}, {"reverse_interval": -1}],
+    [
+        {"reverse_attempts": 0},
+        {"reverse_attempts": 1.5},
+        {"reverse_attempts": 2**64},
+        {"poll_deadline": 0},
+        {"poll_deadline": 1e30},
+        {"reverse_interval": -1},
+        {"poll_interval": float("nan")},
+    ],
 )
 def test_micropay_option_shapes(client, options):
     with pytest.raises(InvalidInput):

@@ -176,16 +176,23 @@ def micropay_options(
     if rc:
         raise_last(rc)
     if poll_interval is not None:
-        options.poll_interval_ms = int(milliseconds(poll_interval, "poll_interval"))
+        options.poll_interval_ms = _u64(int(milliseconds(poll_interval, "poll_interval")), "poll_interval")
     if poll_deadline is not None:
-        options.poll_deadline_ms = int(milliseconds(poll_deadline, "poll_deadline"))
+        options.poll_deadline_ms = _u64(int(milliseconds(poll_deadline, "poll_deadline")), "poll_deadline")
     if reverse_interval is not None:
-        options.reverse_interval_ms = int(milliseconds(reverse_interval, "reverse_interval"))
+        options.reverse_interval_ms = _u64(int(milliseconds(reverse_interval, "reverse_interval")), "reverse_interval")
     if reverse_attempts is not None:
         if type(reverse_attempts) is not int or reverse_attempts < 1:
             raise invalid(f"reverse_attempts must be an int of at least 1, not {reverse_attempts!r}")
-        options.reverse_attempts = reverse_attempts
+        options.reverse_attempts = _u64(reverse_attempts, "reverse_attempts")
     return options
+
+
+def _u64(value: int, what: str) -> int:
+    # A ctypes uint64 field would silently keep only the low 64 bits.
+    if value >= 2**64:
+        raise invalid(f"{what} is too large")
+    return value
 
 
 def micropay(handle: int, packed: bytes, count: int, options: Optional[MicropayOptions]) -> MicropayResult:
