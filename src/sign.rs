@@ -259,7 +259,7 @@ fn sorted<K: AsRef<str>, V: AsRef<str>>(
     sorted.extend(fields.iter().map(|(k, v)| (name_prefix(k.as_ref()), k.as_ref(), v.as_ref())));
     // The prefix settles most comparisons without a `memcmp` call.
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_bytes().cmp(b.1.as_bytes())));
-    if let Some(w) = sorted.windows(2).find(|w| w[0].1 == w[1].1) {
+    if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1) {
         return Err(on_duplicate(w[0].1));
     }
     if sorted.first().is_some_and(|(_, k, _)| k.is_empty()) {
@@ -269,20 +269,45 @@ fn sorted<K: AsRef<str>, V: AsRef<str>>(
 }
 
 /// The signature over sorted fields, leaving out `sign` and empty values.
+///
+/// The canonical string `k1=v1&k2=v2...&key=KEY` is built in one buffer and
+/// hashed as one slice: many small `update` calls cost more than the copy.
 fn digest(sorted: &[(u128, &str, &str)], key: &ApiKey, algorithm: SignType) -> Result<Signature> {
-    let mut message = canonical(sorted, key);
+    let signed = || sorted.iter().filter(|(_, k, v)| *k != "sign" && !v.is_empty());
+    let len = signed().map(|(_, k, v)| k.len() + v.len() + 2).sum::<usize>() + 4 + ApiKey::LEN;
+    // Most messages fit on the stack, which saves an allocation per call.
+    let mut stack = [0u8; 1024];
+    let mut heap = Vec::new();
+    let message: &mut [u8] = if len <= stack.len() {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap
+    };
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        message[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    for (_, k, v) in signed() {
+        put(k.as_bytes());
+        put(b"=");
+        put(v.as_bytes());
+        put(b"&");
+    }
+    put(b"key=");
+    put(key.as_bytes());
     let signature = match algorithm {
-        SignType::Md5 => Ok(Signature::from_digest(&Md5::digest(&message))),
+        SignType::Md5 => Ok(Signature::from_digest(&Md5::digest(&*message))),
         SignType::HmacSha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
             .map(|mut h| {
-                h.update(&message);
+                h.update(message);
                 Signature::from_digest(&h.finalize().into_bytes())
             })
             .map_err(|_| Error::new(ErrorKind::InvalidKey, "the API key cannot key HMAC-SHA256")),
     };
-    // The key is the tail of the buffer: wipe it before the memory is freed.
-    let tail = message.len() - ApiKey::LEN;
-    message[tail..].zeroize();
+    // The key is the tail of the message: wipe it before the memory is reused.
+    message[len - ApiKey::LEN..].zeroize();
     signature
 }
 
@@ -291,28 +316,9 @@ fn digest(sorted: &[(u128, &str, &str)], key: &ApiKey, algorithm: SignType) -> R
 /// consistent with byte order.
 fn name_prefix(name: &str) -> u128 {
     let mut b = [0u8; 16];
-    for (d, s) in b.iter_mut().zip(name.bytes()) {
-        *d = s;
-    }
+    let n = name.len().min(16);
+    b[..n].copy_from_slice(&name.as_bytes()[..n]);
     u128::from_be_bytes(b)
-}
-
-/// `k1=v1&k2=v2...&key=KEY` in one buffer, so the hash runs over one slice
-/// (many small `update` calls cost more than the copy). The caller wipes its
-/// ends with the key.
-fn canonical(sorted: &[(u128, &str, &str)], key: &ApiKey) -> Vec<u8> {
-    let signed = || sorted.iter().filter(|(_, k, v)| *k != "sign" && !v.is_empty());
-    let len = signed().map(|(_, k, v)| k.len() + v.len() + 2).sum::<usize>() + 4 + ApiKey::LEN;
-    let mut out = Vec::with_capacity(len);
-    for (_, k, v) in signed() {
-        out.extend_from_slice(k.as_bytes());
-        out.push(b'=');
-        out.extend_from_slice(v.as_bytes());
-        out.push(b'&');
-    }
-    out.extend_from_slice(b"key=");
-    out.extend_from_slice(key.as_bytes());
-    out
 }
 
 /// The message's own `sign_type`; an empty value counts as absent, as it is not signed.
