@@ -274,6 +274,11 @@ final class ClientTest extends TestCase
             $this->assertContains($level, ['error', 'warning', 'info', 'debug']);
             $this->assertStringContainsString('pay/orderquery', $message);
         }
+        // Every message arrives, those of later calls too (a download's here).
+        $logger->records = [];
+        $this->assertFails(TransportException::class, ResultCode::CONNECT, fn () => $client->downloadBill(['bill_date' => '20260101']));
+        $this->assertCount(3, $logger->records, $logger->text());
+        $this->assertStringStartsWith('POST https://', $logger->records[1][1]);
         $client->close();
         $this->assertSame(0, LogBridge::registered());
     }

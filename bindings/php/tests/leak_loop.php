@@ -10,6 +10,8 @@ declare(strict_types=1);
 
 require __DIR__ . '/bootstrap.php';
 
+use WxPay\Client;
+use WxPay\Exception\ClientClosedException;
 use WxPay\Exception\WxPayException;
 use WxPay\FFI;
 use WxPay\Internal\FieldsHandle;
@@ -27,6 +29,10 @@ $hostile = [
     '<root><a>1</a></root>', '<xml><a><b>1</b></a></xml>', '<xml><a>1</a><a>2</a></xml>',
     "<xml><a>\xFF</a></xml>", '<xml><a>1</a>', '<xml><a>&nbsp;</a></xml>',
 ];
+// Client requests go to the simulator with-sim.sh started, else to a closed port.
+$simUrl = getenv('WXPAY_SIM_URL') ?: null;
+$simDir = getenv('WXPAY_SIM_DIR') ?: null;
+
 $failures = 0;
 $expectFailure = static function (callable $call) use (&$failures): void {
     try {
@@ -70,5 +76,88 @@ for ($i = 0; $i < $iterations; $i++) {
     $handle = new FieldsHandle($ffi, $out);
     $handle->toArray();
     unset($handle);
+
+    clientCalls($expectFailure, $simUrl, $simDir, $i);
 }
 echo "$iterations iterations, $failures expected failures\n";
+
+/**
+ * Every client call: construction and its failures, requests that succeed
+ * and fail in each way, downloads, a logger, close and drop.
+ */
+function clientCalls(callable $expectFailure, ?string $url, ?string $dir, int $i): void
+{
+    $logger = new class () {
+        public int $lines = 0;
+
+        public function log(string $level, string $message): void
+        {
+            $this->lines++;
+        }
+    };
+    $base = ['appid' => 'wx2421b1c4370ec43b', 'mch_id' => '1900000109', 'api_key' => '192006250b4c09247ec02edce69f6a2d', 'backup_host' => 'none'];
+    Client::endpointInfo('secapi/pay/refund');
+    $expectFailure(fn () => Client::endpointInfo('pay/x?y'));
+    $expectFailure(fn () => new Client(['api_key' => 'short'] + $base));
+    $expectFailure(fn () => new Client($base + ['p12' => 'not a p12']));
+    $expectFailure(fn () => new Client($base + ['unknown' => '1']));
+
+    if ($url === null || $dir === null) {
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        $dead = 'https://' . stream_socket_get_name($socket, false) . '/';
+        fclose($socket);
+        $client = new Client($base + ['host' => $dead, 'log_level' => 'debug'], $logger);
+        $expectFailure(fn () => $client->orderQuery(['out_trade_no' => "leak$i"]));
+        $expectFailure(fn () => $client->downloadBill(['bill_date' => '20260101']));
+        $expectFailure(fn () => $client->refund(['out_trade_no' => '1', 'out_refund_no' => '1', 'total_fee' => 1, 'refund_fee' => 1]));
+        $client->close();
+        return;
+    }
+
+    $options = $base + ['host' => $url, 'root_ca_file' => "$dir/ca.pem", 'log_level' => 'debug'];
+    $expectFailure(fn () => new Client($options + ['p12_file' => "$dir/apiclient_cert.p12", 'p12_password' => 'wrong']));
+    $expectFailure(fn () => new Client($options + ['p12_file' => "$dir/missing.p12"]));
+
+    $client = new Client($options + ['p12_file' => "$dir/apiclient_cert_legacy.p12"], $logger);
+    $no = 'leak' . bin2hex(random_bytes(6));
+    $order = [
+        'body' => 'leak check', 'out_trade_no' => $no, 'total_fee' => 10, 'spbill_create_ip' => '127.0.0.1',
+        'notify_url' => 'https://127.0.0.1:9/n', 'trade_type' => 'NATIVE', 'product_id' => 'p',
+    ];
+    $client->unifiedOrder($order);
+    $client->orderQuery(['out_trade_no' => $no]);
+    $client->closeOrder(['out_trade_no' => $no]);
+    $paid = 'leakpaid' . bin2hex(random_bytes(6));
+    $client->microPay(['body' => 'x', 'out_trade_no' => $paid, 'total_fee' => 10, 'spbill_create_ip' => '127.0.0.1', 'auth_code' => '130000000000000000']);
+    $client->refund(['out_trade_no' => $paid, 'out_refund_no' => "r$paid", 'total_fee' => 10, 'refund_fee' => 3]);
+    $client->refundQuery(['out_trade_no' => $paid]);
+    $date = (new DateTimeImmutable('now', new DateTimeZone('Asia/Shanghai')))->format('Ymd');
+    $client->downloadBill(['bill_date' => $date, 'bill_type' => 'ALL', 'tar_type' => 'GZIP']);
+    $expectFailure(fn () => $client->downloadBill(['bill_date' => '20000101']));
+    foreach (['reset', 'http500', 'garbled', 'badsign', 'nosign', 'returnfail', 'systemerror'] as $kind) {
+        $expectFailure(fn () => $client->unifiedOrder(['attach' => "sim:fault=$kind", 'out_trade_no' => "$no$kind"] + $order));
+    }
+    $expectFailure(fn () => $client->orderQuery(['out_trade_no' => 'no-such-order']));
+    $expectFailure(fn () => $client->orderQuery(['out_trade_no' => "\xFF"]));
+    $expectFailure(fn () => $client->request('pay/downloadbill', ['bill_date' => $date]));
+    $client->close();
+    try {
+        $client->orderQuery(['out_trade_no' => $no]);
+        throw new RuntimeException('a closed client answered');
+    } catch (ClientClosedException) {
+    }
+
+    // Dropped without close(): the destructor frees it. No certificate: refused before the network.
+    $plain = new Client($options);
+    $expectFailure(fn () => $plain->reverse(['out_trade_no' => $no]));
+    $plain->orderQuery(['out_trade_no' => $paid]);
+    unset($plain);
+
+    $timeout = new Client($options + ['timeout_ms' => 200, 'failover' => 'never']);
+    $expectFailure(fn () => $timeout->unifiedOrder(['attach' => 'sim:fault=delay:1500', 'out_trade_no' => "{$no}d"] + $order));
+    unset($timeout);
+
+    if ($logger->lines === 0) {
+        throw new RuntimeException('the logger heard nothing');
+    }
+}

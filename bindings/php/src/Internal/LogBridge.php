@@ -31,6 +31,13 @@ final class LogBridge
     /** Keeps the C function pointer (and through it the PHP closure) alive. */
     private static ?\FFI\CData $holder = null;
     private static ?\FFI\CData $callback = null;
+    /**
+     * Converts between registration numbers and pointers. Made once: PHP's
+     * FFI caches struct member lookups by the type's address, and a fresh
+     * anonymous type can land at the address of a freed one, so that a
+     * member read through the cache finds garbage.
+     */
+    private static ?\FFI\CData $cast = null;
 
     private function __construct()
     {
@@ -99,9 +106,14 @@ final class LogBridge
      */
     public static function userData(\FFI $ffi, int $id): \FFI\CData
     {
-        $cast = $ffi->new('union { void *pointer; uintptr_t number; }');
+        $cast = self::cast($ffi);
         $cast->number = $id;
         return $cast->pointer;
+    }
+
+    private static function cast(\FFI $ffi): \FFI\CData
+    {
+        return self::$cast ??= $ffi->new('union { void *pointer; uintptr_t number; }');
     }
 
     private static function dispatch(\FFI $ffi, mixed $userData, mixed $level, mixed $message): void
@@ -110,9 +122,10 @@ final class LogBridge
             if (!$userData instanceof \FFI\CData) {
                 return;
             }
-            $cast = $ffi->new('union { void *pointer; uintptr_t number; }');
+            $cast = self::cast($ffi);
             $cast->pointer = $userData;
-            $logger = self::$loggers[$cast->number] ?? null;
+            $id = $cast->number;
+            $logger = is_int($id) ? self::$loggers[$id] ?? null : null;
             if ($logger === null || !is_int($level) || !is_string($message)) {
                 return;
             }
