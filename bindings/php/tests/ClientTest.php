@@ -224,6 +224,20 @@ final class ClientTest extends TestCase
         $this->assertFails(InvalidInputException::class, $code, fn () => $client->downloadBill($fields + ['bill_date' => '20260101']));
     }
 
+    public function testHugeInputIsCarriedWhole(): void
+    {
+        // 8 MiB in one value and 20,000 fields: packed, signed and sent (to
+        // a closed port here), neither truncated nor refused by the wrapper.
+        $client = new Client(self::options());
+        $this->assertFails(TransportException::class, ResultCode::CONNECT, fn () => $client->orderQuery(['out_trade_no' => '1', 'attach' => str_repeat('长', 8 << 18)]));
+        $many = ['out_trade_no' => '1'];
+        for ($i = 0; $i < 20000; $i++) {
+            $many["f$i"] = (string) $i;
+        }
+        $this->assertFails(TransportException::class, ResultCode::CONNECT, fn () => $client->orderQuery($many));
+        $this->assertFails(InvalidInputException::class, ResultCode::EMBEDDED_NUL, fn () => $client->orderQuery(['out_trade_no' => '1', 'attach' => str_repeat('x', 1 << 20) . "\0"]));
+    }
+
     public function testEndpointInfoCopiesTheLibrarysTable(): void
     {
         $refund = Client::endpointInfo('secapi/pay/refund');
