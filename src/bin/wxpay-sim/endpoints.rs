@@ -1,0 +1,70 @@
+//! Which API paths exist and what each demands (certificate, signature,
+//! identity fields) and answers (signed or not).
+
+use crate::app::App;
+use crate::reply::{Reply, Request};
+use crate::{bill, misc, refund, trade};
+
+/// The fields that name the merchant in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// `appid` and `mch_id`.
+    Merchant,
+    /// `mch_appid` and `mchid` (the mmpaymkttransfers family).
+    Transfer,
+    /// `mch_id` only (the sandbox key request).
+    MchOnly,
+}
+
+#[derive(Clone, Copy)]
+pub struct Endpoint {
+    pub cert: bool,
+    /// Whether the response carries `sign` (PROTOCOL.md lists the unsigned ones).
+    pub signed: bool,
+    /// Whether the response carries `result_code` (getsignkey has none).
+    pub business: bool,
+    pub identity: Identity,
+    /// Only HMAC-SHA256 requests are accepted (downloadfundflow).
+    pub hmac_only: bool,
+    pub handler: fn(&App, &Request) -> Reply,
+}
+
+const fn plain(handler: fn(&App, &Request) -> Reply) -> Endpoint {
+    Endpoint { cert: false, signed: true, business: true, identity: Identity::Merchant, hmac_only: false, handler }
+}
+
+/// The endpoint at `path` (no leading `/`, no `sandboxnew/`); `None` if the
+/// simulator does not implement it. Certificate-only families are reported
+/// by [`needs_cert`] even when unimplemented.
+pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
+    Some(match path {
+        "pay/unifiedorder" => plain(trade::unifiedorder),
+        "pay/orderquery" => plain(trade::orderquery),
+        "pay/closeorder" => plain(trade::closeorder),
+        "pay/micropay" => plain(trade::micropay),
+        "pay/refundquery" => plain(refund::refundquery),
+        "secapi/pay/reverse" => Endpoint { cert: true, ..plain(trade::reverse) },
+        "secapi/pay/refund" => Endpoint { cert: true, ..plain(refund::refund) },
+        // Sources disagree on the sandbox refund path; both work, both need the certificate.
+        "pay/refund" if sandbox => Endpoint { cert: true, ..plain(refund::refund) },
+        "pay/downloadbill" => Endpoint { signed: false, ..plain(bill::downloadbill) },
+        "pay/downloadfundflow" => {
+            Endpoint { cert: true, signed: false, hmac_only: true, ..plain(bill::downloadfundflow) }
+        }
+        "tools/shorturl" => plain(misc::shorturl),
+        "tools/authcodetoopenid" => plain(misc::authcodetoopenid),
+        "payitil/report" => Endpoint { signed: false, ..plain(misc::report) },
+        "mmpaymkttransfers/promotion/transfers" => {
+            Endpoint { cert: true, signed: false, identity: Identity::Transfer, ..plain(misc::transfers) }
+        }
+        "pay/getsignkey" if sandbox => {
+            Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
+        }
+        _ => return None,
+    })
+}
+
+/// Whether a path belongs to a family that needs the client certificate.
+pub fn needs_cert(path: &str) -> bool {
+    path.starts_with("secapi/") || path.starts_with("mmpaymkttransfers/") || path == "pay/downloadfundflow"
+}

@@ -1,0 +1,224 @@
+//! One API call from bytes to bytes: faults, certificate, XML, identity and
+//! signature checks, the endpoint, then the signed (or unsigned) answer.
+
+use std::time::Duration;
+
+use wxpay::{ApiKey, Fields, SignType};
+
+use crate::app::App;
+use crate::endpoints::{self, Endpoint, Identity};
+use crate::faults::{self, Fault, Kind};
+use crate::reply::{Reply, Request, clip};
+
+/// What the HTTP layer does with a request.
+#[derive(Debug)]
+pub enum Outcome {
+    Respond {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// Close the connection without answering.
+    Reset,
+}
+
+const XML: &str = "text/xml; charset=utf-8";
+
+pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Outcome {
+    let (sandbox, inner) = match path.strip_prefix("sandboxnew/") {
+        Some(rest) => (true, rest),
+        None => (false, path),
+    };
+    let armed = app.faults.take(path);
+    if let Some(outcome) = early_fault(armed).await {
+        return outcome;
+    }
+    if (endpoints::needs_cert(inner) || endpoints::lookup(inner, sandbox).is_some_and(|e| e.cert)) && !client_cert {
+        return fail(
+            "this endpoint requires the merchant certificate: present apiclient_cert (issued by MmpaymchCA) as the TLS client certificate",
+        );
+    }
+    let Some(endpoint) = endpoints::lookup(inner, sandbox) else {
+        let msg = format!("wxpay-sim does not implement `{}`", clip(path, 80));
+        return Outcome::Respond { status: 404, content_type: XML, body: fail_xml(&msg) };
+    };
+    let fields = match wxpay::xml::parse(body) {
+        Ok(f) => f,
+        Err(e) => return fail(&format!("XML format error: {e}")),
+    };
+    let fault = match armed {
+        Some(f) => Some(f),
+        None => match fields.get("attach").and_then(faults::from_attach) {
+            Some(Ok(f)) => Some(f),
+            Some(Err(msg)) => return fail(&msg),
+            None => None,
+        },
+    };
+    if armed.is_none() {
+        if let Some(outcome) = early_fault(fault).await {
+            return outcome;
+        }
+    }
+    // getsignkey is signed with the real key: it is how a merchant learns the sandbox one.
+    let key_is_sandbox = sandbox && inner != "pay/getsignkey";
+    let sign_type = match check(app, &endpoint, &fields, sandbox, app.key(key_is_sandbox)) {
+        Ok(t) => t,
+        Err(msg) => return fail(&msg),
+    };
+    let req = Request { fields, sign_type, sandbox: key_is_sandbox };
+    let reply = match fault.map(|f| f.kind) {
+        Some(Kind::SystemError) => crate::reply::biz("SYSTEMERROR", "system error (injected by wxpay-sim); retry"),
+        _ => (endpoint.handler)(app, &req),
+    };
+    let key = app.key(key_is_sandbox);
+    respond(app, &endpoint, &req, reply, key, fault.map(|f| f.kind))
+}
+
+/// The faults that replace the whole exchange; `None` to go on.
+async fn early_fault(fault: Option<Fault>) -> Option<Outcome> {
+    let fault = fault?;
+    match fault.kind {
+        Kind::Delay => {
+            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+            None
+        }
+        Kind::Reset => Some(Outcome::Reset),
+        Kind::Http500 => Some(Outcome::Respond {
+            status: 500,
+            content_type: "text/html; charset=utf-8",
+            body: b"<html><body><h1>500 Internal Server Error</h1>(injected by wxpay-sim)</body></html>".to_vec(),
+        }),
+        Kind::Garbled => Some(Outcome::Respond {
+            status: 200,
+            content_type: XML,
+            body: b"garbled by wxpay-sim: this body is not XML \x00\x01\x02 {{[[".to_vec(),
+        }),
+        Kind::ReturnFail => Some(fail("system busy (return_code=FAIL injected by wxpay-sim)")),
+        Kind::BadSign | Kind::NoSign | Kind::SystemError => None,
+    }
+}
+
+/// Identity, nonce and signature; returns the algorithm the request used.
+fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey) -> Result<SignType, String> {
+    let (appid_name, mch_name) = match endpoint.identity {
+        Identity::Merchant => (Some("appid"), "mch_id"),
+        Identity::Transfer => (Some("mch_appid"), "mchid"),
+        Identity::MchOnly => (None, "mch_id"),
+    };
+    match f.get(mch_name) {
+        None | Some("") => return Err(format!("missing {mch_name}")),
+        Some(v) if v != app.mch_id => return Err(format!("{mch_name} `{}` is not this merchant", clip(v, 32))),
+        Some(_) => {}
+    }
+    if let Some(name) = appid_name {
+        match f.get(name) {
+            None | Some("") => return Err(format!("missing {name}")),
+            Some(v) if v != app.appid => {
+                return Err(format!("{name} `{}` does not match mch_id", clip(v, 32)));
+            }
+            Some(_) => {}
+        }
+    }
+    match f.get("nonce_str") {
+        None | Some("") => return Err("missing nonce_str".into()),
+        Some(n) if n.chars().count() > 32 => return Err("nonce_str is longer than 32 characters".into()),
+        Some(_) => {}
+    }
+    let sign_type = match f.get("sign_type").filter(|s| !s.is_empty()) {
+        None => SignType::Md5,
+        Some(s) => SignType::parse(s).map_err(|e| e.to_string())?,
+    };
+    if sandbox && sign_type != SignType::Md5 {
+        return Err("the sandbox accepts MD5 signatures only".into());
+    }
+    if endpoint.hmac_only && sign_type != SignType::HmacSha256 {
+        return Err("this endpoint requires sign_type=HMAC-SHA256".into());
+    }
+    wxpay::sign::verify(f.as_slice(), key, Some(sign_type)).map_err(|e| match e.kind() {
+        wxpay::ErrorKind::SignatureMissing => "missing sign".to_owned(),
+        // The core's message names the algorithm and never the key.
+        _ => format!("signature error: {e}"),
+    })
+}
+
+fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &ApiKey, fault: Option<Kind>) -> Outcome {
+    let (result, extra) = match reply {
+        Reply::Fail(msg) => return fail(&msg),
+        Reply::Raw { content_type, body } => return Outcome::Respond { status: 200, content_type, body },
+        Reply::Success(f) => (None, f),
+        Reply::Business { code, des, extra } => (Some((code, des)), extra),
+    };
+    let mut f = Fields::with_capacity(extra.len() + 10);
+    f.insert("return_code", "SUCCESS");
+    f.insert("return_msg", "OK");
+    match endpoint.identity {
+        Identity::Merchant => {
+            f.insert("appid", app.appid.clone());
+            f.insert("mch_id", app.mch_id.clone());
+        }
+        Identity::Transfer => {
+            f.insert("mch_appid", app.appid.clone());
+            f.insert("mchid", app.mch_id.clone());
+        }
+        Identity::MchOnly => {
+            f.insert("mch_id", app.mch_id.clone());
+        }
+    }
+    if let Some(d) = req.fields.get("device_info").filter(|d| !d.is_empty()) {
+        f.insert("device_info", d);
+    }
+    if endpoint.business {
+        match wxpay::nonce::nonce() {
+            Ok(n) => f.insert("nonce_str", n),
+            Err(e) => return fail(&format!("wxpay-sim: {e}")),
+        };
+        match &result {
+            None => {
+                f.insert("result_code", "SUCCESS");
+            }
+            Some((code, des)) => {
+                f.insert("result_code", "FAIL");
+                f.insert("err_code", *code);
+                f.insert("err_code_des", des.as_str());
+            }
+        }
+    }
+    for (k, v) in extra.iter() {
+        f.insert(k, v);
+    }
+    if endpoint.signed && fault != Some(Kind::NoSign) {
+        if req.sign_type == SignType::HmacSha256 {
+            f.insert("sign_type", SignType::HmacSha256.as_str());
+        }
+        match wxpay::sign::sign(f.as_slice(), key, Some(req.sign_type)) {
+            Ok(s) => {
+                let mut sign = s.as_str().to_owned();
+                if fault == Some(Kind::BadSign) {
+                    sign = corrupt(&sign);
+                }
+                f.insert("sign", sign);
+            }
+            Err(e) => return fail(&format!("wxpay-sim cannot sign its answer: {e}")),
+        }
+    }
+    match wxpay::xml::build(f.as_slice()) {
+        Ok(xml) => Outcome::Respond { status: 200, content_type: XML, body: xml.into_bytes() },
+        Err(e) => fail(&format!("wxpay-sim cannot encode its answer: {e}")),
+    }
+}
+
+/// The same length and alphabet, every character different.
+fn corrupt(sign: &str) -> String {
+    sign.chars().map(|c| if c == '0' { '1' } else { '0' }).collect()
+}
+
+pub fn fail(msg: &str) -> Outcome {
+    Outcome::Respond { status: 200, content_type: XML, body: fail_xml(msg) }
+}
+
+fn fail_xml(msg: &str) -> Vec<u8> {
+    let fields = [("return_code", "FAIL"), ("return_msg", msg)];
+    wxpay::xml::build(&fields)
+        .unwrap_or_else(|_| "<xml><return_code><![CDATA[FAIL]]></return_code></xml>".to_owned())
+        .into_bytes()
+}
