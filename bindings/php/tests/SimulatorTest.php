@@ -303,7 +303,7 @@ final class SimulatorTest extends TestCase
         $messages = [];
         foreach ([['p12_password' => 'wrong'], ['api_key' => strrev(self::KEY)]] as $bad) {
             try {
-                $this->client(['p12' => $p12, 'p12_password' => $password, 'log_level' => 'debug'] + $bad, $logger)->orderQuery(['out_trade_no' => $no]);
+                $this->client($bad + ['p12' => $p12, 'p12_password' => $password, 'log_level' => 'debug'], $logger)->orderQuery(['out_trade_no' => $no]);
             } catch (WxPayException $e) {
                 $messages[] = $e->getMessage();
             }
