@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   build everything and run the demo
 #   make test   install what the tests need, then run every test
-.PHONY: all build demo test test-deps test-rust test-vectors test-c test-header test-php test-dotnet test-python bench clean
+.PHONY: all build-deps build demo test test-deps test-rust test-vectors test-c test-header test-php test-dotnet test-python bench clean
 
 CARGO ?= cargo
 LIB := target/release/libwxpay.so
@@ -11,16 +11,19 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,po
 
 all: build
 
-build:
+build-deps:
+	scripts/install-deps.sh
+
+build: build-deps
 	$(CARGO) build --release --all-targets
 
 demo: build
 	$(CARGO) run --release --quiet --example demo
 
-test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet
+test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet test-python
 
 test-deps:
-	scripts/install-deps.sh
+	scripts/install-deps.sh --test
 
 test-header: build
 	scripts/check-header.sh
@@ -44,8 +47,12 @@ test-php: build
 test-dotnet: build
 	bindings/dotnet/test.sh
 
+test-python: build
+	bindings/python/test.sh
+
 bench:
 	$(CARGO) bench --bench sign
+	$(CARGO) bench --bench requests
 
 clean:
 	$(CARGO) clean

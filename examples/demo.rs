@@ -1,38 +1,211 @@
-//! The demo of the core: sign an order, build its XML, parse and verify it.
-//! (The full merchant flow against the simulator comes with the client.)
+//! The main job: the whole merchant flow against the built-in simulator.
+//!
+//! Starts `wxpay-sim` (built beside this example), then: a NATIVE unified
+//! order with a notify_url served by this program, a query, the user "pays"
+//! (the simulator's control call), the payment notification arrives and is
+//! verified and answered, a query shows the payment, a refund over mutual TLS
+//! with the merchant certificate (the legacy RC2-40 `.p12`), and the
+//! simulator's delivery log shows it stopped retrying once answered. Then
+//! the simulator is stopped.
+//!
+//! Run: `make demo` (or `cargo run --release --example demo`).
 
-use wxpay::sign::{self, ApiKey, SignType};
-use wxpay::{nonce, xml};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
-fn main() -> Result<(), wxpay::Error> {
-    let key = ApiKey::new(b"192006250b4c09247ec02edce69f6a2d")?;
-    let mut order: Vec<(String, String)> = [
-        ("appid", "wx2421b1c4370ec43b"),
-        ("mch_id", "1900000109"),
-        ("body", "腾讯充值中心-QQ会员充值"),
-        ("out_trade_no", "20150806125346"),
-        ("total_fee", "1"),
-        ("spbill_create_ip", "127.0.0.1"),
-        ("notify_url", "https://example.com/notify"),
-        ("trade_type", "NATIVE"),
-        ("sign_type", "HMAC-SHA256"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    order.push(("nonce_str".into(), nonce::nonce()?));
-    let signature = sign::sign(&order, &key, None)?;
-    println!("signed with {}: {signature}", SignType::HmacSha256);
-    order.push(("sign".into(), signature.as_str().into()));
-    let doc = xml::build(&order)?;
-    println!("request XML ({} bytes):\n{doc}", doc.len());
-    let parsed = xml::parse(doc.as_bytes())?;
-    let used = sign::verify(parsed.as_slice(), &key, None)?;
-    println!("parsed {} fields back and verified the {used} signature", parsed.len());
-    let tampered = doc.replace("<total_fee><![CDATA[1]]>", "<total_fee><![CDATA[100]]>");
-    match sign::verify(xml::parse(tampered.as_bytes())?.as_slice(), &key, None) {
-        Err(e) => println!("a tampered copy is refused: {e}"),
-        Ok(_) => println!("BUG: a tampered copy verified"),
+use wxpay::client::{Config, Host};
+use wxpay::log::{LogLevel, Logger};
+use wxpay::{ApiKey, Client, Fields, sign, xml};
+
+const KEY: &str = "192006250b4c09247ec02edce69f6a2d";
+const MCH_ID: &str = "1900000109";
+const APPID: &str = "wx2421b1c4370ec43b";
+
+type Demo<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() -> Demo<()> {
+    let mut sim = Simulator::start()?;
+    let result = run(&sim);
+    sim.stop();
+    result
+}
+
+fn run(sim: &Simulator) -> Demo<()> {
+    println!("== simulator at {} (certificates in {})", sim.url, sim.dir.display());
+    let notifications = NotifyListener::start(ApiKey::new(KEY.as_bytes())?)?;
+    println!("== notify_url served by this demo: {}", notifications.url);
+
+    let mut config = Config::new();
+    config.set_appid(APPID)?.set_mch_id(MCH_ID)?;
+    config.set_api_key(ApiKey::new(KEY.as_bytes())?);
+    config.set_host(Host::parse(&sim.url)?);
+    config.set_root_ca(&std::fs::read(sim.dir.join("ca.pem"))?);
+    // The old RC2-40 file that OpenSSL 3 cannot read without its legacy
+    // provider; the password defaults to the merchant ID.
+    config.set_p12(&std::fs::read(sim.dir.join("apiclient_cert_legacy.p12"))?, None);
+    config.set_logger(Some(Logger::new(LogLevel::Info, |level, msg| println!("   [wxpay {}] {msg}", level.as_str()))));
+    let client = Client::new(&config)?;
+
+    let out_trade_no = format!("DEMO{}", std::process::id());
+    println!("\n== 1. unified order {out_trade_no} (NATIVE, 1.01 CNY)");
+    let order = client.request(
+        "pay/unifiedorder",
+        &[
+            ("body", "wxpay demo: 腾讯充值中心-QQ会员充值"),
+            ("out_trade_no", out_trade_no.as_str()),
+            ("total_fee", "101"),
+            ("spbill_create_ip", "127.0.0.1"),
+            ("notify_url", notifications.url.as_str()),
+            ("trade_type", "NATIVE"),
+            ("product_id", "vip-1m"),
+        ],
+    )?;
+    show(&order, &["result_code", "prepay_id", "code_url"]);
+
+    println!("\n== 2. order query before payment");
+    let query = [("out_trade_no", out_trade_no.as_str())];
+    show(&client.request("pay/orderquery", &query)?, &["trade_state", "trade_state_desc"]);
+
+    println!("\n== 3. the user pays (simulator control call); WeChat notifies notify_url");
+    sim.control(&format!("/sim/pay?out_trade_no={out_trade_no}"))?;
+    let (body, fields) = notifications.next(Duration::from_secs(30))?;
+    println!("   the notification was verified and answered SUCCESS");
+    show(&fields, &["result_code", "out_trade_no", "transaction_id", "total_fee", "time_end"]);
+
+    println!("\n== 4. order query after payment");
+    show(&client.request("pay/orderquery", &query)?, &["trade_state", "transaction_id", "cash_fee"]);
+
+    println!("\n== 5. refund 0.50 CNY with the merchant certificate (mutual TLS)");
+    let refund = client.request(
+        "secapi/pay/refund",
+        &[
+            ("out_trade_no", out_trade_no.as_str()),
+            ("out_refund_no", format!("R{out_trade_no}").as_str()),
+            ("total_fee", "101"),
+            ("refund_fee", "50"),
+        ],
+    )?;
+    show(&refund, &["result_code", "refund_id", "refund_fee"]);
+
+    println!("\n== 6. the simulator's delivery log for this order");
+    std::thread::sleep(Duration::from_millis(300));
+    let log = sim.control_get(&format!("/sim/notifications?out_trade_no={out_trade_no}"))?;
+    println!("   {log}");
+
+    println!("\n== 7. a forged notification is refused");
+    let key = ApiKey::new(KEY.as_bytes())?;
+    let forged = String::from_utf8_lossy(&body).replace("<total_fee><![CDATA[101]]>", "<total_fee><![CDATA[1]]>");
+    match sign::verify_xml(forged.as_bytes(), xml::DEFAULT_MAX_SIZE, &key, None) {
+        Err(e) => println!("   refused: {e}"),
+        Ok(_) => return Err("a forged notification verified".into()),
     }
+    println!("\n== demo finished");
     Ok(())
+}
+
+fn show(fields: &Fields, names: &[&str]) {
+    for name in names {
+        if let Some(v) = fields.get(name) {
+            println!("   {name} = {v}");
+        }
+    }
+}
+
+/// The simulator as a child process, stopped on drop.
+struct Simulator {
+    child: Child,
+    url: String,
+    dir: PathBuf,
+    http: reqwest::blocking::Client,
+}
+
+impl Simulator {
+    fn start() -> Demo<Simulator> {
+        let exe = std::env::current_exe()?;
+        let bin = exe
+            .ancestors()
+            .nth(2)
+            .map(|release| release.join("wxpay-sim"))
+            .filter(|p| p.exists())
+            .ok_or("wxpay-sim is not built: run `make demo` or `cargo build --release`")?;
+        let dir = Path::new("target").join("demo-sim");
+        let mut child = Command::new(bin)
+            .arg("--dir")
+            .arg(&dir)
+            .args(["--notify-scale", "0.01"])
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+        let ready = lines.next().ok_or("the simulator exited")??;
+        std::thread::spawn(move || for _ in lines {});
+        let rest = ready.strip_prefix("WXPAY_SIM_READY url=").ok_or("unexpected first line")?;
+        let (url, dir) = rest.split_once(" dir=").ok_or("unexpected first line")?;
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(Path::new(dir).join("ca.pem"))?)?;
+        let http = reqwest::blocking::Client::builder().tls_certs_merge([ca]).build()?;
+        Ok(Simulator { child, url: url.to_owned(), dir: PathBuf::from(dir), http })
+    }
+
+    fn control(&self, path: &str) -> Demo<String> {
+        Ok(self.http.post(format!("{}{path}", self.url)).send()?.error_for_status()?.text()?)
+    }
+
+    fn control_get(&self, path: &str) -> Demo<String> {
+        Ok(self.http.get(format!("{}{path}", self.url)).send()?.error_for_status()?.text()?)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.control("/sim/shutdown");
+        if self.child.wait().is_err() {
+            let _ = self.child.kill();
+        }
+        println!("== simulator stopped");
+    }
+}
+
+/// A plain-HTTP listener on loopback standing in for the merchant's
+/// notify_url. It verifies each payment notification before answering
+/// SUCCESS (a forged one gets FAIL, so WeChat would retry it), and hands
+/// the verified body and fields to the demo.
+struct NotifyListener {
+    url: String,
+    verified: mpsc::Receiver<(Vec<u8>, Fields)>,
+}
+
+impl NotifyListener {
+    fn start(key: ApiKey) -> Demo<NotifyListener> {
+        let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
+        let (tx, verified) = mpsc::channel();
+        std::thread::spawn(move || {
+            for mut request in server.incoming_requests() {
+                let mut body = Vec::new();
+                let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
+                let reply = match sign::verify_xml(&body, xml::DEFAULT_MAX_SIZE, &key, None) {
+                    Ok((fields, _)) => {
+                        let fields = Fields::from_pairs(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+                        if let Ok(fields) = fields {
+                            let _ = tx.send((body.clone(), fields));
+                        }
+                        reply("SUCCESS", "OK")
+                    }
+                    // Refund notifications carry no sign: their req_info is encrypted instead.
+                    Err(_) if String::from_utf8_lossy(&body).contains("<req_info>") => reply("SUCCESS", "OK"),
+                    Err(e) => reply("FAIL", &e.to_string()),
+                };
+                let _ = request.respond(tiny_http::Response::from_string(reply));
+            }
+        });
+        Ok(NotifyListener { url: format!("http://127.0.0.1:{port}/wxpay/notify"), verified })
+    }
+
+    fn next(&self, wait: Duration) -> Demo<(Vec<u8>, Fields)> {
+        Ok(self.verified.recv_timeout(wait)?)
+    }
+}
+
+fn reply(code: &str, msg: &str) -> String {
+    xml::build(&[("return_code", code), ("return_msg", msg)]).unwrap_or_default()
 }

@@ -24,6 +24,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+// Clients warn (log hook and `wxpay_client_cert_status`) when their
+// certificate expires within this many days: WeChat opens renewal then.
+#define WXPAY_CERT_WARNING_DAYS 60
+
 // The size of the buffer `wxpay_nonce` writes into: 32 characters and a NUL.
 #define WXPAY_NONCE_BUF_LEN 33
 
@@ -55,7 +59,8 @@ typedef enum {
   WXPAY_RESULT_INVALID_FIELD_NAME = 107,
   // A field value with a character XML cannot carry.
   WXPAY_RESULT_INVALID_FIELD_VALUE = 108,
-  // `wxpay_fields_get`: no field of that name.
+  // `wxpay_fields_get`: no field of that name; `wxpay_mcc_*`: no such
+  // code or category.
   WXPAY_RESULT_NOT_FOUND = 109,
   // A field the endpoint requires is missing (checked before any network I/O).
   WXPAY_RESULT_MISSING_FIELD = 110,
@@ -97,6 +102,13 @@ typedef enum {
   WXPAY_RESULT_CERTIFICATE_UNSUPPORTED = 404,
   // A certificate, key or CA file cannot be read.
   WXPAY_RESULT_CERTIFICATE_FILE = 405,
+  // The merchant certificate has expired: requests to certificate
+  // endpoints are refused before any network I/O, and an expired
+  // replacement is refused by a reload.
+  WXPAY_RESULT_CERTIFICATE_EXPIRED = 406,
+  // A private key or `.p12` file is readable by group or others and the
+  // option `strict_permissions` is on.
+  WXPAY_RESULT_CERTIFICATE_PERMISSIONS = 407,
   // The TLS handshake failed (untrusted or mismatched server certificate,
   // client certificate refused, no common protocol).
   WXPAY_RESULT_TLS = 410,
@@ -158,9 +170,11 @@ typedef enum {
   WXPAY_BODY_KIND_BYTES = 1,
 } wxpay_body_kind;
 
-// A configured client. Immutable once made and thread-safe: share one
-// between threads; it keeps connections alive between requests. Free it
-// with `wxpay_client_free` once no thread uses it.
+// A configured client. Thread-safe: share one between threads; it keeps
+// connections alive between requests. Its settings are fixed once made,
+// except its merchant certificate, which `wxpay_client_reload_certificate`
+// replaces while it runs. Free it with `wxpay_client_free` once no thread
+// uses it.
 //
 // In a process that forks (PHP-FPM, prefork servers), make clients after
 // the fork: a client owns a background I/O thread that a fork does not copy.
@@ -244,6 +258,88 @@ extern "C" {
 //
 // Ownership: a static string; never NULL, never freed.
 const char *wxpay_version(void);
+
+// Inspects a merchant certificate without making a client.
+//
+// `data`/`len`: a `.p12` (`apiclient_cert.p12`), a PEM certificate
+// (`apiclient_cert.pem`, optionally with its private key in the same text)
+// or a DER certificate. `key`/`key_len`: the PEM private key
+// (`apiclient_key.pem`, PKCS#8 or PKCS#1), or NULL/0; not allowed with a
+// `.p12`, which holds its own. `password`: the `.p12` password (WeChat's
+// default is the merchant ID, `mch_id`) or an encrypted PEM key's password;
+// NULL for none (a `.p12` is then tried with the empty password).
+//
+// On success `*out_info` receives these fields, always all of them, in this
+// order: `subject_cn`, `subject`, `issuer_cn`, `issuer_kind` (`wechatpay`
+// for `MmpaymchCA`, `ca` for `Tenpay.com Root CA`, `unknown`), `serial`
+// (uppercase hex of whole bytes), `not_before`, `not_before_unix`, `not_after`,
+// `not_after_unix` (ISO 8601 UTC and unix seconds), `days_until_expiry`
+// (rounded down, negative once expired), `expiry` (`valid`, `expiring`
+// within `WXPAY_CERT_WARNING_DAYS`, `expired`, `not_yet_valid`),
+// `merchant_id` (the CN when it is 8 to 10 digits, else ""), `key_type`
+// (`RSA`, `EC`, ...), `key_bits`, `key_matches` (`true`, `false`, or
+// `unknown` when no private key was given), `sha256_fingerprint`.
+//
+// A key that does not match is reported in `key_matches`, not as an error.
+// Errors: `WXPAY_RESULT_CERTIFICATE_PASSWORD` (wrong or missing password),
+// `_CERTIFICATE_CORRUPT`, `_CERTIFICATE_UNSUPPORTED`; messages never
+// contain the password or key material.
+//
+// Ownership: inputs are borrowed for the call. The caller frees
+// `*out_info` with `wxpay_fields_free`; on failure it is not written.
+// Thread-safe.
+//
+// # Safety
+// `data` `len` readable bytes; `key` NULL or `key_len` readable bytes;
+// `password` NULL or NUL-terminated; `out_info` writable.
+wxpay_result wxpay_cert_info(const uint8_t *data,
+                             size_t len,
+                             const char *key,
+                             size_t key_len,
+                             const char *password,
+                             wxpay_fields **out_info);
+
+// The certificate a client uses now, for monitoring.
+//
+// On success `*out_status` receives: `certificate` (`none` or `loaded`);
+// when loaded, every field of `wxpay_cert_info` (`expiry` is `expiring`
+// within `WXPAY_CERT_WARNING_DAYS` of `not_after`); then `warning` (the
+// sentence also logged at creation and reload, "" when none), `reloadable`
+// (`true` when the certificate came from files), `reloads` (successful
+// reloads so far) and `last_reload_error` ("" unless the last reload was
+// refused).
+//
+// Ownership: `client` is borrowed; the caller frees `*out_status` with
+// `wxpay_fields_free`; on failure it is not written. Thread-safe.
+//
+// # Safety
+// `client` live; `out_status` writable.
+wxpay_result wxpay_client_cert_status(const wxpay_client *client, wxpay_fields **out_status);
+
+// Re-reads the certificate files the client was configured with
+// (`wxpay_config_set_p12_file` / `_set_pem_files`) and swaps the new
+// certificate in, without a restart. Requests in flight on other threads
+// finish with the old certificate; later ones use the new one.
+//
+// A replacement that does not load is refused with its code
+// (`WXPAY_RESULT_CERTIFICATE_CORRUPT`, `_PASSWORD`, `_KEY_MISMATCH`,
+// `_FILE`, `_CERTIFICATE_EXPIRED`, `_CERTIFICATE_PERMISSIONS` under
+// `strict_permissions`), logged at error level, recorded in
+// `last_reload_error`, and the current certificate stays in use. A client
+// whose certificate was given as bytes has nothing to re-read
+// (`WXPAY_RESULT_INVALID_ARGUMENT`).
+//
+// With the option `certificate_check_interval_ms`, requests also notice
+// replaced files by themselves (at most once per interval).
+//
+// Ownership: `client` is borrowed. `out_info` may be NULL; otherwise on
+// success it receives the new certificate's fields (as
+// `wxpay_cert_info`), freed with `wxpay_fields_free`. Thread-safe; may be
+// called while other threads make requests.
+//
+// # Safety
+// `client` live; `out_info` NULL or writable.
+wxpay_result wxpay_client_reload_certificate(const wxpay_client *client, wxpay_fields **out_info);
 
 // Makes a client from a configuration: loads and checks the certificate
 // (`WXPAY_RESULT_CERTIFICATE_*`), the root CA and the options.
@@ -356,7 +452,15 @@ wxpay_config *wxpay_config_new(void);
 //   but no response arrived; relies on WeChat's idempotency by order
 //   number). Never after a response was received;
 // - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
-//   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes).
+//   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes);
+// - `keep_alive`: `true` (default) or `false`; `false` opens a new connection for every
+//   request (for measurements and broken middleboxes);
+// - `strict_permissions`: `true` refuses a private key or `.p12` file that
+//   group or others can read (`WXPAY_RESULT_CERTIFICATE_PERMISSIONS`);
+//   `false` (default) logs a warning;
+// - `certificate_check_interval_ms`: requests look at most this often
+//   whether the certificate files were replaced and reload them (see
+//   `wxpay_client_reload_certificate`); 0 (default) never.
 //
 // An unknown name or a bad value is `WXPAY_RESULT_INVALID_ARGUMENT` (a bad
 // key `WXPAY_RESULT_INVALID_KEY`, a bad sign type
@@ -385,7 +489,10 @@ wxpay_result wxpay_config_set_p12(wxpay_config *cfg,
                                   const char *password);
 
 // As `wxpay_config_set_p12`, reading the file at `path` now
-// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read).
+// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read). The path and
+// password are remembered, so that `wxpay_client_reload_certificate` (and
+// the option `certificate_check_interval_ms`) can read the file again, and
+// the file's permissions are checked (option `strict_permissions`).
 //
 // # Safety
 // `cfg` live; `path` NUL-terminated; `password` NULL or NUL-terminated.
@@ -409,7 +516,9 @@ wxpay_result wxpay_config_set_pem(wxpay_config *cfg,
                                   size_t key_len,
                                   const char *key_password);
 
-// As `wxpay_config_set_pem`, reading both files now.
+// As `wxpay_config_set_pem`, reading both files now; the paths are
+// remembered as for `wxpay_config_set_p12_file`, and the key file's
+// permissions checked.
 //
 // # Safety
 // `cfg` live; paths NUL-terminated; `key_password` NULL or NUL-terminated.
@@ -571,6 +680,35 @@ wxpay_result wxpay_fields_packed(const wxpay_fields *fields,
 // `fields` must be NULL or a container from this library not freed before.
 void wxpay_fields_free(wxpay_fields *fields);
 
+// The merchant category of a code, e.g. 485 → `"Food"`, as WeChat's API
+// rules list them (343 `Shoes&Garments` ... 533 `Medical Service`).
+// An unknown code is `WXPAY_RESULT_NOT_FOUND`.
+//
+// Ownership: `*out_category` is a static string, never freed.
+//
+// # Safety
+// `out_category` writable.
+wxpay_result wxpay_mcc_category(int32_t code, const char **out_category);
+
+// The code of a merchant category, e.g. `"Food"` → 485; case and
+// surrounding spaces are ignored. An unknown category is
+// `WXPAY_RESULT_NOT_FOUND`.
+//
+// Ownership: `category` is borrowed for the call.
+//
+// # Safety
+// `category` NUL-terminated; `out_code` writable.
+wxpay_result wxpay_mcc_code(const char *category, int32_t *out_code);
+
+// The whole table as fields: name = the code in decimal, value = the
+// category, in ascending code order.
+//
+// Ownership: the caller frees `*out_list` with `wxpay_fields_free`.
+//
+// # Safety
+// `out_list` writable.
+wxpay_result wxpay_mcc_list(wxpay_fields **out_list);
+
 // Writes a fresh `nonce_str`: 32 letters and digits from the operating
 // system's secure random source, NUL-terminated.
 //
@@ -607,6 +745,30 @@ wxpay_result wxpay_sign(const char *fields,
                         int32_t sign_type,
                         char *out_sign,
                         size_t out_sign_cap);
+
+// `wxpay_sign` with the fields given as two lists instead of one packed
+// buffer: `names` holds `count` names joined by NUL bytes, `values` the
+// `count` values in the same order, joined the same way (no trailing NUL).
+// This is what a wrapper builds fastest from a dictionary (one join over its
+// keys, one over its values). A NUL inside a name or value changes a list's
+// item count and is `WXPAY_RESULT_EMBEDDED_NUL`.
+//
+// Ownership, thread safety and results: as `wxpay_sign`.
+//
+// # Safety
+// `names`/`values` must point to `names_len`/`values_len` readable bytes
+// (NULL only with length 0); `key` to `key_len` bytes; `out_sign` to
+// `out_sign_cap` writable bytes.
+wxpay_result wxpay_sign_split(const char *names,
+                              size_t names_len,
+                              const char *values,
+                              size_t values_len,
+                              size_t count,
+                              const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              char *out_sign,
+                              size_t out_sign_cap);
 
 // Verifies the `sign` field of packed fields in constant time.
 //

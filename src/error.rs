@@ -70,6 +70,12 @@ pub enum ErrorKind {
     CertificateUnsupported,
     /// A certificate, key or CA file cannot be read.
     CertificateFile,
+    /// The merchant certificate has expired (reported before any request
+    /// to a certificate endpoint), or a replacement offered is expired.
+    CertificateExpired,
+    /// A private key or `.p12` file is readable by group or others and
+    /// `strict_permissions` is on.
+    CertificatePermissions,
     /// The TLS handshake failed: untrusted or mismatched server certificate,
     /// client certificate refused, no common protocol.
     Tls,

@@ -1,14 +1,16 @@
 //! wxpay: the WeChat Pay API v2 merchant protocol, done once, behind a C ABI.
 //!
 //! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`], [`endpoints`],
-//! [`client`], [`log`]) are plain Rust and know nothing of C; [`ffi`] converts
+//! [`client`], [`cert`], [`mcc`], [`log`]) are plain Rust and know nothing of C; [`ffi`] converts
 //! and delegates.
 
+pub mod cert;
 pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod fields;
 pub mod log;
+pub mod mcc;
 pub mod nonce;
 pub mod sign;
 pub mod xml;

@@ -215,6 +215,20 @@ fn connections_are_kept_alive() {
 }
 
 #[test]
+fn keep_alive_off_opens_a_connection_per_request() {
+    let server = Server::start(&pki().server, None, echo_handler());
+    let mut c = config(&server.url());
+    c.set("keep_alive", "false").unwrap();
+    let client = Client::new(&c).unwrap();
+    for _ in 0..5 {
+        client.request("pay/orderquery", QUERY).unwrap();
+    }
+    assert_eq!(server.requests(), 5);
+    assert_eq!(server.connections(), 5);
+    assert!(c.set("keep_alive", "maybe").is_err());
+}
+
+#[test]
 fn eight_threads_share_one_client() {
     let server = mtls_server();
     let mut c = config(&server.url());

@@ -18,7 +18,9 @@ cp "$lib" "$here/runtimes/linux-x64/native/libwxpay.so"
 cp "$lib" "$out/runtimes/linux-x64/native/libwxpay.so"
 
 # -warnaserror: a public member without an XML doc comment (CS1591) fails the build.
-mcs -target:library -unsafe -optimize+ -langversion:7.2 -warn:4 -warnaserror+ \
+# -define:TRACE: TraceSource.TraceEvent is [Conditional("TRACE")]; without it the log bridge's
+# calls would be compiled away (the SDK build of WxPay.csproj defines TRACE by default).
+mcs -target:library -unsafe -optimize+ -langversion:7.2 -warn:4 -warnaserror+ -define:TRACE \
     -out:"$out/WxPay.dll" -doc:"$out/WxPay.xml" \
     -r:Facades/System.Runtime.InteropServices.RuntimeInformation.dll \
     $(find "$here/src" -name '*.cs' | sort)

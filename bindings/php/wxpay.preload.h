@@ -33,6 +33,8 @@ typedef enum {
   WXPAY_RESULT_CERTIFICATE_REQUIRED = 403,
   WXPAY_RESULT_CERTIFICATE_UNSUPPORTED = 404,
   WXPAY_RESULT_CERTIFICATE_FILE = 405,
+  WXPAY_RESULT_CERTIFICATE_EXPIRED = 406,
+  WXPAY_RESULT_CERTIFICATE_PERMISSIONS = 407,
   WXPAY_RESULT_TLS = 410,
   WXPAY_RESULT_CONNECT = 500,
   WXPAY_RESULT_TIMEOUT = 501,
@@ -102,6 +104,17 @@ typedef struct {
 } wxpay_endpoint;
 
 const char *wxpay_version(void);
+
+wxpay_result wxpay_cert_info(const uint8_t *data,
+                             size_t len,
+                             const char *key,
+                             size_t key_len,
+                             const char *password,
+                             wxpay_fields **out_info);
+
+wxpay_result wxpay_client_cert_status(const wxpay_client *client, wxpay_fields **out_status);
+
+wxpay_result wxpay_client_reload_certificate(const wxpay_client *client, wxpay_fields **out_info);
 
 wxpay_result wxpay_client_new(const wxpay_config *cfg, wxpay_client **out_client);
 
@@ -188,6 +201,12 @@ wxpay_result wxpay_fields_packed(const wxpay_fields *fields,
 
 void wxpay_fields_free(wxpay_fields *fields);
 
+wxpay_result wxpay_mcc_category(int32_t code, const char **out_category);
+
+wxpay_result wxpay_mcc_code(const char *category, int32_t *out_code);
+
+wxpay_result wxpay_mcc_list(wxpay_fields **out_list);
+
 wxpay_result wxpay_nonce(char *out, size_t out_cap);
 
 wxpay_result wxpay_sign(const char *fields,
@@ -198,6 +217,17 @@ wxpay_result wxpay_sign(const char *fields,
                         int32_t sign_type,
                         char *out_sign,
                         size_t out_sign_cap);
+
+wxpay_result wxpay_sign_split(const char *names,
+                              size_t names_len,
+                              const char *values,
+                              size_t values_len,
+                              size_t count,
+                              const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              char *out_sign,
+                              size_t out_sign_cap);
 
 wxpay_result wxpay_verify(const char *fields,
                           size_t fields_len,

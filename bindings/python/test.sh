@@ -19,6 +19,13 @@ if [ ! -f "$WXPAY_LIBRARY" ]; then
     exit 1
 fi
 
+# The client tests run against the simulator that `cargo build --release`
+# builds beside the library; a missing simulator fails them instead of
+# skipping (WXPAY_SIM_REQUIRED=0 to skip, WXPAY_SIM=/path for another binary).
+WXPAY_SIM=${WXPAY_SIM:-$root/target/release/wxpay-sim}
+WXPAY_SIM_REQUIRED=${WXPAY_SIM_REQUIRED:-1}
+export WXPAY_SIM WXPAY_SIM_REQUIRED
+
 venv=${WXPAY_PY_VENV:-$here/.venv}
 if [ ! -x "$venv/bin/python" ]; then
     "${PYTHON:-python3}" -m venv "$venv"

@@ -4,6 +4,7 @@
 //! [`Client`]: super::Client
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -125,9 +126,18 @@ pub enum Backup {
 }
 
 /// Where the merchant certificate comes from.
+#[derive(Clone)]
 pub(crate) enum CertificateSource {
     P12 { der: Zeroizing<Vec<u8>>, password: Option<Zeroizing<String>> },
     Pem { cert: Vec<u8>, key: Zeroizing<Vec<u8>>, key_password: Option<Zeroizing<String>> },
+}
+
+/// The files the certificate was read from, kept so that a running client
+/// can read them again (`Client::reload_certificate`, the file watch).
+#[derive(Clone)]
+pub(crate) enum CertificateFiles {
+    P12 { path: PathBuf, password: Option<Zeroizing<String>> },
+    Pem { cert: PathBuf, key: PathBuf, key_password: Option<Zeroizing<String>> },
 }
 
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
@@ -141,6 +151,7 @@ pub const DEFAULT_MAX_DOWNLOAD_SIZE: usize = 256 << 20;
 /// host `api` with backup `api2` on connect errors, connect timeout 6 s,
 /// total timeout 30 s, 1 MiB for XML responses, 256 MiB for bills.
 /// `Debug` never shows the key, passwords or certificate data.
+#[derive(Clone)]
 pub struct Config {
     pub(crate) appid: Option<String>,
     pub(crate) mch_id: Option<String>,
@@ -149,6 +160,9 @@ pub struct Config {
     pub(crate) sub_appid: Option<String>,
     pub(crate) sub_mch_id: Option<String>,
     pub(crate) certificate: Option<CertificateSource>,
+    pub(crate) certificate_files: Option<CertificateFiles>,
+    pub(crate) strict_permissions: bool,
+    pub(crate) certificate_check_interval: Option<Duration>,
     pub(crate) root_ca: Option<Vec<u8>>,
     pub(crate) host: Host,
     pub(crate) backup: Backup,
@@ -157,6 +171,9 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) max_response_size: usize,
     pub(crate) max_download_size: usize,
+    /// Reuse connections between requests (the default). Off only to
+    /// measure or to work around a middlebox that breaks idle connections.
+    pub(crate) keep_alive: bool,
     pub(crate) logger: Option<Logger>,
 }
 
@@ -170,6 +187,9 @@ impl Default for Config {
             sub_appid: None,
             sub_mch_id: None,
             certificate: None,
+            certificate_files: None,
+            strict_permissions: false,
+            certificate_check_interval: None,
             root_ca: None,
             host: Host::Main,
             backup: Backup::Default,
@@ -178,6 +198,7 @@ impl Default for Config {
             timeout: DEFAULT_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
+            keep_alive: true,
             logger: None,
         }
     }
@@ -224,6 +245,7 @@ impl Config {
     /// The merchant certificate as `.p12` bytes. `password` `None` means the
     /// merchant ID, WeChat's default. Checked when the client is built.
     pub fn set_p12(&mut self, der: &[u8], password: Option<&str>) -> &mut Self {
+        self.certificate_files = None;
         self.certificate = Some(CertificateSource::P12 {
             der: Zeroizing::new(der.to_vec()),
             password: password.map(|p| Zeroizing::new(p.to_owned())),
@@ -234,12 +256,18 @@ impl Config {
     /// Reads a `.p12` file now; see [`Config::set_p12`].
     pub fn set_p12_file(&mut self, path: &str, password: Option<&str>) -> Result<&mut Self> {
         let der = Zeroizing::new(read_file(path, "certificate")?);
-        Ok(self.set_p12(&der, password))
+        self.set_p12(&der, password);
+        self.certificate_files = Some(CertificateFiles::P12 {
+            path: PathBuf::from(path),
+            password: password.map(|p| Zeroizing::new(p.to_owned())),
+        });
+        Ok(self)
     }
 
     /// The merchant certificate as PEM certificate (chain) and PEM key
     /// (PKCS#8, PKCS#1, or encrypted PKCS#8 with `key_password`).
     pub fn set_pem(&mut self, cert: &[u8], key: &[u8], key_password: Option<&str>) -> &mut Self {
+        self.certificate_files = None;
         self.certificate = Some(CertificateSource::Pem {
             cert: cert.to_vec(),
             key: Zeroizing::new(key.to_vec()),
@@ -252,7 +280,29 @@ impl Config {
     pub fn set_pem_files(&mut self, cert_path: &str, key_path: &str, key_password: Option<&str>) -> Result<&mut Self> {
         let cert = read_file(cert_path, "certificate")?;
         let key = Zeroizing::new(read_file(key_path, "private key")?);
-        Ok(self.set_pem(&cert, &key, key_password))
+        self.set_pem(&cert, &key, key_password);
+        self.certificate_files = Some(CertificateFiles::Pem {
+            cert: PathBuf::from(cert_path),
+            key: PathBuf::from(key_path),
+            key_password: key_password.map(|p| Zeroizing::new(p.to_owned())),
+        });
+        Ok(self)
+    }
+
+    /// Refuses (instead of logging a warning about) a private key or `.p12`
+    /// file readable by group or others. Applies to certificates set from
+    /// files, when the client is built and on every reload.
+    pub fn set_strict_permissions(&mut self, strict: bool) -> &mut Self {
+        self.strict_permissions = strict;
+        self
+    }
+
+    /// How often a request may look whether the certificate files were
+    /// replaced (size, modification time, inode), and if so reload them;
+    /// `None` (the default) never looks. Only for certificates set from files.
+    pub fn set_certificate_check_interval(&mut self, interval: Option<Duration>) -> &mut Self {
+        self.certificate_check_interval = interval.filter(|d| !d.is_zero());
+        self
     }
 
     /// Trusts the CA certificates of a PEM bundle (`rootca.pem`) in addition
@@ -306,6 +356,12 @@ impl Config {
         Ok(self)
     }
 
+    /// Keep connections alive between requests (default `true`).
+    pub fn set_keep_alive(&mut self, keep_alive: bool) -> &mut Self {
+        self.keep_alive = keep_alive;
+        self
+    }
+
     pub fn set_logger(&mut self, logger: Option<Logger>) -> &mut Self {
         self.logger = logger;
         self
@@ -316,7 +372,9 @@ impl Config {
     /// `sub_appid`, `sub_mch_id`, `host` (`api`, `api2`, `apihk`, `apius` or
     /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
     /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
-    /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes).
+    /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
+    /// `strict_permissions` (`true` / `false`), `certificate_check_interval_ms`
+    /// (0 = never).
     ///
     /// Error messages name the option but never quote the API key.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self> {
@@ -334,6 +392,11 @@ impl Config {
             "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
             "max_response_size" => self.set_max_response_size(size(name, value)?)?,
             "max_download_size" => self.set_max_download_size(size(name, value)?)?,
+            "keep_alive" => self.set_keep_alive(boolean(name, value)?),
+            "strict_permissions" => self.set_strict_permissions(boolean(name, value)?),
+            "certificate_check_interval_ms" => {
+                self.set_certificate_check_interval(Some(Duration::from_millis(number(name, value)?)))
+            }
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
@@ -370,6 +433,12 @@ impl fmt::Debug for Config {
                     CertificateSource::Pem { .. } => "pem <redacted>",
                 }),
             )
+            .field("certificate_files", &self.certificate_files.as_ref().map(|f| match f {
+                CertificateFiles::P12 { path, .. } => vec![path.clone()],
+                CertificateFiles::Pem { cert, key, .. } => vec![cert.clone(), key.clone()],
+            }))
+            .field("strict_permissions", &self.strict_permissions)
+            .field("certificate_check_interval", &self.certificate_check_interval)
             .field("root_ca", &self.root_ca.as_ref().map(|_| "<set>"))
             .field("host", &self.host)
             .field("backup", &self.backup)
@@ -400,6 +469,17 @@ fn number(name: &str, value: &str) -> Result<u64> {
     })
 }
 
+fn boolean(name: &str, value: &str) -> Result<bool> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{name} `{}` is not true, false, 1 or 0", truncate(value, 32)),
+        )),
+    }
+}
+
 fn size(name: &str, value: &str) -> Result<usize> {
     usize::try_from(number(name, value)?)
         .map_err(|_| Error::new(ErrorKind::InvalidArgument, format!("{name} is too large for this platform")))
@@ -419,7 +499,7 @@ fn nonzero_size(name: &str, n: usize) -> Result<usize> {
     Ok(n)
 }
 
-fn read_file(path: &str, what: &str) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &str, what: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
         Error::new(ErrorKind::CertificateFile, format!("cannot read the {what} file `{}`: {e}", truncate(path, 256)))
     })

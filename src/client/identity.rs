@@ -16,6 +16,7 @@ use openssl::provider::Provider;
 use openssl::x509::X509;
 use zeroize::Zeroizing;
 
+use crate::cert::CertInfo;
 use crate::error::{Error, ErrorKind, Result};
 
 /// A certificate chain and its private key, checked to belong together.
@@ -27,6 +28,7 @@ pub struct Identity {
     subject: String,
     serial: String,
     not_after: String,
+    info: CertInfo,
 }
 
 impl Identity {
@@ -37,29 +39,15 @@ impl Identity {
     /// the whole process, keeping the default provider) the first time a
     /// `.p12` is read.
     pub fn from_p12(der: &[u8], password: &str) -> Result<Identity> {
-        if password.contains('\0') {
-            return Err(Error::new(ErrorKind::InvalidArgument, "the PKCS#12 password contains a NUL byte"));
-        }
-        let p12 = Pkcs12::from_der(der).map_err(|e| {
-            Error::new(ErrorKind::CertificateCorrupt, format!("the .p12 data is not a PKCS#12 file{}", reason(&e)))
-        })?;
-        let legacy = legacy_provider();
-        let parsed = p12.parse2(password).map_err(|e| p12_error(&e, legacy))?;
-        let key = parsed.pkey.ok_or_else(|| corrupt("the .p12 file holds no private key"))?;
-        let cert = parsed.cert.ok_or_else(|| corrupt("the .p12 file holds no certificate"))?;
-        let chain: Vec<X509> = parsed.ca.map(|s| s.into_iter().collect()).unwrap_or_default();
-        Identity::assemble(cert, chain, &key, ".p12 file")
+        let parts = Parts::from_p12(der, password)?;
+        Identity::assemble(parts.cert, parts.chain, &parts.key, ".p12 file")
     }
 
     /// Loads a PEM certificate (optionally followed by its chain) and a PEM
     /// private key: PKCS#8 (`BEGIN PRIVATE KEY`), PKCS#1 (`BEGIN RSA PRIVATE
     /// KEY`) or an encrypted PKCS#8 key with `key_password`.
     pub fn from_pem(cert_pem: &[u8], key_pem: &[u8], key_password: Option<&str>) -> Result<Identity> {
-        let mut certs = X509::stack_from_pem(cert_pem)
-            .map_err(|e| corrupt(format!("the certificate is not PEM{}", reason(&e))))?
-            .into_iter();
-        let cert = certs.next().ok_or_else(|| corrupt("the certificate PEM holds no certificate"))?;
-        let chain: Vec<X509> = certs.collect();
+        let (cert, chain) = pem_certificates(cert_pem)?;
         let key = load_pem_key(key_pem, key_password)?;
         Identity::assemble(cert, chain, &key, "key")
     }
@@ -85,7 +73,9 @@ impl Identity {
             .to_bn()
             .and_then(|b| b.to_hex_str().map(|s| s.to_string()))
             .unwrap_or_default();
+        let info = CertInfo::of(&cert, Some(key))?;
         Ok(Identity {
+            info,
             cert_chain_pem,
             key_pkcs8_pem,
             subject: subject_of(&cert),
@@ -109,6 +99,12 @@ impl Identity {
         &self.not_after
     }
 
+    /// Everything [`crate::cert`] reads from the certificate: names, serial,
+    /// validity, issuer kind, key type.
+    pub fn info(&self) -> &CertInfo {
+        &self.info
+    }
+
     pub(crate) fn to_reqwest(&self) -> Result<reqwest::Identity> {
         reqwest::Identity::from_pkcs8_pem(&self.cert_chain_pem, &self.key_pkcs8_pem)
             .map_err(|_| corrupt("the TLS library refused the certificate and key"))
@@ -123,6 +119,42 @@ impl fmt::Debug for Identity {
             .field("not_after", &self.not_after)
             .finish_non_exhaustive()
     }
+}
+
+/// What a certificate file holds, parsed but not yet checked to belong
+/// together: shared by [`Identity`] and the inspection in [`crate::cert`],
+/// which reports a key mismatch instead of refusing it.
+pub(crate) struct Parts {
+    pub(crate) cert: X509,
+    pub(crate) chain: Vec<X509>,
+    pub(crate) key: PKey<Private>,
+}
+
+impl Parts {
+    /// Decrypts a `.p12` (loading the legacy provider for RC2-40 files).
+    pub(crate) fn from_p12(der: &[u8], password: &str) -> Result<Parts> {
+        if password.contains('\0') {
+            return Err(Error::new(ErrorKind::InvalidArgument, "the PKCS#12 password contains a NUL byte"));
+        }
+        let p12 = Pkcs12::from_der(der).map_err(|e| {
+            Error::new(ErrorKind::CertificateCorrupt, format!("the .p12 data is not a PKCS#12 file{}", reason(&e)))
+        })?;
+        let legacy = legacy_provider();
+        let parsed = p12.parse2(password).map_err(|e| p12_error(&e, legacy))?;
+        let key = parsed.pkey.ok_or_else(|| corrupt("the .p12 file holds no private key"))?;
+        let cert = parsed.cert.ok_or_else(|| corrupt("the .p12 file holds no certificate"))?;
+        let chain: Vec<X509> = parsed.ca.map(|s| s.into_iter().collect()).unwrap_or_default();
+        Ok(Parts { cert, chain, key })
+    }
+}
+
+/// The first certificate of a PEM file and the chain after it.
+pub(crate) fn pem_certificates(pem: &[u8]) -> Result<(X509, Vec<X509>)> {
+    let mut certs = X509::stack_from_pem(pem)
+        .map_err(|e| corrupt(format!("the certificate is not PEM{}", reason(&e))))?
+        .into_iter();
+    let cert = certs.next().ok_or_else(|| corrupt("the certificate PEM holds no certificate"))?;
+    Ok((cert, certs.collect()))
 }
 
 /// Checks a root CA bundle (`rootca.pem`) and returns its certificates.
@@ -140,7 +172,7 @@ pub(crate) fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>>
         .collect()
 }
 
-fn load_pem_key(pem: &[u8], password: Option<&str>) -> Result<PKey<Private>> {
+pub(crate) fn load_pem_key(pem: &[u8], password: Option<&str>) -> Result<PKey<Private>> {
     let mut asked = false;
     let result = PKey::private_key_from_pem_callback(pem, |buf| {
         asked = true;
@@ -201,13 +233,13 @@ fn legacy_provider() -> std::result::Result<(), &'static str> {
         .map_err(String::as_str)
 }
 
-fn corrupt(message: impl Into<String>) -> Error {
+pub(crate) fn corrupt(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::CertificateCorrupt, message)
 }
 
 /// OpenSSL's first reason, if any, as a suffix: enough to diagnose, without
 /// the whole error stack.
-fn reason(e: &ErrorStack) -> String {
+pub(crate) fn reason(e: &ErrorStack) -> String {
     match e.errors().first().and_then(|x| x.reason()) {
         Some(r) => format!(" (OpenSSL: {r})"),
         None => String::new(),

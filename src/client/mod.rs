@@ -9,24 +9,29 @@
 pub mod config;
 pub mod identity;
 pub mod judge;
+mod rotation;
 mod transport;
 
 use std::time::Instant;
 
 pub use config::{Backup, Config, Failover, Host};
 pub use identity::Identity;
+pub use rotation::CertificateStatus;
 
 use crate::endpoints::{self, BodyKind, Lookup};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fields::Fields;
 use crate::log::{LogLevel, Logger, log};
 use crate::sign::{self, ApiKey, SignType, truncate};
-use crate::{nonce, xml};
-use config::CertificateSource;
-use transport::Transport;
+use crate::{cert, nonce, xml};
+use rotation::Certificates;
 
 /// A configured WeChat Pay client. `Send + Sync`: share one between threads
 /// (and keep its connections alive) rather than making one per request.
+///
+/// Its merchant certificate can be replaced while it runs
+/// ([`Client::reload_certificate`], or the file check interval); everything
+/// else is fixed.
 pub struct Client {
     appid: Option<String>,
     mch_id: String,
@@ -34,11 +39,10 @@ pub struct Client {
     sub_mch_id: Option<String>,
     key: ApiKey,
     sign_type: SignType,
-    has_certificate: bool,
     wechat_host: bool,
     max_response_size: usize,
     max_download_size: usize,
-    transport: Transport,
+    certificates: Certificates,
     logger: Option<Logger>,
 }
 
@@ -48,7 +52,7 @@ impl std::fmt::Debug for Client {
             .field("appid", &self.appid)
             .field("mch_id", &self.mch_id)
             .field("sign_type", &self.sign_type)
-            .field("has_certificate", &self.has_certificate)
+            .field("has_certificate", &self.certificates.has_certificate())
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +68,12 @@ struct Prepared {
 
 impl Client {
     /// Builds a client; loads and checks the certificate if one is configured.
+    ///
+    /// A certificate that expires within 60 days, or has expired, is logged
+    /// (warn / error) but accepted: only certificate endpoints need it, and
+    /// they refuse an expired one with [`ErrorKind::CertificateExpired`]. A
+    /// key or `.p12` file readable by group or others is logged, or refused
+    /// with `strict_permissions` ([`ErrorKind::CertificatePermissions`]).
     pub fn new(config: &Config) -> Result<Client> {
         let mch_id = config
             .mch_id
@@ -73,22 +83,7 @@ impl Client {
             .api_key
             .clone()
             .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "the client needs the API key (api_key)"))?;
-        let identity = match &config.certificate {
-            None => None,
-            Some(CertificateSource::P12 { der, password }) => {
-                let password = password.as_deref().map_or(mch_id.as_str(), |p| p.as_str());
-                Some(Identity::from_p12(der, password)?)
-            }
-            Some(CertificateSource::Pem { cert, key, key_password }) => {
-                Some(Identity::from_pem(cert, key, key_password.as_deref().map(|p| p.as_str()))?)
-            }
-        };
-        if let Some(id) = &identity {
-            log(config.logger.as_ref(), LogLevel::Info, || {
-                format!("merchant certificate loaded: subject {}, serial {}, valid until {}", id.subject(), id.serial(), id.not_after())
-            });
-        }
-        let transport = Transport::new(config, identity.as_ref())?;
+        let certificates = Certificates::new(config, &mch_id)?;
         Ok(Client {
             appid: config.appid.clone(),
             mch_id,
@@ -96,11 +91,10 @@ impl Client {
             sub_mch_id: config.sub_mch_id.clone(),
             key,
             sign_type: config.sign_type,
-            has_certificate: identity.is_some(),
             wechat_host: config.host.is_wechat(),
             max_response_size: config.max_response_size,
             max_download_size: config.max_download_size,
-            transport,
+            certificates,
             logger: config.logger.clone(),
         })
     }
@@ -149,9 +143,25 @@ impl Client {
         result
     }
 
+    /// The certificate in use: its facts, expiry and reload history.
+    pub fn certificate_status(&self) -> CertificateStatus {
+        self.certificates.status()
+    }
+
+    /// Re-reads the certificate files the configuration named and swaps
+    /// the new certificate in; requests in flight finish with the old one.
+    /// A replacement that does not load (or has expired) is refused with
+    /// its error, logged, and the current certificate stays in use. A
+    /// certificate given as bytes cannot be re-read
+    /// ([`ErrorKind::InvalidArgument`]).
+    pub fn reload_certificate(&self) -> Result<cert::CertInfo> {
+        self.certificates.reload()
+    }
+
     fn send(&self, p: &Prepared, limit: usize) -> Result<Vec<u8>> {
         let base = p.lookup.endpoint.wechat_host.filter(|_| self.wechat_host).map(|h| format!("{h}/"));
-        Ok(self.transport.post(&p.path, base.as_deref(), &p.xml, limit)?.body)
+        let loaded = self.certificates.current();
+        Ok(loaded.transport.post(&p.path, base.as_deref(), &p.xml, limit)?.body)
     }
 
     fn log_outcome(&self, path: &str, started: Instant, result: std::result::Result<(), &Error>) {
@@ -173,11 +183,8 @@ impl Client {
         let lookup = endpoints::lookup(path)?;
         let path = endpoints::normalize(path)?.to_owned();
         let e = &lookup.endpoint;
-        if e.certificate && !self.has_certificate {
-            return Err(Error::new(
-                ErrorKind::CertificateRequired,
-                format!("{path} needs the merchant certificate (apiclient_cert.p12, or apiclient_cert.pem with apiclient_key.pem) and the client has none"),
-            ));
+        if e.certificate {
+            self.certificates.require(&path)?;
         }
         let mut fields = Fields::from_pairs(given.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))?;
         if fields.contains("sign") {

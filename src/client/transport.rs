@@ -55,6 +55,9 @@ impl Transport {
             .retry(reqwest::retry::never())
             .http1_only()
             .user_agent(concat!("wxpay/", env!("CARGO_PKG_VERSION")));
+        if !config.keep_alive {
+            builder = builder.pool_max_idle_per_host(0);
+        }
         if let Some(id) = identity {
             builder = builder.identity(id.to_reqwest()?);
         }

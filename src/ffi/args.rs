@@ -101,6 +101,34 @@ pub(crate) fn unpack(data: &str, count: usize) -> Result<Vec<(&str, &str)>, FfiE
     Ok(pairs)
 }
 
+/// Pairs names and values given as two NUL-separated lists of `count`
+/// items each (`name0 NUL name1 ...` and `value0 NUL value1 ...`): the form a
+/// wrapper builds with one join over a dict's keys and one over its values.
+pub(crate) fn unpack_split<'a>(names: &'a str, values: &'a str, count: usize) -> Result<Vec<(&'a str, &'a str)>, FfiError> {
+    let names = split_list(names, count, "names")?;
+    let values = split_list(values, count, "values")?;
+    Ok(names.into_iter().zip(values).collect())
+}
+
+fn split_list<'a>(data: &'a str, count: usize, what: &str) -> Result<Vec<&'a str>, FfiError> {
+    if count == 0 {
+        return if data.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(FfiError::new(wxpay_result::InvalidArgument, format!("{what}: the count is 0 but the data is not empty")))
+        };
+    }
+    let parts = memchr::memchr_iter(0, data.as_bytes()).count() + 1;
+    if parts != count {
+        let code = if parts > count { wxpay_result::EmbeddedNul } else { wxpay_result::InvalidArgument };
+        return Err(FfiError::new(
+            code,
+            format!("{what}: {count} NUL-separated items expected, {parts} given (a NUL inside an item, or a wrong count)"),
+        ));
+    }
+    Ok(data.split('\0').collect())
+}
+
 /// `WXPAY_SIGN_TYPE_*` as given by C, which may be any integer.
 pub(crate) fn sign_type(value: i32) -> Result<Option<SignType>, FfiError> {
     match value {
@@ -149,6 +177,14 @@ mod tests {
         assert_eq!(unpack("a\01\0b\0", 2).unwrap(), vec![("a", "1"), ("b", "")]);
         assert_eq!(unpack("", 0).unwrap(), vec![]);
         assert_eq!(unpack("\0", 1).unwrap(), vec![("", "")]);
+    }
+
+    #[test]
+    fn unpack_split_pairs_two_lists() {
+        assert_eq!(unpack_split("a\0b", "1\0", 2).unwrap(), vec![("a", "1"), ("b", "")]);
+        assert_eq!(unpack_split("", "", 0).unwrap(), vec![]);
+        assert_eq!(unpack_split("a\0b", "1\02\03", 2).unwrap_err().code, wxpay_result::EmbeddedNul);
+        assert_eq!(unpack_split("a", "1\02", 2).unwrap_err().code, wxpay_result::InvalidArgument);
     }
 
     #[test]

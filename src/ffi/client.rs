@@ -10,14 +10,22 @@ use super::fields::{hand_out, wxpay_fields};
 use super::panic::{guard, guard_value};
 use crate::client::Client;
 
-/// A configured client. Immutable once made and thread-safe: share one
-/// between threads; it keeps connections alive between requests. Free it
-/// with `wxpay_client_free` once no thread uses it.
+/// A configured client. Thread-safe: share one between threads; it keeps
+/// connections alive between requests. Its settings are fixed once made,
+/// except its merchant certificate, which `wxpay_client_reload_certificate`
+/// replaces while it runs. Free it with `wxpay_client_free` once no thread
+/// uses it.
 ///
 /// In a process that forks (PHP-FPM, prefork servers), make clients after
 /// the fork: a client owns a background I/O thread that a fork does not copy.
 pub struct wxpay_client {
     client: Client,
+}
+
+impl wxpay_client {
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// Makes a client from a configuration: loads and checks the certificate

@@ -35,7 +35,7 @@ unsafe fn config_mut<'a>(cfg: *mut wxpay_config) -> Result<&'a mut Config, FfiEr
 
 /// # Safety
 /// `ptr` must be NULL or a NUL-terminated string.
-unsafe fn optional_cstr<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, FfiError> {
+pub(crate) unsafe fn optional_cstr<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, FfiError> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -70,7 +70,15 @@ pub extern "C" fn wxpay_config_new() -> *mut wxpay_config {
 ///   but no response arrived; relies on WeChat's idempotency by order
 ///   number). Never after a response was received;
 /// - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
-///   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes).
+///   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes);
+/// - `keep_alive`: `true` (default) or `false`; `false` opens a new connection for every
+///   request (for measurements and broken middleboxes);
+/// - `strict_permissions`: `true` refuses a private key or `.p12` file that
+///   group or others can read (`WXPAY_RESULT_CERTIFICATE_PERMISSIONS`);
+///   `false` (default) logs a warning;
+/// - `certificate_check_interval_ms`: requests look at most this often
+///   whether the certificate files were replaced and reload them (see
+///   `wxpay_client_reload_certificate`); 0 (default) never.
 ///
 /// An unknown name or a bad value is `WXPAY_RESULT_INVALID_ARGUMENT` (a bad
 /// key `WXPAY_RESULT_INVALID_KEY`, a bad sign type
@@ -120,7 +128,10 @@ pub unsafe extern "C" fn wxpay_config_set_p12(cfg: *mut wxpay_config, data: *con
 }
 
 /// As `wxpay_config_set_p12`, reading the file at `path` now
-/// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read).
+/// (`WXPAY_RESULT_CERTIFICATE_FILE` if it cannot be read). The path and
+/// password are remembered, so that `wxpay_client_reload_certificate` (and
+/// the option `certificate_check_interval_ms`) can read the file again, and
+/// the file's permissions are checked (option `strict_permissions`).
 ///
 /// # Safety
 /// `cfg` live; `path` NUL-terminated; `password` NULL or NUL-terminated.
@@ -172,7 +183,9 @@ pub unsafe extern "C" fn wxpay_config_set_pem(
     })
 }
 
-/// As `wxpay_config_set_pem`, reading both files now.
+/// As `wxpay_config_set_pem`, reading both files now; the paths are
+/// remembered as for `wxpay_config_set_p12_file`, and the key file's
+/// permissions checked.
 ///
 /// # Safety
 /// `cfg` live; paths NUL-terminated; `key_password` NULL or NUL-terminated.

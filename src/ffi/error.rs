@@ -35,7 +35,8 @@ pub enum wxpay_result {
     InvalidFieldName = 107,
     /// A field value with a character XML cannot carry.
     InvalidFieldValue = 108,
-    /// `wxpay_fields_get`: no field of that name.
+    /// `wxpay_fields_get`: no field of that name; `wxpay_mcc_*`: no such
+    /// code or category.
     NotFound = 109,
     /// A field the endpoint requires is missing (checked before any network I/O).
     MissingField = 110,
@@ -80,6 +81,13 @@ pub enum wxpay_result {
     CertificateUnsupported = 404,
     /// A certificate, key or CA file cannot be read.
     CertificateFile = 405,
+    /// The merchant certificate has expired: requests to certificate
+    /// endpoints are refused before any network I/O, and an expired
+    /// replacement is refused by a reload.
+    CertificateExpired = 406,
+    /// A private key or `.p12` file is readable by group or others and the
+    /// option `strict_permissions` is on.
+    CertificatePermissions = 407,
     /// The TLS handshake failed (untrusted or mismatched server certificate,
     /// client certificate refused, no common protocol).
     Tls = 410,
@@ -141,6 +149,8 @@ impl wxpay_result {
             ErrorKind::CertificateRequired => R::CertificateRequired,
             ErrorKind::CertificateUnsupported => R::CertificateUnsupported,
             ErrorKind::CertificateFile => R::CertificateFile,
+            ErrorKind::CertificateExpired => R::CertificateExpired,
+            ErrorKind::CertificatePermissions => R::CertificatePermissions,
             ErrorKind::Tls => R::Tls,
             ErrorKind::Connect => R::Connect,
             ErrorKind::Timeout => R::Timeout,
@@ -186,6 +196,8 @@ impl wxpay_result {
         (wxpay_result::CertificateRequired, "WXPAY_RESULT_CERTIFICATE_REQUIRED\0"),
         (wxpay_result::CertificateUnsupported, "WXPAY_RESULT_CERTIFICATE_UNSUPPORTED\0"),
         (wxpay_result::CertificateFile, "WXPAY_RESULT_CERTIFICATE_FILE\0"),
+        (wxpay_result::CertificateExpired, "WXPAY_RESULT_CERTIFICATE_EXPIRED\0"),
+        (wxpay_result::CertificatePermissions, "WXPAY_RESULT_CERTIFICATE_PERMISSIONS\0"),
         (wxpay_result::Tls, "WXPAY_RESULT_TLS\0"),
         (wxpay_result::Connect, "WXPAY_RESULT_CONNECT\0"),
         (wxpay_result::Timeout, "WXPAY_RESULT_TIMEOUT\0"),

@@ -10,12 +10,14 @@
 #![allow(non_camel_case_types)]
 
 mod args;
+pub mod cert;
 pub mod client;
 pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod fields;
 pub mod log;
+pub mod mcc;
 pub mod nonce;
 mod panic;
 pub mod sign;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include "wxpay.h"
 
@@ -287,6 +288,133 @@ static void test_nonce(void) {
     EXPECT_ERR(wxpay_nonce(NULL, 33), WXPAY_RESULT_NULL_ARGUMENT);
 }
 
+/*
+ * A merchant-style certificate made once with the openssl command line for
+ * this test (its key was discarded): issuer CN "Tenpay.com Root CA", a
+ * 40-hex-digit serial, CN 1900000109, valid for 100 years from 2026-11-24.
+ * Certificates made at test time are exercised by the Rust suites
+ * (tests/cert_*.rs, tests/ffi_cert.rs); this one keeps the C test free of
+ * an OpenSSL build dependency.
+ */
+static const char CA_ISSUED_PEM[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIC6zCCAdMCFE4fOgnC2LdlDx4tPEtaaXiHlqW0MA0GCSqGSIb3DQEBCwUAMB0x\n"
+    "GzAZBgNVBAMMElRlbnBheS5jb20gUm9vdCBDQTAgFw0yNjExMjQxMzExMjJaGA8y\n"
+    "MTI2MTAzMTEzMTEyMlowRTETMBEGA1UEAwwKMTkwMDAwMDEwOTEuMCwGA1UECgwl\n"
+    "d3hwYXkgQyB0ZXN0IChub3QgYSByZWFsIGNlcnRpZmljYXRlKTCCASIwDQYJKoZI\n"
+    "hvcNAQEBBQADggEPADCCAQoCggEBAJ5mMMsmA1aCUbas/Ui4z+YEFqrCTpDAfIP7\n"
+    "OcWjfNVKxo+4WmWj17b6uX15iZmItBtQ7eVNsyqYDtzwbr2OT0FtbEX5oLIxbyov\n"
+    "Z0/fFYpa4Bx8vbos+1Ab7MLysQpPbPhafQA0QYxqesK4RiQHMCyGiIQ3GmYjYQMg\n"
+    "KhC9dTW8ihftY9X6dITAZeNq+vYmMTI5YHyU2P3kCurxUWX9C+OEI2uv/vAZR8YD\n"
+    "06yPzjLdd+nh5dqhhiurVr5fuiKz6Eb6Do33beCnCCP7+Sk4SJMYLntGv3OMG+NL\n"
+    "2DWw3gwjneKDJ6JSNkNFQn7n2WzcfqWGtTvxRAA8MRn6OtJHS98CAwEAATANBgkq\n"
+    "hkiG9w0BAQsFAAOCAQEACNqA6RTq/ttQvVEo8EodkPQWs+esrFXE7MWMqlYHIxi9\n"
+    "zbCKzMlRJtopdygjRR4k1yuvcmTpaIVL8fj9jWjrYnxe96TdDTytgo6/eEIsiR1T\n"
+    "gvgEmkk3cRYGmdmZWu4ZG4Q74UYV46dEW7GJue2GWm8G+zMweHMGri6Tl3x7UvC+\n"
+    "3WXq/OxnKcoWNP4bIwOZK8HLhfgIrHtijWGwxBqO0JlCjZ+P8Np5b/S1PHJl0BRN\n"
+    "K7VR5VnCVScYJhyGHRgcusN+wmhoOI80DfkZL1MMBKOIfpq0i2i7fWpFI8wmCuCF\n"
+    "YrX90X6LNQDLEH9T7AJfrAoalEGaOP3spxUvPzfWTA==\n"
+    "-----END CERTIFICATE-----\n";
+
+static const char *field(const wxpay_fields *f, const char *name) {
+    const char *v = NULL;
+    return wxpay_fields_get(f, name, &v) == WXPAY_RESULT_OK ? v : "";
+}
+
+static void test_cert_info(void) {
+    wxpay_fields *info = NULL;
+    EXPECT_OK(wxpay_cert_info((const uint8_t *)CA_ISSUED_PEM, sizeof CA_ISSUED_PEM - 1, NULL, 0, NULL, &info));
+    CHECK(wxpay_fields_count(info) == 16);
+    CHECK(strcmp(field(info, "issuer_cn"), "Tenpay.com Root CA") == 0);
+    CHECK(strcmp(field(info, "issuer_kind"), "ca") == 0);
+    CHECK(strcmp(field(info, "subject_cn"), "1900000109") == 0);
+    CHECK(strcmp(field(info, "merchant_id"), "1900000109") == 0);
+    CHECK(strcmp(field(info, "serial"), "4E1F3A09C2D8B7650F1E2D3C4B5A69788796A5B4") == 0);
+    CHECK(strcmp(field(info, "not_after"), "2126-10-31T13:11:22Z") == 0);
+    CHECK(strcmp(field(info, "not_after_unix"), "4949125882") == 0);
+    CHECK(strcmp(field(info, "expiry"), "valid") == 0);
+    CHECK(strcmp(field(info, "key_type"), "RSA") == 0 && strcmp(field(info, "key_bits"), "2048") == 0);
+    CHECK(strcmp(field(info, "key_matches"), "unknown") == 0);
+    wxpay_fields_free(info);
+
+    wxpay_fields *untouched = (wxpay_fields *)0x1;
+    EXPECT_ERR(wxpay_cert_info((const uint8_t *)"junk", 4, NULL, 0, NULL, &untouched), WXPAY_RESULT_CERTIFICATE_CORRUPT);
+    EXPECT_ERR(wxpay_cert_info(NULL, 0, NULL, 0, NULL, &untouched), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_cert_info(NULL, 10, NULL, 0, NULL, &untouched), WXPAY_RESULT_NULL_ARGUMENT);
+    static const char NOT_A_KEY[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    EXPECT_ERR(wxpay_cert_info((const uint8_t *)CA_ISSUED_PEM, sizeof CA_ISSUED_PEM - 1, NOT_A_KEY, sizeof NOT_A_KEY - 1, NULL, &untouched),
+               WXPAY_RESULT_CERTIFICATE_CORRUPT);
+    EXPECT_ERR(wxpay_cert_info((const uint8_t *)CA_ISSUED_PEM, sizeof CA_ISSUED_PEM - 1, NULL, 0, NULL, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(untouched == (wxpay_fields *)0x1);
+    CHECK(WXPAY_CERT_WARNING_DAYS == 60);
+    CHECK(strcmp(wxpay_result_name(WXPAY_RESULT_CERTIFICATE_EXPIRED), "WXPAY_RESULT_CERTIFICATE_EXPIRED") == 0);
+    CHECK(strcmp(wxpay_result_name(407), "WXPAY_RESULT_CERTIFICATE_PERMISSIONS") == 0);
+}
+
+static int client_certificate_thread(void *unused) {
+    (void)unused;
+    wxpay_config *cfg = wxpay_config_new();
+    CHECK(cfg != NULL);
+    EXPECT_OK(wxpay_config_set(cfg, "mch_id", "1900000109"));
+    EXPECT_OK(wxpay_config_set(cfg, "api_key", KEY));
+    EXPECT_OK(wxpay_config_set(cfg, "strict_permissions", "true"));
+    EXPECT_OK(wxpay_config_set(cfg, "certificate_check_interval_ms", "60000"));
+    EXPECT_ERR(wxpay_config_set(cfg, "strict_permissions", "maybe"), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_config_set_p12_file(cfg, "/nonexistent/apiclient_cert.p12", NULL), WXPAY_RESULT_CERTIFICATE_FILE);
+    wxpay_client *client = NULL;
+    EXPECT_OK(wxpay_client_new(cfg, &client));
+    wxpay_config_free(cfg);
+
+    wxpay_fields *status = NULL;
+    EXPECT_OK(wxpay_client_cert_status(client, &status));
+    CHECK(strcmp(field(status, "certificate"), "none") == 0);
+    CHECK(strcmp(field(status, "reloadable"), "false") == 0);
+    CHECK(strcmp(field(status, "warning"), "") == 0);
+    wxpay_fields_free(status);
+    wxpay_fields *info = (wxpay_fields *)0x1;
+    EXPECT_ERR(wxpay_client_reload_certificate(client, &info), WXPAY_RESULT_INVALID_ARGUMENT);
+    CHECK(info == (wxpay_fields *)0x1);
+    EXPECT_ERR(wxpay_client_reload_certificate(NULL, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_client_cert_status(NULL, &status), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_client_cert_status(client, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    wxpay_client_free(client);
+    return 0;
+}
+
+/* A client's I/O machinery keeps a per-thread handle on the thread that
+ * makes it; on a thread of its own it is released when the thread ends,
+ * so valgrind sees every block freed. */
+static void test_client_certificate(void) {
+    thrd_t t;
+    int rc = -1;
+    CHECK(thrd_create(&t, client_certificate_thread, NULL) == thrd_success);
+    CHECK(thrd_join(t, &rc) == thrd_success && rc == 0);
+}
+
+static void test_mcc(void) {
+    const char *category = NULL;
+    EXPECT_OK(wxpay_mcc_category(343, &category));
+    CHECK(category && strcmp(category, "Shoes&Garments") == 0);
+    EXPECT_OK(wxpay_mcc_category(492, &category));
+    CHECK(category && strcmp(category, "Stationery/office supplies") == 0);
+    EXPECT_ERR(wxpay_mcc_category(100, &category), WXPAY_RESULT_NOT_FOUND);
+    CHECK(category && strcmp(category, "Stationery/office supplies") == 0);
+    EXPECT_ERR(wxpay_mcc_category(343, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    int32_t code = 0;
+    EXPECT_OK(wxpay_mcc_code("Medical Service", &code));
+    CHECK(code == 533);
+    EXPECT_ERR(wxpay_mcc_code("Gambling", &code), WXPAY_RESULT_NOT_FOUND);
+    CHECK(code == 533);
+    EXPECT_ERR(wxpay_mcc_code(NULL, &code), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_mcc_code("\xff", &code), WXPAY_RESULT_INVALID_UTF8);
+    wxpay_fields *list = NULL;
+    EXPECT_OK(wxpay_mcc_list(&list));
+    CHECK(wxpay_fields_count(list) == 18);
+    CHECK(strcmp(field(list, "485"), "Food") == 0);
+    wxpay_fields_free(list);
+    EXPECT_ERR(wxpay_mcc_list(NULL), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
 int main(void) {
     test_version_and_names();
     test_sign_and_verify();
@@ -295,6 +423,9 @@ int main(void) {
     test_xml();
     test_verify_xml();
     test_nonce();
+    test_cert_info();
+    test_client_certificate();
+    test_mcc();
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;
 }

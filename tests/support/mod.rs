@@ -1,6 +1,7 @@
 //! Shared by the client's integration tests.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod pki;
 pub mod server;
 

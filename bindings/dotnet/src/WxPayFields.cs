@@ -148,8 +148,8 @@ namespace WeChatPay
         /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
         public unsafe void Set(string name, string value)
         {
-            byte[] nameBytes = TerminatedUtf8(name, "name");
-            byte[] valueBytes = TerminatedUtf8(value, "value of field '" + name + "'");
+            byte[] nameBytes = Utf8.Terminated(name, "name");
+            byte[] valueBytes = Utf8.Terminated(value, "value of field '" + name + "'");
             lock (gate)
             {
                 Api api = Live();
@@ -169,7 +169,7 @@ namespace WeChatPay
         /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
         public unsafe bool TryGetValue(string name, out string value)
         {
-            byte[] nameBytes = TerminatedUtf8(name, "name");
+            byte[] nameBytes = Utf8.Terminated(name, "name");
             lock (gate)
             {
                 Api api = Live();
@@ -352,21 +352,6 @@ namespace WeChatPay
                 throw failure;
             }
             return result;
-        }
-
-        private static byte[] TerminatedUtf8(string text, string what)
-        {
-            if (text == null)
-            {
-                throw Ensure.NullArgument(what + " is null");
-            }
-            byte[] encoded = Utf8.Encode(text + "\0", what);
-            // A NUL inside would silently cut the string short in C.
-            if (Array.IndexOf(encoded, (byte)0) != encoded.Length - 1)
-            {
-                throw new WxPayInvalidInputException(103, "WXPAY_RESULT_EMBEDDED_NUL", what + " contains a NUL character");
-            }
-            return encoded;
         }
     }
 }

@@ -26,7 +26,7 @@ namespace WeChatPay.Tests
         [DllImport("libc.so.6", EntryPoint = "mallinfo2")]
         private static extern MallInfo2 mallinfo2();
 
-        private static long InUse()
+        internal static long InUse()
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -37,17 +37,26 @@ namespace WeChatPay.Tests
 
         private static void AssertNoGrowth(string what, Action once)
         {
-            for (int i = 0; i < 200; i++)
+            AssertNoGrowth(what, Rounds, once);
+        }
+
+        internal static void AssertNoGrowth(string what, int rounds, Action once, int warmUp = 200)
+        {
+            for (int i = 0; i < warmUp; i++)
             {
                 once();
             }
             long before = InUse();
-            for (int i = 0; i < Rounds; i++)
+            for (int i = 0; i < rounds; i++)
             {
                 once();
             }
             long growth = InUse() - before;
-            Assert.Less(growth, Allowed, what + ": native memory in use grew by " + growth + " bytes over " + Rounds + " calls");
+            if (Environment.GetEnvironmentVariable("WXPAY_LEAK_VERBOSE") == "1")
+            {
+                Console.WriteLine(what + ": " + growth + " bytes over " + rounds + " calls");
+            }
+            Assert.Less(growth, Allowed, what + ": native memory in use grew by " + growth + " bytes over " + rounds + " calls");
         }
 
         private static readonly string Document = WxPay.BuildXml(Filled());

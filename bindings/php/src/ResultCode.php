@@ -33,7 +33,7 @@ final class ResultCode
     public const INVALID_FIELD_NAME = 107;
     /** A field value with a character XML cannot carry. */
     public const INVALID_FIELD_VALUE = 108;
-    /** `wxpay_fields_get`: no field of that name. */
+    /** `wxpay_fields_get`: no field of that name; `wxpay_mcc_*`: no such code or category. */
     public const NOT_FOUND = 109;
     /** A field the endpoint requires is missing (checked before any network I/O). */
     public const MISSING_FIELD = 110;
@@ -73,6 +73,10 @@ final class ResultCode
     public const CERTIFICATE_UNSUPPORTED = 404;
     /** A certificate, key or CA file cannot be read. */
     public const CERTIFICATE_FILE = 405;
+    /** The merchant certificate has expired: requests to certificate endpoints are refused before any network I/O, and an expired replacement is refused by a reload. */
+    public const CERTIFICATE_EXPIRED = 406;
+    /** A private key or `.p12` file is readable by group or others and the option `strict_permissions` is on. */
+    public const CERTIFICATE_PERMISSIONS = 407;
     /** The TLS handshake failed (untrusted or mismatched server certificate, client certificate refused, no common protocol). */
     public const TLS = 410;
     /** No connection could be made (refused, unreachable, name not found). */

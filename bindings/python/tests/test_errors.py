@@ -29,6 +29,19 @@ GROUPS = {
 }
 
 
+# Codes with a class of their own, each a subclass of its group's class.
+SPECIFIC = {
+    "WXPAY_RESULT_MISSING_FIELD": wxpay.MissingField,
+    "WXPAY_RESULT_CONFLICTING_FIELD": wxpay.ConflictingField,
+    "WXPAY_RESULT_SIGNATURE_MISSING": SignatureMissing,
+    "WXPAY_RESULT_CERTIFICATE_REQUIRED": wxpay.CertificateRequired,
+    "WXPAY_RESULT_TLS": wxpay.TlsError,
+    "WXPAY_RESULT_TIMEOUT": wxpay.Timeout,
+    "WXPAY_RESULT_HTTP_STATUS": wxpay.HttpStatusError,
+    "WXPAY_RESULT_RESPONSE_INVALID": wxpay.InvalidResponse,
+}
+
+
 def header_codes(header_text):
     return {
         name: int(number)
@@ -43,15 +56,16 @@ def test_every_code_in_the_header_maps_to_its_group(header_text):
         if code == 0:
             continue
         cls = _errors.error_class_for(code)
-        if name == "WXPAY_RESULT_SIGNATURE_MISSING":
-            assert cls is SignatureMissing
+        if name in SPECIFIC:
+            assert cls is SPECIFIC[name], name
         else:
             assert cls is GROUPS.get(code // 100, WxPayError), name
+        assert issubclass(cls, GROUPS.get(code // 100, WxPayError)), name
         # The library names every code the header lists.
         assert _native.code_name(code) == name
 
 
-@pytest.mark.parametrize("code", [110, 199, 203, 299, 308, 399, 400, 401, 499, 500, 550, 600, 601, 700, 742, 799])
+@pytest.mark.parametrize("code", [112, 199, 203, 299, 308, 399, 400, 401, 499, 500, 550, 600, 602, 700, 742, 799])
 def test_future_codes_in_known_groups_get_their_group_class(code):
     err = _errors.make_error(code, "later", "WXPAY_RESULT_LATER")
     assert type(err) is GROUPS[code // 100]
@@ -68,8 +82,15 @@ def test_unknown_code_has_the_library_placeholder_name():
     assert _native.code_name(777) == "WXPAY_RESULT_UNKNOWN"
 
 
+def test_every_specific_code_is_in_the_header(header_text):
+    codes = header_codes(header_text)
+    assert set(SPECIFIC) <= set(codes)
+
+
 def test_hierarchy():
     assert issubclass(SignatureMissing, SignatureError)
+    assert issubclass(wxpay.Timeout, TimeoutError) and issubclass(wxpay.Timeout, TransportError)
+    assert issubclass(wxpay.ClientClosed, ValueError) and issubclass(wxpay.ClientClosed, WxPayError)
     assert issubclass(InvalidInput, ValueError) and issubclass(XmlError, ValueError)
     assert issubclass(wxpay.LibraryVersionMismatch, wxpay.LibraryLoadError)
     assert issubclass(wxpay.LibraryLoadError, ImportError)

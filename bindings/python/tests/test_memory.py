@@ -72,3 +72,43 @@ def test_xml_and_failure_paths_do_not_grow():
             pass
 
     assert_flat(step, total=40_000, warmup=5_000)
+
+
+def test_5000_requests_do_not_grow(sim):
+    """Successes and failures through one client: responses, error responses
+    and the native buffers behind them are all freed."""
+    with wxpay.Client(**sim.client_options(p12=str(sim.file("apiclient_cert.p12")))) as client:
+        client.unified_order(
+            body="leak",
+            out_trade_no="leak-order",
+            total_fee="1",
+            spbill_create_ip="127.0.0.1",
+            notify_url="https://127.0.0.1:9/n",
+            trade_type="NATIVE",
+            product_id="p",
+        )
+
+        def step(i):
+            if i % 5:
+                assert client.order_query(out_trade_no="leak-order")["trade_state"] == "NOTPAY"
+            else:
+                try:
+                    client.order_query(out_trade_no=f"leak-missing-{i}")
+                except wxpay.BusinessError as e:
+                    assert e.err_code == "ORDERNOTEXIST"
+
+        assert_flat(step, total=5_000, warmup=1_000)
+
+
+def test_clients_made_and_closed_do_not_grow(sim):
+    """Half closed, half left to the finalizer: native clients, their
+    certificates and log callbacks all go. (Making a client loads the
+    system's root store, about 0.1 s, hence the small count.)"""
+    options = sim.client_options(p12=str(sim.file("apiclient_cert.p12")))
+
+    def step(i):
+        client = wxpay.Client(**options)
+        if i % 2:
+            client.close()
+
+    assert_flat(step, total=150, warmup=30)

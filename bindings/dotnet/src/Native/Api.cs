@@ -58,6 +58,78 @@ namespace WeChatPay.Native
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int XmlBuildFn(byte* fields, UIntPtr len, UIntPtr count, IntPtr* outXml, UIntPtr* outLen);
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal delegate IntPtr ConfigNewFn();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetFn(IntPtr config, byte* name, byte* value);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetP12Fn(IntPtr config, byte* data, UIntPtr len, byte* password);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetP12FileFn(IntPtr config, byte* path, byte* password);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetPemFn(IntPtr config, byte* cert, UIntPtr certLen, byte* key, UIntPtr keyLen,
+        byte* keyPassword);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetPemFilesFn(IntPtr config, byte* certPath, byte* keyPath, byte* keyPassword);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetRootCaFn(IntPtr config, byte* pem, UIntPtr len);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ConfigSetRootCaFileFn(IntPtr config, byte* path);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal delegate int ConfigSetLogFn(IntPtr config, IntPtr callback, IntPtr userData, int minLevel);
+
+    /// <summary>The C <c>wxpay_log_callback</c>; the library calls it on the requesting thread.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal unsafe delegate void LogCallbackFn(IntPtr userData, int level, byte* message, UIntPtr messageLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ClientNewFn(IntPtr config, IntPtr* outClient);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int RequestFn(IntPtr client, byte* path, byte* fields, UIntPtr len, UIntPtr count,
+        IntPtr* outResponse);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int DownloadFn(IntPtr client, byte* path, byte* fields, UIntPtr len, UIntPtr count,
+        IntPtr* outData, UIntPtr* outLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal delegate void BytesFreeFn(IntPtr data, UIntPtr len);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int EndpointInfoFn(byte* path, EndpointStruct* outInfo);
+
+    /// <summary>The C <c>wxpay_endpoint</c>, field for field (C <c>bool</c> is one byte).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct EndpointStruct
+    {
+        internal int Matched;
+        internal byte Sandbox;
+        internal byte Certificate;
+        internal byte SignedResponse;
+        internal int BodyKind;
+        internal byte Md5;
+        internal byte HmacSha256;
+        internal byte SendsSignType;
+        internal byte SubIds;
+        internal IntPtr AppIdField;
+        internal IntPtr MchIdField;
+        internal IntPtr Required;
+        internal UIntPtr RequiredLen;
+        internal UIntPtr RequiredCount;
+        internal IntPtr OneOf;
+        internal UIntPtr OneOfLen;
+        internal UIntPtr OneOfCount;
+    }
+
     /// <summary>The functions of one loaded libwxpay, bound by name.</summary>
     internal sealed class Api
     {
@@ -85,6 +157,22 @@ namespace WeChatPay.Native
         internal readonly XmlParseFn XmlParse;
         internal readonly XmlBuildFn XmlBuild;
         internal readonly FreeFn StringFree;
+        internal readonly ConfigNewFn ConfigNew;
+        internal readonly FreeFn ConfigFree;
+        internal readonly ConfigSetFn ConfigSet;
+        internal readonly ConfigSetP12Fn ConfigSetP12;
+        internal readonly ConfigSetP12FileFn ConfigSetP12File;
+        internal readonly ConfigSetPemFn ConfigSetPem;
+        internal readonly ConfigSetPemFilesFn ConfigSetPemFiles;
+        internal readonly ConfigSetRootCaFn ConfigSetRootCa;
+        internal readonly ConfigSetRootCaFileFn ConfigSetRootCaFile;
+        internal readonly ConfigSetLogFn ConfigSetLog;
+        internal readonly ClientNewFn ClientNew;
+        internal readonly FreeFn ClientFree;
+        internal readonly RequestFn Request;
+        internal readonly DownloadFn Download;
+        internal readonly BytesFreeFn BytesFree;
+        internal readonly EndpointInfoFn EndpointInfo;
 
         /// <summary>Binds every function of the library at <paramref name="library"/>.</summary>
         /// <exception cref="WxPayLibraryException">A function is missing or the version differs.</exception>
@@ -117,6 +205,22 @@ namespace WeChatPay.Native
             XmlParse = Bind<XmlParseFn>(library, "wxpay_xml_parse");
             XmlBuild = Bind<XmlBuildFn>(library, "wxpay_xml_build");
             StringFree = Bind<FreeFn>(library, "wxpay_string_free");
+            ConfigNew = Bind<ConfigNewFn>(library, "wxpay_config_new");
+            ConfigFree = Bind<FreeFn>(library, "wxpay_config_free");
+            ConfigSet = Bind<ConfigSetFn>(library, "wxpay_config_set");
+            ConfigSetP12 = Bind<ConfigSetP12Fn>(library, "wxpay_config_set_p12");
+            ConfigSetP12File = Bind<ConfigSetP12FileFn>(library, "wxpay_config_set_p12_file");
+            ConfigSetPem = Bind<ConfigSetPemFn>(library, "wxpay_config_set_pem");
+            ConfigSetPemFiles = Bind<ConfigSetPemFilesFn>(library, "wxpay_config_set_pem_files");
+            ConfigSetRootCa = Bind<ConfigSetRootCaFn>(library, "wxpay_config_set_root_ca");
+            ConfigSetRootCaFile = Bind<ConfigSetRootCaFileFn>(library, "wxpay_config_set_root_ca_file");
+            ConfigSetLog = Bind<ConfigSetLogFn>(library, "wxpay_config_set_log");
+            ClientNew = Bind<ClientNewFn>(library, "wxpay_client_new");
+            ClientFree = Bind<FreeFn>(library, "wxpay_client_free");
+            Request = Bind<RequestFn>(library, "wxpay_request");
+            Download = Bind<DownloadFn>(library, "wxpay_download");
+            BytesFree = Bind<BytesFreeFn>(library, "wxpay_bytes_free");
+            EndpointInfo = Bind<EndpointInfoFn>(library, "wxpay_endpoint_info");
         }
 
         private T Bind<T>(IntPtr library, string name) where T : class

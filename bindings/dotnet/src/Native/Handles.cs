@@ -57,4 +57,103 @@ namespace WeChatPay.Native
             return true;
         }
     }
+
+    /// <summary>An owned <c>wxpay_config*</c>, freed with <c>wxpay_config_free</c> (which wipes the secrets it copied).</summary>
+    internal sealed class ConfigHandle : SafeHandle
+    {
+        internal ConfigHandle()
+            : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+
+        internal void Adopt(IntPtr config)
+        {
+            SetHandle(config);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            LibraryLoader.Api.ConfigFree(handle);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// An owned <c>wxpay_client*</c>, freed with <c>wxpay_client_free</c>, together with the
+    /// GC handle of the log sink the native client calls back into.
+    /// </summary>
+    /// <remarks>
+    /// The sink must stay reachable exactly as long as the native client can call it, so it is
+    /// released here, after <c>wxpay_client_free</c> has returned. SafeHandle's reference count
+    /// defers this until the last call in flight on another thread has finished.
+    /// </remarks>
+    internal sealed class ClientHandle : SafeHandle
+    {
+        private GCHandle logSink;
+
+        internal ClientHandle()
+            : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+
+        /// <summary>Takes ownership of a new client and of the GC handle its log callback receives.</summary>
+        internal void Adopt(IntPtr client, GCHandle sink)
+        {
+            logSink = sink;
+            SetHandle(client);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            LibraryLoader.Api.ClientFree(handle);
+            if (logSink.IsAllocated)
+            {
+                logSink.Free();
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Bytes from <c>wxpay_download</c>, freed with <c>wxpay_bytes_free(data, len)</c>.</summary>
+    internal sealed class BytesHandle : SafeHandle
+    {
+        private UIntPtr length;
+
+        internal BytesHandle()
+            : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+
+        internal long Length
+        {
+            get { return (long)length.ToUInt64(); }
+        }
+
+        internal void Adopt(IntPtr data, UIntPtr dataLength)
+        {
+            length = dataLength;
+            SetHandle(data);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            LibraryLoader.Api.BytesFree(handle, length);
+            return true;
+        }
+    }
 }

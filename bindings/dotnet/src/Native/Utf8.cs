@@ -46,6 +46,23 @@ namespace WeChatPay.Native
             }
         }
 
+        /// <summary>The UTF-8 bytes of a string argument followed by the NUL C wants.</summary>
+        /// <exception cref="WxPayInvalidInputException">Null, a lone surrogate, or a NUL inside (C would cut it short there).</exception>
+        internal static byte[] Terminated(string text, string what)
+        {
+            if (text == null)
+            {
+                throw Ensure.NullArgument(what + " is null");
+            }
+            byte[] encoded = Encode(text + "\0", what);
+            if (Array.IndexOf(encoded, (byte)0) != encoded.Length - 1)
+            {
+                Array.Clear(encoded, 0, encoded.Length);
+                throw new WxPayInvalidInputException(Ensure.EmbeddedNulCode, "WXPAY_RESULT_EMBEDDED_NUL", what + " contains a NUL character");
+            }
+            return encoded;
+        }
+
         /// <summary>Encodes <paramref name="text"/> into <paramref name="buffer"/> at <paramref name="offset"/>, growing it.</summary>
         /// <returns>The number of bytes written, or -1 for a lone surrogate (no UTF-8 form).</returns>
         /// <remarks>

@@ -13,6 +13,7 @@ namespace WxPay\Internal;
  */
 final class Abi
 {
+    public const CERT_WARNING_DAYS = 60;
     public const NONCE_BUF_LEN = 33;
     public const SIGN_BUF_LEN = 65;
 

@@ -4,15 +4,25 @@ Plain dicts of ``str`` go in and come out; every failure is a ``WxPayError``
 subclass carrying the library's result code. See README.md.
 """
 
+from ._client import Client
+from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info
 from ._errors import (
     BusinessError,
     CertificateError,
+    CertificateRequired,
+    ClientClosed,
+    ConflictingField,
+    HttpStatusError,
     InvalidInput,
+    InvalidResponse,
     LibraryLoadError,
     LibraryVersionMismatch,
+    MissingField,
     ProtocolError,
     SignatureError,
     SignatureMissing,
+    Timeout,
+    TlsError,
     TransportError,
     WxPayError,
     XmlError,
@@ -24,6 +34,11 @@ from ._xml import build_xml, parse_xml
 
 __all__ = [
     "__version__",
+    "Client",
+    "endpoint_info",
+    "EndpointInfo",
+    "EndpointMatch",
+    "BodyKind",
     "SignType",
     "sign",
     "verify",
@@ -40,12 +55,32 @@ __all__ = [
     "TransportError",
     "ProtocolError",
     "BusinessError",
+    "MissingField",
+    "ConflictingField",
+    "CertificateRequired",
+    "TlsError",
+    "Timeout",
+    "HttpStatusError",
+    "InvalidResponse",
+    "ClientClosed",
     "LibraryLoadError",
     "LibraryVersionMismatch",
 ]
 
 # Tracebacks and pickles name the public path (wxpay.XmlError), not the private module.
 for _public in (
+    Client,
+    EndpointInfo,
+    EndpointMatch,
+    BodyKind,
+    MissingField,
+    ConflictingField,
+    CertificateRequired,
+    TlsError,
+    Timeout,
+    HttpStatusError,
+    InvalidResponse,
+    ClientClosed,
     SignType,
     WxPayError,
     InvalidInput,

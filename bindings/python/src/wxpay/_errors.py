@@ -19,6 +19,14 @@ __all__ = [
     "TransportError",
     "ProtocolError",
     "BusinessError",
+    "MissingField",
+    "ConflictingField",
+    "CertificateRequired",
+    "TlsError",
+    "Timeout",
+    "HttpStatusError",
+    "InvalidResponse",
+    "ClientClosed",
     "LibraryLoadError",
     "LibraryVersionMismatch",
     "error_class_for",
@@ -105,6 +113,38 @@ class BusinessError(WxPayError):
         return self.response.get("err_code_des") if self.response is not None else None
 
 
+class MissingField(InvalidInput):
+    """A field the endpoint requires is missing (110); found before any network I/O."""
+
+
+class ConflictingField(InvalidInput):
+    """A field disagrees with the client's configuration, or is the client's to compute (111)."""
+
+
+class CertificateRequired(CertificateError):
+    """The endpoint needs the merchant certificate and the client has none (403); nothing was sent."""
+
+
+class TlsError(CertificateError):
+    """The TLS handshake failed (410): untrusted server certificate, client certificate refused, ..."""
+
+
+class Timeout(TransportError, TimeoutError):
+    """The connect or total timeout elapsed (501)."""
+
+
+class HttpStatusError(TransportError):
+    """The server answered with an HTTP status other than 200 (502)."""
+
+
+class InvalidResponse(ProtocolError):
+    """The response is neither a success nor a well-formed failure (601)."""
+
+
+class ClientClosed(WxPayError, ValueError):
+    """The ``Client`` was used after ``close()``; no request was made."""
+
+
 class LibraryLoadError(ImportError):
     """The native library could not be found or loaded; the message lists where the loader looked."""
 
@@ -126,11 +166,22 @@ _BY_GROUP: Dict[int, Type[WxPayError]] = {
 }
 
 
+# Codes with a class of their own; every other code gets its group's class.
+_BY_CODE: Dict[int, Type[WxPayError]] = {
+    110: MissingField,
+    111: ConflictingField,
+    _SIGNATURE_MISSING: SignatureMissing,
+    403: CertificateRequired,
+    410: TlsError,
+    501: Timeout,
+    502: HttpStatusError,
+    601: InvalidResponse,
+}
+
+
 def error_class_for(code: int) -> Type[WxPayError]:
     """The exception class for a result code; unknown groups (9xx internal, ...) get the base class."""
-    if code == _SIGNATURE_MISSING:
-        return SignatureMissing
-    return _BY_GROUP.get(code // 100, WxPayError)
+    return _BY_CODE.get(code) or _BY_GROUP.get(code // 100, WxPayError)
 
 
 def make_error(

@@ -21,7 +21,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_void_p
+from ctypes import CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int32, c_size_t, c_void_p
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -42,6 +42,37 @@ _result = c_int32
 _fields_p = c_void_p
 _str_in = c_char_p
 _buf_out = POINTER(c_char)
+_config_p = c_void_p
+_client_p = c_void_p
+
+# wxpay_log_callback: the message arrives as a pointer and a length (read with
+# string_at), so a NUL can never cut it short.
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int32, c_void_p, c_size_t)
+
+
+class Endpoint(Structure):
+    """``wxpay_endpoint``: all pointers are static strings of the library."""
+
+    _fields_ = [
+        ("matched", c_int32),
+        ("sandbox", c_bool),
+        ("certificate", c_bool),
+        ("signed_response", c_bool),
+        ("body_kind", c_int32),
+        ("md5", c_bool),
+        ("hmac_sha256", c_bool),
+        ("sends_sign_type", c_bool),
+        ("sub_ids", c_bool),
+        ("appid_field", c_void_p),
+        ("mch_id_field", c_void_p),
+        ("required", c_void_p),
+        ("required_len", c_size_t),
+        ("required_count", c_size_t),
+        ("one_of", c_void_p),
+        ("one_of_len", c_size_t),
+        ("one_of_count", c_size_t),
+    ]
+
 
 SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_version": (c_char_p, []),
@@ -57,12 +88,43 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_fields_packed": (_result, [_fields_p, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_size_t)]),
     "wxpay_fields_free": (None, [_fields_p]),
     "wxpay_nonce": (_result, [_buf_out, c_size_t]),
-    "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, _buf_out, c_size_t]),
+    # The output buffer travels as an address: a per-thread buffer's address is
+    # computed once, and an int converts faster than a char array.
+    "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t]),
+    "wxpay_sign_split": (
+        _result,
+        [_str_in, c_size_t, _str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t],
+    ),
     "wxpay_verify": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(c_int32)]),
     "wxpay_verify_xml": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(_fields_p)]),
     "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_xml_build": (_result, [_str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)]),
     "wxpay_string_free": (None, [c_void_p]),
+    "wxpay_config_new": (_config_p, []),
+    "wxpay_config_set": (_result, [_config_p, _str_in, _str_in]),
+    "wxpay_config_set_p12": (_result, [_config_p, _str_in, c_size_t, _str_in]),
+    "wxpay_config_set_p12_file": (_result, [_config_p, _str_in, _str_in]),
+    "wxpay_config_set_pem": (_result, [_config_p, _str_in, c_size_t, _str_in, c_size_t, _str_in]),
+    "wxpay_config_set_pem_files": (_result, [_config_p, _str_in, _str_in, _str_in]),
+    "wxpay_config_set_root_ca": (_result, [_config_p, _str_in, c_size_t]),
+    "wxpay_config_set_root_ca_file": (_result, [_config_p, _str_in]),
+    "wxpay_config_set_log": (_result, [_config_p, LOG_CALLBACK, c_void_p, c_int32]),
+    "wxpay_config_free": (None, [_config_p]),
+    "wxpay_client_new": (_result, [_config_p, POINTER(_client_p)]),
+    "wxpay_client_free": (None, [_client_p]),
+    "wxpay_client_cert_status": (_result, [_client_p, POINTER(_fields_p)]),
+    "wxpay_client_reload_certificate": (_result, [_client_p, POINTER(_fields_p)]),
+    "wxpay_cert_info": (_result, [_str_in, c_size_t, _str_in, c_size_t, _str_in, POINTER(_fields_p)]),
+    "wxpay_mcc_category": (_result, [c_int32, POINTER(c_void_p)]),
+    "wxpay_mcc_code": (_result, [_str_in, POINTER(c_int32)]),
+    "wxpay_mcc_list": (_result, [POINTER(_fields_p)]),
+    "wxpay_request": (_result, [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_download": (
+        _result,
+        [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)],
+    ),
+    "wxpay_bytes_free": (None, [c_void_p, c_size_t]),
+    "wxpay_endpoint_info": (_result, [_str_in, POINTER(Endpoint)]),
 }
 
 

@@ -8,7 +8,7 @@ whatever the number of fields.
 from __future__ import annotations
 
 import threading
-from ctypes import byref, c_int32, c_size_t, c_void_p, create_string_buffer, string_at
+from ctypes import addressof, byref, c_int32, c_size_t, c_void_p, create_string_buffer, string_at
 from itertools import chain
 from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple
 
@@ -31,6 +31,7 @@ class Scratch(threading.local):
 
     def __init__(self) -> None:
         self.sign = create_string_buffer(_ffi.SIGN_BUF_LEN)
+        self.sign_address = addressof(self.sign)
         self.nonce = create_string_buffer(_ffi.NONCE_BUF_LEN)
         self.sign_type = c_int32()
         self.sign_type_ref = byref(self.sign_type)
@@ -55,10 +56,7 @@ def explain_bad_fields(fields: Any) -> InvalidInput:
         if not isinstance(name, str):
             return invalid(f"field names must be str; got {type(name).__name__} {name!r}")
         if value is None:
-            return invalid(
-                f"field {name!r} is None; leave the field out, or pass '' "
-                "(empty values are not signed)"
-            )
+            return invalid(f"field {name!r} is None; leave the field out, or pass '' (empty values are not signed)")
         if not isinstance(value, str):
             return invalid(
                 f"field {name!r} must be a str, not {type(value).__name__}; "
@@ -156,3 +154,17 @@ def max_size_arg(max_size: Any) -> int:
     if type(max_size) is not int or max_size <= 0:
         raise invalid(f"max_size must be a positive int or None, not {max_size!r}")
     return max_size
+
+
+def c_string_arg(value: Any, what: str) -> bytes:
+    """A ``str`` for a NUL-terminated C parameter. A NUL inside would silently cut
+    the text short on the C side, so it is refused here. The message names the
+    parameter, never its value (it may be a password)."""
+    if not isinstance(value, str):
+        raise invalid(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise invalid(f"{what} contains a NUL character")
+    try:
+        return value.encode()
+    except UnicodeEncodeError as e:
+        raise invalid(f"{what} is not encodable as UTF-8 ({e.reason} at index {e.start})") from None

@@ -1,0 +1,398 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using WeChatPay.Native;
+
+namespace WeChatPay
+{
+    /// <summary>
+    /// A WeChat Pay API v2 client: libwxpay's <c>wxpay_client</c>, configured once from
+    /// <see cref="WxPayClientOptions"/>. It adds the app and merchant IDs, <c>nonce_str</c>,
+    /// <c>sign_type</c> and <c>sign</c>, sends over TLS (with the merchant certificate where the
+    /// endpoint needs it), and verifies and judges the response.
+    /// </summary>
+    /// <remarks>
+    /// <para>Thread-safe: share one client between any number of threads; it keeps connections
+    /// alive between requests. Dispose it when done. A request in flight on another thread when
+    /// <see cref="Dispose"/> is called finishes normally; the native client is freed after it.
+    /// After <see cref="Dispose"/> every request throws <see cref="ObjectDisposedException"/>.</para>
+    /// <para>Failures are exceptions: <see cref="WxPayInvalidInputException"/> (checked before any I/O),
+    /// <see cref="WxPayCertificateException"/>, <see cref="WxPayTransportException"/>,
+    /// <see cref="WxPaySignatureException"/>, <see cref="WxPayXmlException"/>,
+    /// <see cref="WxPayProtocolException"/> (<c>return_code=FAIL</c>) and
+    /// <see cref="WxPayBusinessException"/> (<c>result_code=FAIL</c>), the last two with the whole response.</para>
+    /// </remarks>
+    public sealed class WxPayClient : IDisposable
+    {
+        private static readonly TraceSource trace = new TraceSource("WxPay", SourceLevels.Off);
+
+        private readonly ClientHandle handle = new ClientHandle();
+
+        // SafeHandle.Dispose only marks the handle while calls hold references: it is closed,
+        // and DangerousAddRef refused, once the last of them returns. Threads that keep
+        // requesting could hold it open for ever, so disposal is recorded here as well.
+        private volatile bool disposed;
+
+        /// <summary>
+        /// The trace source "WxPay" every client reports to (level Off unless configured, e.g. in
+        /// app.config or by setting <c>Switch.Level</c> and adding a listener). Its switch is read
+        /// when a client is made: a client made while it is Off and without
+        /// <see cref="WxPayClientOptions.Log"/> installs no log callback at all.
+        /// </summary>
+        public static TraceSource TraceSource
+        {
+            get { return trace; }
+        }
+
+        /// <summary>Makes a client: loads and checks the certificate, the root CA and every option.</summary>
+        /// <param name="options">The configuration; copied, not kept.</param>
+        /// <exception cref="WxPayInvalidInputException">A missing merchant ID or key, a bad key, an unknown or bad option, two certificate sources.</exception>
+        /// <exception cref="WxPayCertificateException">A wrong <c>.p12</c> password, a corrupt or unsupported certificate, a key that does not match, an unreadable file.</exception>
+        public WxPayClient(WxPayClientOptions options)
+        {
+            if (options == null)
+            {
+                throw Ensure.NullArgument("options is null");
+            }
+            Api api = LibraryLoader.Api;
+            using (var config = new ConfigHandle())
+            {
+                try
+                {
+                }
+                finally
+                {
+                    config.Adopt(api.ConfigNew());
+                }
+                if (config.IsInvalid)
+                {
+                    throw Ensure.Exception(api, api.LastErrorCode());
+                }
+                ClientConfig.Apply(api, config, options);
+                bool logging = LogBridge.Wanted(trace, options.Log);
+                var sink = logging ? GCHandle.Alloc(new LogBridge(trace, options.Log, options.LogLevel)) : default(GCHandle);
+                int code;
+                try
+                {
+                    if (logging)
+                    {
+                        Ensure.Success(api, api.ConfigSetLog(config.DangerousGetHandle(), LogBridge.CallbackPointer,
+                            GCHandle.ToIntPtr(sink), (int)options.LogLevel));
+                    }
+                    code = Create(api, config, sink);
+                }
+                catch
+                {
+                    if (sink.IsAllocated)
+                    {
+                        sink.Free();
+                    }
+                    throw;
+                }
+                if (code != Ensure.Ok)
+                {
+                    // Nothing native refers to the sink any more: wxpay_client_new failed, and the
+                    // configuration that holds the pointer is freed without calling it.
+                    WxPayException failure = Ensure.Exception(api, code);
+                    if (sink.IsAllocated)
+                    {
+                        sink.Free();
+                    }
+                    throw failure;
+                }
+            }
+        }
+
+        private unsafe int Create(Api api, ConfigHandle config, GCHandle sink)
+        {
+            int code;
+            IntPtr raw = IntPtr.Zero;
+            try
+            {
+            }
+            finally
+            {
+                code = api.ClientNew(config.DangerousGetHandle(), &raw);
+                if (code == Ensure.Ok)
+                {
+                    handle.Adopt(raw, sink);
+                }
+            }
+            return code;
+        }
+
+        /// <summary>True once <see cref="Dispose"/> has run.</summary>
+        public bool IsDisposed
+        {
+            get { return disposed; }
+        }
+
+        /// <summary>
+        /// Frees the native client and its connections, once no request is in flight. Calling it
+        /// again does nothing.
+        /// </summary>
+        public void Dispose()
+        {
+            disposed = true;
+            handle.Dispose();
+        }
+
+        /// <summary>Calls an XML endpoint, e.g. <c>pay/unifiedorder</c>, and returns the verified response.</summary>
+        /// <param name="path">The endpoint path, without host (a leading slash is accepted).</param>
+        /// <param name="fields">The request's own fields; the client adds IDs, <c>nonce_str</c>, <c>sign_type</c> and <c>sign</c>.</param>
+        /// <returns>The response's fields, in document order, <c>sign</c> included.</returns>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        /// <exception cref="WxPayInvalidInputException">Null or invalid fields or path, a missing required field, a conflicting
+        /// field, a bill endpoint (use <see cref="Download"/>).</exception>
+        /// <exception cref="WxPayCertificateException">The endpoint needs the merchant certificate and the client has none; a TLS failure.</exception>
+        /// <exception cref="WxPayTransportException">No connection, a timeout, an HTTP status other than 200, a response too large.</exception>
+        /// <exception cref="WxPaySignatureException">The response's signature is missing or wrong.</exception>
+        /// <exception cref="WxPayXmlException">The response is not acceptable XML.</exception>
+        /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c>, or a response that is neither success nor failure.</exception>
+        /// <exception cref="WxPayBusinessException"><c>result_code=FAIL</c>; see <see cref="WxPayBusinessException.ErrCode"/>.</exception>
+        public unsafe IDictionary<string, string> Request(string path, IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] pathBytes = Utf8.Terminated(path, "path");
+            Packed packed = Packed.From(fields);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var response = new FieldsHandle())
+                {
+                    int code;
+                    fixed (byte* pathData = pathBytes)
+                    fixed (byte* data = packed.Data)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.Request(handle.DangerousGetHandle(), pathData, data, (UIntPtr)packed.Length,
+                                (UIntPtr)packed.Count, &raw);
+                            response.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return WxPayFields.Read(api, response);
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+                packed.Recycle();
+            }
+        }
+
+        /// <summary>Downloads a bill (<c>pay/downloadbill</c>, <c>pay/downloadfundflow</c>, <c>billcommentsp/batchquerycomment</c>).</summary>
+        /// <param name="path">The endpoint path.</param>
+        /// <param name="fields">The request's own fields, as for <see cref="Request"/>.</param>
+        /// <returns>The bill's bytes, gunzipped if the server sent gzip.</returns>
+        /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+        /// <exception cref="WxPayException">As <see cref="Request"/>; a failure answered in XML is a
+        /// <see cref="WxPayProtocolException"/> or <see cref="WxPayBusinessException"/>.</exception>
+        public unsafe byte[] Download(string path, IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] pathBytes = Utf8.Terminated(path, "path");
+            Packed packed = Packed.From(fields);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var body = new BytesHandle())
+                {
+                    int code;
+                    fixed (byte* pathData = pathBytes)
+                    fixed (byte* data = packed.Data)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        UIntPtr length = UIntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.Download(handle.DangerousGetHandle(), pathData, data, (UIntPtr)packed.Length,
+                                (UIntPtr)packed.Count, &raw, &length);
+                            if (code == Ensure.Ok)
+                            {
+                                body.Adopt(raw, length);
+                            }
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    if (body.Length > int.MaxValue)
+                    {
+                        throw new WxPayTransportException(503, "WXPAY_RESULT_RESPONSE_TOO_LARGE",
+                            path + ": the bill is " + body.Length + " bytes, more than a .NET array holds; lower MaxDownloadSize");
+                    }
+                    var bytes = new byte[body.Length];
+                    if (bytes.Length > 0)
+                    {
+                        Marshal.Copy(body.DangerousGetHandle(), bytes, 0, bytes.Length);
+                    }
+                    return bytes;
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+                packed.Recycle();
+            }
+        }
+
+        /// <summary>What libwxpay knows about an endpoint: certificate, signing, required fields, body kind.</summary>
+        /// <param name="path">An endpoint path, e.g. <c>secapi/pay/refund</c>.</param>
+        /// <returns>The endpoint's rules; an unknown path gets the defaults with <see cref="WxPayEndpointMatch.Unknown"/>.</returns>
+        /// <exception cref="WxPayInvalidInputException">Text that is not a path (a URL, a query, <c>..</c>), null, a NUL inside.</exception>
+        public static unsafe WxPayEndpoint EndpointInfo(string path)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] pathBytes = Utf8.Terminated(path, "path");
+            EndpointStruct info;
+            int code;
+            fixed (byte* pathData = pathBytes)
+            {
+                code = api.EndpointInfo(pathData, &info);
+            }
+            Ensure.Success(api, code);
+            return new WxPayEndpoint(info);
+        }
+
+        /// <summary><c>pay/unifiedorder</c>: places an order (needs <c>body</c>, <c>out_trade_no</c>, <c>total_fee</c>,
+        /// <c>spbill_create_ip</c>, <c>notify_url</c>, <c>trade_type</c>).</summary>
+        /// <param name="fields">The order's fields.</param>
+        /// <returns>The response, e.g. <c>prepay_id</c>, <c>code_url</c>.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> UnifiedOrder(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/unifiedorder", fields);
+        }
+
+        /// <summary><c>pay/orderquery</c>: an order's state, by <c>out_trade_no</c> or <c>transaction_id</c>.</summary>
+        /// <param name="fields">The query's fields.</param>
+        /// <returns>The response, e.g. <c>trade_state</c>.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> OrderQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/orderquery", fields);
+        }
+
+        /// <summary><c>pay/closeorder</c>: closes an unpaid order (<c>out_trade_no</c>).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> CloseOrder(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/closeorder", fields);
+        }
+
+        /// <summary><c>pay/micropay</c>: charges a customer's payment code (<c>auth_code</c>).</summary>
+        /// <param name="fields">The payment's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>; <c>USERPAYING</c> comes as a <see cref="WxPayBusinessException"/>.</exception>
+        public IDictionary<string, string> Micropay(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/micropay", fields);
+        }
+
+        /// <summary><c>secapi/pay/reverse</c>: cancels a payment-code order (needs the merchant certificate).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response, e.g. <c>recall</c>.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> Reverse(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/reverse", fields);
+        }
+
+        /// <summary><c>secapi/pay/refund</c>: refunds an order (needs the merchant certificate).</summary>
+        /// <param name="fields">The refund's fields: <c>out_refund_no</c>, <c>total_fee</c>, <c>refund_fee</c>, and the order.</param>
+        /// <returns>The response, e.g. <c>refund_id</c>.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> Refund(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/refund", fields);
+        }
+
+        /// <summary><c>pay/refundquery</c>: the refunds of an order.</summary>
+        /// <param name="fields">The query's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> RefundQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/refundquery", fields);
+        }
+
+        /// <summary><c>mmpaymkttransfers/promotion/transfers</c>: pays money to a user (needs the merchant certificate).</summary>
+        /// <param name="fields">The transfer's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> Transfers(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/promotion/transfers", fields);
+        }
+
+        /// <summary><c>pay/downloadbill</c>: the transaction bill of a day (<c>bill_date</c>).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The bill's bytes.</returns>
+        /// <exception cref="WxPayException">As <see cref="Download"/>.</exception>
+        public byte[] DownloadBill(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Download("pay/downloadbill", fields);
+        }
+
+        /// <summary><c>pay/downloadfundflow</c>: the fund flow of a day (needs the merchant certificate; HMAC-SHA256).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The bill's bytes.</returns>
+        /// <exception cref="WxPayException">As <see cref="Download"/>.</exception>
+        public byte[] DownloadFundFlow(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Download("pay/downloadfundflow", fields);
+        }
+
+        /// <summary>Takes a reference on the native client for the length of one call.</summary>
+        private void Enter(ref bool added)
+        {
+            if (!disposed)
+            {
+                try
+                {
+                    handle.DangerousAddRef(ref added);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Closed between the check and the call.
+                }
+            }
+            // Checked again after taking the reference: a call that got in before Dispose
+            // keeps the native client alive until it returns; one that did not is refused.
+            if (!added || disposed)
+            {
+                throw new ObjectDisposedException(nameof(WxPayClient));
+            }
+        }
+
+        internal static string Milliseconds(TimeSpan value)
+        {
+            // Rounded up, so that a positive sub-millisecond timeout does not become 0.
+            long ms = (value.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+            if (value.Ticks < 0)
+            {
+                ms = value.Ticks / TimeSpan.TicksPerMillisecond;
+            }
+            return ms.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

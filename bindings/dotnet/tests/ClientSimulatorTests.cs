@@ -1,0 +1,499 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using NUnit.Framework;
+
+namespace WeChatPay.Tests
+{
+    /// <summary>Real requests over real TLS to the simulator: successes, mTLS, every failure family.</summary>
+    [TestFixture]
+    public class ClientSimulatorTests
+    {
+        private Simulator sim;
+        private WxPayClient client;
+
+        [SetUp]
+        public void Start()
+        {
+            sim = Simulator.Shared;
+            client = new WxPayClient(sim.OptionsWithP12());
+        }
+
+        [TearDown]
+        public void Stop()
+        {
+            if (client != null)
+            {
+                client.Dispose();
+            }
+        }
+
+        private Dictionary<string, string> PlaceOrder(WxPayClient c, string outTradeNo, int totalFee = 101)
+        {
+            IDictionary<string, string> r = c.UnifiedOrder(Simulator.Order(outTradeNo, totalFee));
+            Assert.AreEqual("SUCCESS", r["return_code"]);
+            Assert.AreEqual("SUCCESS", r["result_code"]);
+            return new Dictionary<string, string>(r);
+        }
+
+        private static Dictionary<string, string> Fields(params string[] pairs)
+        {
+            var d = new Dictionary<string, string>();
+            for (int i = 0; i + 1 < pairs.Length; i += 2)
+            {
+                d.Add(pairs[i], pairs[i + 1]);
+            }
+            return d;
+        }
+
+        private static Dictionary<string, string> RefundOf(string outTradeNo, string outRefundNo, int fee = 101)
+        {
+            return Fields("out_trade_no", outTradeNo, "out_refund_no", outRefundNo,
+                "total_fee", fee.ToString(), "refund_fee", fee.ToString());
+        }
+
+        [Test]
+        public void UnifiedOrderQueryCloseAndRefundQuery()
+        {
+            string no = sim.NextOrderNumber();
+            Dictionary<string, string> order = PlaceOrder(client, no);
+            Assert.IsNotEmpty(order["prepay_id"]);
+            Assert.AreEqual(Simulator.AppId, order["appid"]);
+            Assert.AreEqual(Simulator.MchId, order["mch_id"]);
+            Assert.IsTrue(order.ContainsKey("sign"));
+
+            IDictionary<string, string> query = client.OrderQuery(Fields("out_trade_no", no));
+            Assert.AreEqual("NOTPAY", query["trade_state"]);
+            Assert.AreEqual(no, query["out_trade_no"]);
+
+            IDictionary<string, string> closed = client.CloseOrder(Fields("out_trade_no", no));
+            Assert.AreEqual("SUCCESS", closed["result_code"]);
+            Assert.AreEqual("CLOSED", client.OrderQuery(Fields("out_trade_no", no))["trade_state"]);
+
+            var e = Assert.Throws<WxPayBusinessException>(() => client.RefundQuery(Fields("out_trade_no", no)));
+            Assert.AreEqual("REFUNDNOTEXIST", e.ErrCode);
+        }
+
+        [Test]
+        public void RequestTakesAPathWithALeadingSlashAndAnyPairSequence()
+        {
+            string no = sim.NextOrderNumber();
+            PlaceOrder(client, no);
+            var pairs = new List<KeyValuePair<string, string>> { new KeyValuePair<string, string>("out_trade_no", no) };
+            Assert.AreEqual(no, client.Request("/pay/orderquery", pairs)["out_trade_no"]);
+            using (var native = new WxPayFields(pairs))
+            {
+                Assert.AreEqual(no, client.Request("pay/orderquery", native)["out_trade_no"]);
+            }
+        }
+
+        [Test]
+        public void HmacSha256ClientSignsAndVerifiesWithIt()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.SignType = SignType.HmacSha256;
+            using (var c = new WxPayClient(o))
+            {
+                string no = sim.NextOrderNumber();
+                Dictionary<string, string> order = PlaceOrder(c, no);
+                Assert.AreEqual(64, order["sign"].Length);
+            }
+        }
+
+        [Test]
+        public void WithoutKeepAliveEveryRequestStillSucceeds()
+        {
+            WxPayClientOptions o = sim.OptionsWithP12();
+            o.KeepAlive = false;
+            using (var c = new WxPayClient(o))
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    PlaceOrder(c, sim.NextOrderNumber());
+                }
+            }
+        }
+
+        [Test]
+        public void SandboxKeyThenSandboxOrder()
+        {
+            IDictionary<string, string> key = client.Request("sandboxnew/pay/getsignkey", new Dictionary<string, string>());
+            Assert.AreEqual(32, key["sandbox_signkey"].Length);
+            WxPayClientOptions o = sim.Options();
+            o.ApiKey = key["sandbox_signkey"];
+            string no = sim.NextOrderNumber("sb");
+            using (var sandbox = new WxPayClient(o))
+            {
+                IDictionary<string, string> order = sandbox.Request("sandboxnew/pay/unifiedorder", Simulator.Order(no));
+                Assert.AreEqual("SUCCESS", order["result_code"]);
+                Assert.AreEqual(32, order["sign"].Length);
+                Assert.AreEqual(no, sandbox.Request("sandboxnew/pay/orderquery",
+                    new Dictionary<string, string> { { "out_trade_no", no } })["out_trade_no"]);
+            }
+            // The sandbox keeps orders of its own: the live side does not know this one.
+            var e = Assert.Throws<WxPayBusinessException>(() => client.OrderQuery(new Dictionary<string, string> { { "out_trade_no", no } }));
+            Assert.AreEqual("ORDERNOTEXIST", e.ErrCode);
+        }
+
+        [Test]
+        public void MicropayAndReverse()
+        {
+            string no = sim.NextOrderNumber();
+            IDictionary<string, string> paid = client.Micropay(Fields("body", "b", "out_trade_no", no, "total_fee", "1",
+                "spbill_create_ip", "127.0.0.1", "auth_code", "130012345678901234"));
+            Assert.AreEqual("SUCCESS", paid["result_code"]);
+            var e = Assert.Throws<WxPayBusinessException>(() => client.Micropay(Fields("body", "b", "out_trade_no", sim.NextOrderNumber(),
+                "total_fee", "1", "spbill_create_ip", "127.0.0.1", "auth_code", "134012345678901234")));
+            Assert.AreEqual("NOTENOUGH", e.ErrCode);
+            Assert.IsNotNull(e.ErrCodeDes);
+            Assert.AreEqual("FAIL", e.Response["result_code"]);
+
+            string waiting = sim.NextOrderNumber();
+            Assert.Throws<WxPayBusinessException>(() => client.Micropay(Fields("body", "b", "out_trade_no", waiting, "total_fee", "1",
+                "spbill_create_ip", "127.0.0.1", "auth_code", "134712345678901234")));
+            IDictionary<string, string> reversed = client.Reverse(Fields("out_trade_no", waiting));
+            Assert.AreEqual("SUCCESS", reversed["result_code"]);
+        }
+
+        [Test]
+        public void TransfersWithTheCertificate()
+        {
+            IDictionary<string, string> r = client.Transfers(Fields("partner_trade_no", sim.NextOrderNumber("t"),
+                "openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "check_name", "NO_CHECK", "amount", "100", "desc", "测试",
+                "spbill_create_ip", "127.0.0.1"));
+            Assert.AreEqual("SUCCESS", r["result_code"]);
+            Assert.IsNotEmpty(r["payment_no"]);
+        }
+
+        [Test]
+        public void DownloadBillAndFundFlow()
+        {
+            // The simulator's bills are by Beijing date and exist once an order was paid that day.
+            PayViaMicropay(client);
+            string today = DateTime.UtcNow.AddHours(8).ToString("yyyyMMdd");
+            byte[] bill = client.DownloadBill(Fields("bill_date", today, "bill_type", "ALL"));
+            Assert.IsNotEmpty(bill);
+            StringAssert.Contains("交易时间", Encoding.UTF8.GetString(bill));
+            byte[] viaDownload = client.Download("pay/downloadbill", Fields("bill_date", today, "bill_type", "ALL"));
+            Assert.IsNotEmpty(viaDownload);
+            byte[] flow = client.DownloadFundFlow(Fields("bill_date", today, "account_type", "Basic"));
+            Assert.IsNotEmpty(flow);
+            byte[] gz = client.DownloadBill(Fields("bill_date", today, "bill_type", "ALL", "tar_type", "GZIP"));
+            CollectionAssert.AreEqual(bill, gz);
+        }
+
+        [Test]
+        public void DownloadFailureComesAsAnException()
+        {
+            var e = Assert.Throws<WxPayProtocolException>(() => client.DownloadBill(Fields("bill_date", "19990101")));
+            Assert.AreEqual("No Bill Exist", e.ReturnMsg);
+            Assert.AreEqual("FAIL", e.Response["return_code"]);
+        }
+
+        // --- the merchant certificate in every accepted form ---
+
+        private void RefundWith(WxPayClientOptions o)
+        {
+            using (var c = new WxPayClient(o))
+            {
+                string no = sim.NextOrderNumber();
+                PlaceOrder(c, no);
+                var e = Assert.Throws<WxPayBusinessException>(() => c.Refund(RefundOf(no, no + "r")));
+                Assert.That(e.ErrCode, Is.Not.Null.And.Not.Empty);
+                string paid = PayViaMicropay(c);
+                IDictionary<string, string> refund = c.Refund(RefundOf(paid, paid + "r"));
+                Assert.AreEqual("SUCCESS", refund["result_code"]);
+                Assert.IsNotEmpty(refund["refund_id"]);
+            }
+        }
+
+        private string PayViaMicropay(WxPayClient c)
+        {
+            string no = sim.NextOrderNumber();
+            IDictionary<string, string> paid = c.Micropay(Fields("body", "b", "out_trade_no", no, "total_fee", "101",
+                "spbill_create_ip", "127.0.0.1", "auth_code", "130012345678901234"));
+            Assert.AreEqual("SUCCESS", paid["result_code"]);
+            return no;
+        }
+
+        [Test]
+        public void RefundWithModernP12File()
+        {
+            RefundWith(sim.OptionsWithP12());
+        }
+
+        [Test]
+        public void RefundWithModernP12BytesAndExplicitPassword()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.P12 = File.ReadAllBytes(sim.P12);
+            o.P12Password = Simulator.MchId;
+            RefundWith(o);
+        }
+
+        [Test]
+        public void RefundWithLegacyRc2P12()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.P12Path = sim.LegacyP12;
+            RefundWith(o);
+        }
+
+        [Test]
+        public void RefundWithPemPkcs8Files()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.CertPemPath = sim.CertPem;
+            o.KeyPemPath = sim.KeyPkcs8;
+            RefundWith(o);
+        }
+
+        [Test]
+        public void RefundWithPemPkcs1Text()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.CertPem = File.ReadAllText(sim.CertPem);
+            o.KeyPem = File.ReadAllText(sim.KeyPkcs1);
+            o.RootCaPath = null;
+            o.RootCaPem = File.ReadAllText(sim.CaPem);
+            RefundWith(o);
+        }
+
+        [Test]
+        public void WrongP12PasswordIsRefusedWithoutQuotingIt()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.P12Path = sim.P12;
+            o.P12Password = "Not-The-Pa55word-4711";
+            var e = Assert.Throws<WxPayCertificateException>(() => new WxPayClient(o).Dispose());
+            Assert.AreEqual("WXPAY_RESULT_CERTIFICATE_PASSWORD", e.CodeName);
+            StringAssert.DoesNotContain("Pa55word", e.Message);
+        }
+
+        [Test]
+        public void CorruptP12IsRefused()
+        {
+            byte[] p12 = File.ReadAllBytes(sim.P12);
+            for (int i = p12.Length / 3; i < p12.Length / 3 + 64; i++)
+            {
+                p12[i] ^= 0x5a;
+            }
+            WxPayClientOptions o = sim.Options();
+            o.P12 = p12;
+            var e = Assert.Throws<WxPayCertificateException>(() => new WxPayClient(o).Dispose());
+            // Bytes changed inside the MAC-protected part read as a failed MAC, which PKCS#12
+            // cannot tell from a wrong password; either way it is refused as a certificate error.
+            Assert.That(e.CodeName, Is.EqualTo("WXPAY_RESULT_CERTIFICATE_CORRUPT").Or.EqualTo("WXPAY_RESULT_CERTIFICATE_PASSWORD"));
+            byte[] truncated = new byte[p12.Length / 2];
+            Array.Copy(File.ReadAllBytes(sim.P12), truncated, truncated.Length);
+            o.P12 = truncated;
+            Assert.AreEqual("WXPAY_RESULT_CERTIFICATE_CORRUPT",
+                Assert.Throws<WxPayCertificateException>(() => new WxPayClient(o).Dispose()).CodeName);
+        }
+
+        [Test]
+        public void KeyOfAnotherCertificateIsRefused()
+        {
+            // The CA's certificate with the merchant's key: a pair that does not belong together.
+            WxPayClientOptions o = sim.Options();
+            o.CertPemPath = sim.CaPem;
+            o.KeyPemPath = sim.KeyPkcs8;
+            Assert.AreEqual("WXPAY_RESULT_CERTIFICATE_KEY_MISMATCH",
+                Assert.Throws<WxPayCertificateException>(() => new WxPayClient(o).Dispose()).CodeName);
+        }
+
+        [Test]
+        public void UntrustedServerIsATlsError()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.RootCaPath = null;
+            using (var c = new WxPayClient(o))
+            {
+                var e = Assert.Throws<WxPayCertificateException>(() => c.OrderQuery(Fields("out_trade_no", "x")));
+                Assert.AreEqual("WXPAY_RESULT_TLS", e.CodeName);
+            }
+        }
+
+        [Test]
+        public void CertificateEndpointWithoutCertificate()
+        {
+            using (var c = new WxPayClient(sim.Options()))
+            {
+                var e = Assert.Throws<WxPayCertificateException>(() => c.Refund(RefundOf("x", "y")));
+                Assert.AreEqual("WXPAY_RESULT_CERTIFICATE_REQUIRED", e.CodeName);
+            }
+        }
+
+        // --- faults, injected per request through attach=sim:fault=KIND ---
+
+        private WxPayException Fault(string kind, WxPayClient c = null)
+        {
+            Dictionary<string, string> order = Simulator.Order(sim.NextOrderNumber());
+            order["attach"] = "sim:fault=" + kind;
+            var e = Assert.Throws(Is.InstanceOf<WxPayException>(), () => (c ?? client).UnifiedOrder(order));
+            return (WxPayException)e;
+        }
+
+        [Test]
+        public void FaultReset()
+        {
+            WxPayException e = Fault("reset");
+            Assert.IsInstanceOf<WxPayTransportException>(e);
+            Assert.AreEqual("WXPAY_RESULT_TRANSPORT", e.CodeName);
+        }
+
+        [Test]
+        public void FaultHttp500()
+        {
+            WxPayException e = Fault("http500");
+            Assert.IsInstanceOf<WxPayTransportException>(e);
+            Assert.AreEqual("WXPAY_RESULT_HTTP_STATUS", e.CodeName);
+            StringAssert.Contains("500", e.Message);
+        }
+
+        [Test]
+        public void FaultGarbled()
+        {
+            WxPayException e = Fault("garbled");
+            Assert.IsInstanceOf<WxPayXmlException>(e);
+            Assert.AreEqual("WXPAY_RESULT_XML_MALFORMED", e.CodeName);
+        }
+
+        [Test]
+        public void FaultBadSign()
+        {
+            WxPayException e = Fault("badsign");
+            Assert.IsInstanceOf<WxPaySignatureException>(e);
+            Assert.AreEqual("WXPAY_RESULT_SIGNATURE_MISMATCH", e.CodeName);
+        }
+
+        [Test]
+        public void FaultNoSign()
+        {
+            WxPayException e = Fault("nosign");
+            Assert.IsInstanceOf<WxPaySignatureException>(e);
+            Assert.AreEqual("WXPAY_RESULT_SIGNATURE_MISSING", e.CodeName);
+        }
+
+        [Test]
+        public void FaultReturnFail()
+        {
+            var e = (WxPayProtocolException)Fault("returnfail");
+            Assert.AreEqual("WXPAY_RESULT_PROTOCOL_FAIL", e.CodeName);
+            Assert.AreEqual("FAIL", e.Response["return_code"]);
+            Assert.IsNotEmpty(e.ReturnMsg);
+        }
+
+        [Test]
+        public void FaultSystemError()
+        {
+            var e = (WxPayBusinessException)Fault("systemerror");
+            Assert.AreEqual("WXPAY_RESULT_BUSINESS_FAIL", e.CodeName);
+            Assert.AreEqual("SYSTEMERROR", e.ErrCode);
+            Assert.AreEqual("SUCCESS", e.Response["return_code"]);
+        }
+
+        [Test]
+        public void DelayBeyondTheTimeoutIsATimeout()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.Timeout = TimeSpan.FromMilliseconds(300);
+            using (var c = new WxPayClient(o))
+            {
+                WxPayException e = Fault("delay:5000", c);
+                Assert.IsInstanceOf<WxPayTransportException>(e);
+                Assert.AreEqual("WXPAY_RESULT_TIMEOUT", e.CodeName);
+                // The client is still usable afterwards.
+                PlaceOrder(c, sim.NextOrderNumber());
+            }
+        }
+
+        [Test]
+        public void DelayWithinTheTimeoutSucceeds()
+        {
+            Dictionary<string, string> order = Simulator.Order(sim.NextOrderNumber());
+            order["attach"] = "sim:fault=delay:50";
+            Assert.AreEqual("SUCCESS", client.UnifiedOrder(order)["result_code"]);
+        }
+
+        [Test]
+        public void NothingListeningIsAConnectError()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.Host = "https://127.0.0.1:9";
+            using (var c = new WxPayClient(o))
+            {
+                var e = Assert.Throws<WxPayTransportException>(() => c.OrderQuery(Fields("out_trade_no", "x")));
+                Assert.AreEqual("WXPAY_RESULT_CONNECT", e.CodeName);
+            }
+        }
+
+        [Test]
+        public void BackupHostTakesOverWhenTheMainHostIsDown()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.Host = "https://127.0.0.1:9";
+            o.BackupHost = sim.Url;
+            o.Failover = WxPayFailover.OnConnectError;
+            using (var c = new WxPayClient(o))
+            {
+                PlaceOrder(c, sim.NextOrderNumber());
+            }
+            o.Failover = WxPayFailover.Never;
+            using (var c = new WxPayClient(o))
+            {
+                Assert.Throws<WxPayTransportException>(() => c.OrderQuery(Fields("out_trade_no", "x")));
+            }
+        }
+
+        [Test]
+        public void ResponseLargerThanTheLimitIsRefused()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.MaxResponseSize = 64;
+            using (var c = new WxPayClient(o))
+            {
+                var e = Assert.Throws<WxPayTransportException>(() => PlaceOrder(c, sim.NextOrderNumber()));
+                Assert.AreEqual("WXPAY_RESULT_RESPONSE_TOO_LARGE", e.CodeName);
+            }
+        }
+
+        [Test]
+        public void WrongKeyMakesTheServerRefuseTheSignature()
+        {
+            WxPayClientOptions o = sim.Options();
+            o.ApiKey = TestData.OtherKey;
+            using (var c = new WxPayClient(o))
+            {
+                var e = Assert.Throws<WxPayProtocolException>(() => PlaceOrder(c, sim.NextOrderNumber()));
+                Assert.IsNotEmpty(e.ReturnMsg);
+                StringAssert.DoesNotContain(TestData.OtherKey, e.Message);
+            }
+        }
+
+        [Test]
+        public void HugeInputIsRefusedByTheServerAndNotChanged()
+        {
+            Dictionary<string, string> order = Simulator.Order(sim.NextOrderNumber());
+            order["detail"] = new string('长', 2 * 1024 * 1024);
+            var before = new Dictionary<string, string>(order);
+            // The simulator, like WeChat Pay, does not read a 6 MB body: the connection breaks.
+            var e = Assert.Throws<WxPayTransportException>(() => client.UnifiedOrder(order));
+            Assert.AreEqual(5, e.Code / 100);
+            CollectionAssert.AreEqual(before, order);
+            // The client is still usable.
+            PlaceOrder(client, sim.NextOrderNumber());
+        }
+
+        [Test]
+        public void ManyFieldsCrossInOneCall()
+        {
+            Dictionary<string, string> order = Simulator.Order(sim.NextOrderNumber());
+            order["detail"] = "{\"goods_detail\":[]}";
+            order["attach"] = "附加数据 <&> ]]> \r\n";
+            IDictionary<string, string> r = client.UnifiedOrder(order);
+            Assert.AreEqual("SUCCESS", r["result_code"]);
+        }
+    }
+}
