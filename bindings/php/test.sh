@@ -21,7 +21,8 @@ if [ "${#need[@]}" -gt 0 ]; then
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-php -m | grep -qx FFI || { echo "PHP's FFI extension is not enabled (extension=ffi)" >&2; exit 1; }
+# Not grep -q: it would stop reading, and php, killed by SIGPIPE, fail the pipe.
+php -m | grep -x FFI >/dev/null || { echo "PHP's FFI extension is not enabled (extension=ffi)" >&2; exit 1; }
 
 export WXPAY_LIBRARY=${WXPAY_LIBRARY:-$repo/target/release/libwxpay.so}
 if [ ! -f "$WXPAY_LIBRARY" ]; then

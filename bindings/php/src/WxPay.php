@@ -61,9 +61,16 @@ final class WxPay
     {
         $ffi = FFI::instance();
         $type = SignType::of($type);
-        $data = Packed::pack($fields);
+        Packed::checkValues($fields);
+        // Two C-level joins instead of a PHP loop building one list: the
+        // cheapest way from an array to the library (see the README's numbers).
+        $names = implode("\0", array_keys($fields));
+        $values = implode("\0", $fields);
         $out = self::$signBuffer ??= $ffi->new('char[' . Abi::SIGN_BUF_LEN . ']');
-        $rc = $ffi->wxpay_sign($data, strlen($data), count($fields), $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN);
+        $rc = $ffi->wxpay_sign_split(
+            $names, strlen($names), $values, strlen($values), count($fields),
+            $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN,
+        );
         if ($rc !== 0) {
             Errors::throwLast($ffi, $rc);
         }
