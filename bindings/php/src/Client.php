@@ -6,6 +6,8 @@ namespace WxPay;
 
 use WxPay\Exception\BusinessException;
 use WxPay\Exception\CertificateException;
+use WxPay\Exception\CertificateExpiredException;
+use WxPay\Exception\CertificatePermissionsException;
 use WxPay\Exception\ClientClosedException;
 use WxPay\Exception\InvalidInputException;
 use WxPay\Exception\ProtocolException;
@@ -140,12 +142,7 @@ final class Client
         } finally {
             $this->end();
         }
-        $response = new FieldsHandle($ffi, $out);
-        try {
-            return $response->toArray();
-        } finally {
-            $response->free();
-        }
+        return self::take($ffi, $out);
     }
 
     /**
@@ -221,6 +218,65 @@ final class Client
             required: self::names($ffi, $info, 'required', $info->required_len, $info->required_count),
             oneOf: self::names($ffi, $info, 'one_of', $info->one_of_len, $info->one_of_count),
         );
+    }
+
+    /**
+     * The certificate this client uses now, for monitoring.
+     *
+     * @return array<string, string> `certificate` (`none` or `loaded`); when
+     *     loaded every field of {@see WxPay::certInfo()} (`expiry` is
+     *     `expiring` within 60 days of `not_after`); then `warning` (the
+     *     sentence also logged, "" when none), `reloadable` (`true` when the
+     *     certificate came from files), `reloads` (successful reloads so far)
+     *     and `last_reload_error` ("" unless the last reload was refused)
+     * @throws ClientClosedException after {@see close()}
+     */
+    public function certStatus(): array
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_client_cert_status($client, \FFI::addr($out));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::take($ffi, $out);
+    }
+
+    /**
+     * Reads the certificate files again (`p12_file`, or `cert_file` +
+     * `key_file`) and swaps the new certificate in without a restart.
+     * A replacement that does not load is refused with its exception and the
+     * current certificate stays in use (see `last_reload_error` in
+     * {@see certStatus()}). With the option `certificate_check_interval_ms`
+     * requests notice replaced files by themselves.
+     *
+     * @return array<string, string> the new certificate, as {@see WxPay::certInfo()}
+     * @throws CertificateException the replacement is corrupt, has the wrong
+     *     password, does not match its key, cannot be read
+     * @throws CertificateExpiredException the replacement has expired
+     * @throws CertificatePermissionsException the replacement is readable by
+     *     others and `strict_permissions` is on
+     * @throws InvalidInputException the certificate was given as bytes or
+     *     text, so there is no file to read again
+     * @throws ClientClosedException after {@see close()}
+     */
+    public function reloadCertificate(): array
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_client_reload_certificate($client, \FFI::addr($out));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::take($ffi, $out);
     }
 
     /** `pay/unifiedorder`: places an order. */
@@ -348,7 +404,7 @@ final class Client
      *
      * @return array{0: \FFI, 1: \FFI\CData, 2: string}
      */
-    private function begin(string $path): array
+    private function begin(string $path = ''): array
     {
         if ($this->handle === null || $this->ffi === null || $this->closeRequested) {
             throw new ClientClosedException('this WxPay\Client is closed');
@@ -367,6 +423,21 @@ final class Client
         if ($this->busy === 0 && $this->closeRequested) {
             $this->closeRequested = false;
             $this->close();
+        }
+    }
+
+    /**
+     * The fields of a `wxpay_fields *` the library handed out, freed here.
+     *
+     * @return array<string, string>
+     */
+    private static function take(\FFI $ffi, \FFI\CData $out): array
+    {
+        $fields = new FieldsHandle($ffi, $out);
+        try {
+            return $fields->toArray();
+        } finally {
+            $fields->free();
         }
     }
 
