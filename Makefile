@@ -34,6 +34,9 @@ test-rust:
 test-vectors:
 	python3 tests/vectors/gen_signatures.py
 	git diff --exit-code tests/vectors/signatures.json
+	python3 tests/vectors/gen_pay_params.py
+	sh tests/vectors/gen_req_info.sh
+	git diff --exit-code tests/vectors/pay_params.json tests/vectors/req_info.txt
 
 target/test_wxpay_c: tests/c/test_wxpay.c include/wxpay.h $(LIB)
 	gcc $(CFLAGS_TEST) $< -Ltarget/release -lwxpay -Wl,-rpath,$(CURDIR)/target/release -o $@

@@ -16,9 +16,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use wxpay::client::{Config, Host};
 use wxpay::log::{LogLevel, Logger};
-use wxpay::{ApiKey, Client, Fields, sign, xml};
+use wxpay::micropay::MicropayOptions;
+use wxpay::pay_params::PayKind;
+use wxpay::{ApiKey, Client, Fields, notify};
 
 const KEY: &str = "192006250b4c09247ec02edce69f6a2d";
 const MCH_ID: &str = "1900000109";
@@ -35,8 +39,6 @@ fn main() -> Demo<()> {
 
 fn run(sim: &Simulator) -> Demo<()> {
     println!("== simulator at {} (certificates in {})", sim.url, sim.dir.display());
-    let notifications = NotifyListener::start(ApiKey::new(KEY.as_bytes())?)?;
-    println!("== notify_url served by this demo: {}", notifications.url);
 
     let mut config = Config::new();
     config.set_appid(APPID)?.set_mch_id(MCH_ID)?;
@@ -47,7 +49,9 @@ fn run(sim: &Simulator) -> Demo<()> {
     // provider; the password defaults to the merchant ID.
     config.set_p12(&std::fs::read(sim.dir.join("apiclient_cert_legacy.p12"))?, None);
     config.set_logger(Some(Logger::new(LogLevel::Info, |level, msg| println!("   [wxpay {}] {msg}", level.as_str()))));
-    let client = Client::new(&config)?;
+    let client = Arc::new(Client::new(&config)?);
+    let notifications = NotifyListener::start(Arc::clone(&client))?;
+    println!("== notify_url served by this demo: {}", notifications.url("pay"));
 
     let out_trade_no = format!("DEMO{}", std::process::id());
     println!("\n== 1. unified order {out_trade_no} (NATIVE, 1.01 CNY)");
@@ -58,27 +62,32 @@ fn run(sim: &Simulator) -> Demo<()> {
             ("out_trade_no", out_trade_no.as_str()),
             ("total_fee", "101"),
             ("spbill_create_ip", "127.0.0.1"),
-            ("notify_url", notifications.url.as_str()),
+            ("notify_url", notifications.url("pay").as_str()),
             ("trade_type", "NATIVE"),
             ("product_id", "vip-1m"),
         ],
     )?;
     show(&order, &["result_code", "prepay_id", "code_url"]);
+    let prepay_id = order.get("prepay_id").unwrap_or_default().to_owned();
 
-    println!("\n== 2. order query before payment");
+    println!("\n== 2. parameters for the mini-program's wx.requestPayment, from the prepay_id");
+    let params = client.pay_params(PayKind::Jsapi, &prepay_id, None, None, None)?;
+    show(&params, &["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"]);
+
+    println!("\n== 3. order query before payment");
     let query = [("out_trade_no", out_trade_no.as_str())];
     show(&client.request("pay/orderquery", &query)?, &["trade_state", "trade_state_desc"]);
 
-    println!("\n== 3. the user pays (simulator control call); WeChat notifies notify_url");
+    println!("\n== 4. the user pays (simulator control call); WeChat notifies notify_url");
     sim.control(&format!("/sim/pay?out_trade_no={out_trade_no}"))?;
-    let (body, fields) = notifications.next(Duration::from_secs(30))?;
+    let (body, paid) = notifications.next_payment(Duration::from_secs(30))?;
     println!("   the notification was verified and answered SUCCESS");
-    show(&fields, &["result_code", "out_trade_no", "transaction_id", "total_fee", "time_end"]);
+    show(&paid, &["result_code", "out_trade_no", "transaction_id", "total_fee", "time_end"]);
 
-    println!("\n== 4. order query after payment");
+    println!("\n== 5. order query after payment");
     show(&client.request("pay/orderquery", &query)?, &["trade_state", "transaction_id", "cash_fee"]);
 
-    println!("\n== 5. refund 0.50 CNY with the merchant certificate (mutual TLS)");
+    println!("\n== 6. refund 0.50 CNY with the merchant certificate (mutual TLS)");
     let refund = client.request(
         "secapi/pay/refund",
         &[
@@ -86,19 +95,54 @@ fn run(sim: &Simulator) -> Demo<()> {
             ("out_refund_no", format!("R{out_trade_no}").as_str()),
             ("total_fee", "101"),
             ("refund_fee", "50"),
+            ("notify_url", notifications.url("refund").as_str()),
         ],
     )?;
     show(&refund, &["result_code", "refund_id", "refund_fee"]);
+    let refunded = notifications.next_refund(Duration::from_secs(30))?;
+    println!("   refund notification decrypted (AES-256-ECB, key = MD5 of the API key):");
+    show(&refunded, &["out_refund_no", "refund_status", "refund_fee", "refund_recv_accout"]);
 
-    println!("\n== 6. the simulator's delivery log for this order");
-    std::thread::sleep(Duration::from_millis(300));
+    println!("\n== 7. payment code (micropay): the user is still entering the password");
+    let micro = client.micropay(
+        &[
+            ("body", "wxpay demo: counter"),
+            ("out_trade_no", format!("M{out_trade_no}").as_str()),
+            ("total_fee", "200"),
+            ("spbill_create_ip", "127.0.0.1"),
+            ("auth_code", "134600000000000001"),
+        ],
+        &MicropayOptions {
+            poll_interval: Duration::from_millis(200),
+            poll_deadline: Duration::from_secs(5),
+            ..MicropayOptions::default()
+        },
+    )?;
+    for step in &micro.steps {
+        let state = step.response.as_ref().and_then(|r| r.get("trade_state").or(r.get("err_code")).or(r.get("result_code")));
+        println!("   {:>5} ms  {:<20} {}", step.elapsed.as_millis(), step.path, state.unwrap_or("-"));
+    }
+    println!("   final state: {:?}", micro.state);
+
+    println!("\n== 8. today's bill, downloaded and parsed");
+    // Bills are dated in Beijing time, as the payment's time_end is.
+    let today = paid.get("time_end").and_then(|t| t.get(..8)).unwrap_or_default().to_owned();
+    let bill = client.download_bill("pay/downloadbill", &[("bill_date", today.as_str()), ("bill_type", "ALL")])?;
+    for record in bill.rows.records() {
+        let get = |name: &str| record.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| *v);
+        println!("   {}  {}  {} CNY", get("商户订单号"), get("交易状态"), get("应结订单金额"));
+    }
+    if let Some(totals) = bill.summary.records().next() {
+        println!("   summary: {}", totals.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "));
+    }
+
+    println!("\n== 9. the simulator's delivery log for this order");
     let log = sim.control_get(&format!("/sim/notifications?out_trade_no={out_trade_no}"))?;
     println!("   {log}");
 
-    println!("\n== 7. a forged notification is refused");
-    let key = ApiKey::new(KEY.as_bytes())?;
+    println!("\n== 10. a forged notification is refused");
     let forged = String::from_utf8_lossy(&body).replace("<total_fee><![CDATA[101]]>", "<total_fee><![CDATA[1]]>");
-    match sign::verify_xml(forged.as_bytes(), xml::DEFAULT_MAX_SIZE, &key, None) {
+    match client.payment_notification(forged.as_bytes()) {
         Err(e) => println!("   refused: {e}"),
         Ok(_) => return Err("a forged notification verified".into()),
     }
@@ -166,46 +210,54 @@ impl Simulator {
 }
 
 /// A plain-HTTP listener on loopback standing in for the merchant's
-/// notify_url. It verifies each payment notification before answering
-/// SUCCESS (a forged one gets FAIL, so WeChat would retry it), and hands
-/// the verified body and fields to the demo.
+/// notify URLs (`/pay` and `/refund`). Each notification is verified (or
+/// decrypted) by the library before the answer: SUCCESS, or FAIL so that
+/// WeChat would retry. The verified fields go to the demo.
 struct NotifyListener {
-    url: String,
-    verified: mpsc::Receiver<(Vec<u8>, Fields)>,
+    base: String,
+    payments: mpsc::Receiver<(Vec<u8>, Fields)>,
+    refunds: mpsc::Receiver<Fields>,
 }
 
 impl NotifyListener {
-    fn start(key: ApiKey) -> Demo<NotifyListener> {
+    fn start(client: Arc<Client>) -> Demo<NotifyListener> {
         let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?;
         let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
-        let (tx, verified) = mpsc::channel();
+        let (pay_tx, payments) = mpsc::channel();
+        let (refund_tx, refunds) = mpsc::channel();
         std::thread::spawn(move || {
             for mut request in server.incoming_requests() {
                 let mut body = Vec::new();
                 let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
-                let reply = match sign::verify_xml(&body, xml::DEFAULT_MAX_SIZE, &key, None) {
-                    Ok((fields, _)) => {
-                        let fields = Fields::from_pairs(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
-                        if let Ok(fields) = fields {
-                            let _ = tx.send((body.clone(), fields));
-                        }
-                        reply("SUCCESS", "OK")
-                    }
-                    // Refund notifications carry no sign: their req_info is encrypted instead.
-                    Err(_) if String::from_utf8_lossy(&body).contains("<req_info>") => reply("SUCCESS", "OK"),
-                    Err(e) => reply("FAIL", &e.to_string()),
+                let verdict = if request.url().ends_with("/refund") {
+                    client.refund_notification(&body).map(|n| {
+                        let _ = refund_tx.send(n.info);
+                    })
+                } else {
+                    client.payment_notification(&body).map(|n| {
+                        let _ = pay_tx.send((body.clone(), n.fields));
+                    })
                 };
-                let _ = request.respond(tiny_http::Response::from_string(reply));
+                let reply = match verdict {
+                    Ok(()) => notify::reply(true, None),
+                    Err(e) => notify::reply(false, Some(&e.to_string())),
+                };
+                let _ = request.respond(tiny_http::Response::from_string(reply.unwrap_or_default()));
             }
         });
-        Ok(NotifyListener { url: format!("http://127.0.0.1:{port}/wxpay/notify"), verified })
+        Ok(NotifyListener { base: format!("http://127.0.0.1:{port}/wxpay/notify"), payments, refunds })
     }
 
-    fn next(&self, wait: Duration) -> Demo<(Vec<u8>, Fields)> {
-        Ok(self.verified.recv_timeout(wait)?)
+    fn url(&self, kind: &str) -> String {
+        format!("{}/{kind}", self.base)
+    }
+
+    fn next_payment(&self, wait: Duration) -> Demo<(Vec<u8>, Fields)> {
+        Ok(self.payments.recv_timeout(wait)?)
+    }
+
+    fn next_refund(&self, wait: Duration) -> Demo<Fields> {
+        Ok(self.refunds.recv_timeout(wait)?)
     }
 }
 
-fn reply(code: &str, msg: &str) -> String {
-    xml::build(&[("return_code", code), ("return_msg", msg)]).unwrap_or_default()
-}

@@ -24,6 +24,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+// Bills larger than this are refused by `wxpay_bill_parse` (the client's
+// own limit, `max_download_size`, applies to `wxpay_download_bill`).
+#define WXPAY_BILL_MAX_SIZE (256 << 20)
+
 // Clients warn (log hook and `wxpay_client_cert_status`) when their
 // certificate expires within this many days: WeChat opens renewal then.
 #define WXPAY_CERT_WARNING_DAYS 60
@@ -73,6 +77,18 @@ typedef enum {
   WXPAY_RESULT_SIGNATURE_MISMATCH = 201,
   // The algorithm asked for disagrees with the message's `sign_type`.
   WXPAY_RESULT_SIGN_TYPE_MISMATCH = 202,
+  // The signature matches only without some of the fields: they were
+  // added after signing (a forged notification).
+  WXPAY_RESULT_SIGNATURE_FIELDS_ADDED = 203,
+  // A signed message meant for another merchant (`appid` or `mch_id` is
+  // not the client's).
+  WXPAY_RESULT_MERCHANT_MISMATCH = 204,
+  // Encrypted data (a refund notification's `req_info`) does not decrypt
+  // with the API key: a wrong key, or damaged ciphertext.
+  WXPAY_RESULT_DECRYPT_FAILED = 210,
+  // Encrypted data that is not ciphertext at all (not base64, or not a
+  // whole number of AES blocks).
+  WXPAY_RESULT_CIPHERTEXT_CORRUPT = 211,
   // Not well-formed XML.
   WXPAY_RESULT_XML_MALFORMED = 300,
   // A DOCTYPE or entity declaration (refused: XXE, billion laughs).
@@ -170,6 +186,28 @@ typedef enum {
   WXPAY_BODY_KIND_BYTES = 1,
 } wxpay_body_kind;
 
+// The `kind` argument of `wxpay_pay_params`.
+typedef enum {
+  // JSAPI pages and mini-programs: `appId, timeStamp, nonceStr, package,
+  // signType, paySign`.
+  WXPAY_PAY_KIND_JSAPI = 1,
+  // The App SDK: `appid, partnerid, prepayid, package, noncestr,
+  // timestamp, sign`.
+  WXPAY_PAY_KIND_APP = 2,
+} wxpay_pay_kind;
+
+// The final state `wxpay_micropay` reports.
+typedef enum {
+  // The order is paid.
+  WXPAY_MICROPAY_STATE_PAID = 1,
+  // The payment definitely failed (e.g. `NOTENOUGH`); nothing charged.
+  WXPAY_MICROPAY_STATE_FAILED = 2,
+  // Not paid by the deadline, and reversed.
+  WXPAY_MICROPAY_STATE_REVERSED = 3,
+  // Reversal did not succeed: the order needs the merchant's attention.
+  WXPAY_MICROPAY_STATE_UNKNOWN = 4,
+} wxpay_micropay_state;
+
 // A configured client. Thread-safe: share one between threads; it keeps
 // connections alive between requests. Its settings are fixed once made,
 // except its merchant certificate, which `wxpay_client_reload_certificate`
@@ -196,6 +234,11 @@ typedef struct wxpay_config wxpay_config;
 // it with `wxpay_fields_free`. Reading functions may be called from several
 // threads at once; `wxpay_fields_set` needs exclusive access.
 typedef struct wxpay_fields wxpay_fields;
+
+// A table owned by the library: `column_count` names and `row_count` rows
+// of as many cells. Read it with `wxpay_table_packed`, free it with
+// `wxpay_table_free`. Immutable: any number of threads may read it at once.
+typedef struct wxpay_table wxpay_table;
 
 // Receives the client's diagnostics: request path, host, timing, failover,
 // outcome. Never the API key, key material, passwords or field values.
@@ -249,6 +292,20 @@ typedef struct {
   size_t one_of_count;
 } wxpay_endpoint;
 
+// Timing of `wxpay_micropay`. Fill it with `wxpay_micropay_options_default`
+// and change what you need.
+typedef struct {
+  // Between two `pay/orderquery` calls (default 5000).
+  uint64_t poll_interval_ms;
+  // How long polling goes on after the micropay answer (default 30000).
+  uint64_t poll_deadline_ms;
+  // `secapi/pay/reverse` calls at most, while WeChat answers `recall=Y`
+  // or the call fails (default 3; at least 1).
+  uint64_t reverse_attempts;
+  // Between two reverse calls (default 1000).
+  uint64_t reverse_interval_ms;
+} wxpay_micropay_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -258,6 +315,46 @@ extern "C" {
 //
 // Ownership: a static string; never NULL, never freed.
 const char *wxpay_version(void);
+
+// Parses a bill body (`pay/downloadbill`, `pay/downloadfundflow`: WeChat's
+// backtick-prefixed CSV, plain or gzip) into two tables: the rows under
+// the bill's header, and the summary (usually one row of totals) under its
+// own header. Read each with `wxpay_table_packed`.
+//
+// Results: `WXPAY_RESULT_RESPONSE_INVALID` for text that is not a bill
+// (no header, no summary, a row whose cell count differs from its
+// header's, not UTF-8, damaged gzip); `WXPAY_RESULT_RESPONSE_TOO_LARGE`
+// over `WXPAY_BILL_MAX_SIZE`.
+//
+// Ownership: `data` is borrowed for the call. On success `*out_rows` and
+// `*out_summary` receive tables the caller frees with `wxpay_table_free`;
+// on failure neither is written.
+//
+// # Safety
+// `data` `len` readable bytes; out-parameters writable.
+wxpay_result wxpay_bill_parse(const uint8_t *data,
+                              size_t len,
+                              wxpay_table **out_rows,
+                              wxpay_table **out_summary);
+
+// `wxpay_download` followed by `wxpay_bill_parse`, in one call: fields,
+// checks, results and thread-safety as `wxpay_download`, then as
+// `wxpay_bill_parse`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_rows` and
+// `*out_summary` receive tables the caller frees with `wxpay_table_free`;
+// on failure neither is written.
+//
+// # Safety
+// `client` live; `path` NUL-terminated; `fields` `fields_len` readable
+// bytes; out-parameters writable.
+wxpay_result wxpay_download_bill(const wxpay_client *client,
+                                 const char *path,
+                                 const char *fields,
+                                 size_t fields_len,
+                                 size_t field_count,
+                                 wxpay_table **out_rows,
+                                 wxpay_table **out_summary);
 
 // Inspects a merchant certificate without making a client.
 //
@@ -709,6 +806,54 @@ wxpay_result wxpay_mcc_code(const char *category, int32_t *out_code);
 // `out_list` writable.
 wxpay_result wxpay_mcc_list(wxpay_fields **out_list);
 
+// Fills `*out` with the default options.
+//
+// # Safety
+// `out` writable.
+wxpay_result wxpay_micropay_options_default(wxpay_micropay_options *out_options);
+
+// Runs the payment-code flow with the caller's `pay/micropay` packed
+// fields (`body`, `out_trade_no`, `total_fee`, `spbill_create_ip`,
+// `auth_code`, ...): pay; on `USERPAYING`, `SYSTEMERROR`, `BANKERROR` or a
+// lost answer, poll `pay/orderquery` every `poll_interval_ms` until
+// `poll_deadline_ms`; if still not paid, `secapi/pay/reverse`, again while
+// WeChat answers `recall=Y`, at most `reverse_attempts` times.
+// `options` NULL means the defaults.
+//
+// Results: `WXPAY_RESULT_OK` whenever the flow ran, whatever its outcome:
+// `*out_state` is a `WXPAY_MICROPAY_STATE_*` value. Errors only for what is
+// found before any network I/O: `WXPAY_RESULT_MISSING_FIELD`,
+// `WXPAY_RESULT_CONFLICTING_FIELD`, `WXPAY_RESULT_CERTIFICATE_REQUIRED`
+// (reversal needs the merchant certificate, so it is required up front),
+// `WXPAY_RESULT_INVALID_ARGUMENT` (`reverse_attempts` 0), argument errors.
+//
+// On success `*out_fields` is the response that decided the state (the
+// payment or query for PAID, the failure for FAILED, the reversal for
+// REVERSED, the last response for UNKNOWN; empty if none), and
+// `*out_steps` a table with one row per call and the columns `path`,
+// `outcome` (`SUCCESS`, a `trade_state`, an `err_code`, `FAIL` or `ERROR`),
+// `return_code`, `result_code`, `err_code`, `trade_state`, `recall`,
+// `error` (a `WXPAY_RESULT_*` name, empty on success), `message`,
+// `elapsed_ms` (since the start of the flow).
+//
+// Ownership: inputs are borrowed for the call. On success the caller frees
+// `*out_fields` with `wxpay_fields_free` and `*out_steps` with
+// `wxpay_table_free`; on failure no out-parameter is written.
+// Threads: blocks the calling thread for the whole flow; any number of
+// threads may run flows on one client at once.
+//
+// # Safety
+// `client` live; `fields` `fields_len` readable bytes; `options` NULL or
+// readable; out-parameters writable.
+wxpay_result wxpay_micropay(const wxpay_client *client,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            const wxpay_micropay_options *options,
+                            int32_t *out_state,
+                            wxpay_fields **out_fields,
+                            wxpay_table **out_steps);
+
 // Writes a fresh `nonce_str`: 32 letters and digits from the operating
 // system's secure random source, NUL-terminated.
 //
@@ -719,6 +864,103 @@ wxpay_result wxpay_mcc_list(wxpay_fields **out_list);
 // # Safety
 // `out` must point to `out_cap` writable bytes.
 wxpay_result wxpay_nonce(char *out, size_t out_cap);
+
+// Verifies a payment notification (the body WeChat POSTed to `notify_url`)
+// with the client's API key, and checks that its `appid`/`mch_id` are the
+// client's.
+//
+// Results, each its own code: `WXPAY_RESULT_XML_*` (a field given twice is
+// `WXPAY_RESULT_XML_DUPLICATE`); `WXPAY_RESULT_PROTOCOL_FAIL` for
+// `return_code=FAIL` (fields in `wxpay_last_error_response()`);
+// `WXPAY_RESULT_RESPONSE_INVALID` without `return_code` / `result_code`;
+// forged: `WXPAY_RESULT_SIGNATURE_MISSING` (SUCCESS without `sign`),
+// `WXPAY_RESULT_UNKNOWN_SIGN_TYPE` / `WXPAY_RESULT_SIGN_TYPE_MISMATCH`
+// (a `sign_type` unknown or disagreeing with the signature),
+// `WXPAY_RESULT_SIGNATURE_FIELDS_ADDED` (fields added after signing),
+// `WXPAY_RESULT_SIGNATURE_MISMATCH`; `WXPAY_RESULT_MERCHANT_MISMATCH` for
+// another merchant's notification. The sign type is inferred from the
+// signature's length when the notification has no `sign_type`.
+//
+// On success `*out_paid` is 1 for `result_code=SUCCESS` and 0 for a genuine
+// notification of a failed payment (which is still acknowledged with
+// `wxpay_notify_reply(1, ...)`). A retried notification verifies again.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_fields`
+// receives every field of the notification, freed with
+// `wxpay_fields_free`; on failure neither out-parameter is written.
+// Threads: any number of threads may call this on one client at once.
+//
+// # Safety
+// `client` live; `body` `body_len` readable bytes; out-parameters writable.
+wxpay_result wxpay_notify_payment(const wxpay_client *client,
+                                  const char *body,
+                                  size_t body_len,
+                                  wxpay_fields **out_fields,
+                                  int32_t *out_paid);
+
+// Decrypts a refund notification: checks `return_code` and the merchant
+// identity, then decrypts `req_info` (AES-256-ECB under the MD5 of the
+// client's API key).
+//
+// Results: as `wxpay_notify_payment` for XML, `return_code` and merchant;
+// `WXPAY_RESULT_RESPONSE_INVALID` without `req_info`;
+// `WXPAY_RESULT_CIPHERTEXT_CORRUPT` for a `req_info` that is not base64 of
+// whole AES blocks; `WXPAY_RESULT_DECRYPT_FAILED` when it does not decrypt
+// (a wrong API key, or damaged ciphertext).
+//
+// Ownership: inputs are borrowed for the call. On success `*out_info`
+// receives the decrypted fields (`out_refund_no`, `refund_status`,
+// `refund_recv_accout` in WeChat's spelling, ...) and `*out_outer` the
+// outer ones (`return_code`, `appid`, `mch_id`, `nonce_str`, `req_info`),
+// each freed with `wxpay_fields_free`; on failure neither is written.
+//
+// # Safety
+// As `wxpay_notify_payment`.
+wxpay_result wxpay_notify_refund(const wxpay_client *client,
+                                 const char *body,
+                                 size_t body_len,
+                                 wxpay_fields **out_info,
+                                 wxpay_fields **out_outer);
+
+// The XML answer to a notification: `success` non-zero gives
+// `return_code=SUCCESS` (WeChat stops retrying), zero gives `FAIL` (WeChat
+// retries later). `message` (NUL-terminated UTF-8, NULL for `OK` / `FAIL`)
+// becomes `return_msg`.
+//
+// Ownership: `message` is borrowed for the call. On success `*out_xml`
+// receives a NUL-terminated string the caller frees with
+// `wxpay_string_free`, and `*out_len` (if not NULL) its length; on failure
+// neither is written.
+//
+// # Safety
+// `message` NULL or NUL-terminated; `out_xml` writable; `out_len` NULL or writable.
+wxpay_result wxpay_notify_reply(int32_t success,
+                                const char *message,
+                                char **out_xml,
+                                size_t *out_len);
+
+// Builds and signs the client-side payment parameters from a `prepay_id`
+// (from `pay/unifiedorder`), with the client's API key and sign type (the
+// order's).
+//
+// `kind` is a `WXPAY_PAY_KIND_*` value (else `WXPAY_RESULT_INVALID_ARGUMENT`).
+// `appid` (NULL: the configured `sub_appid`, else `appid`), `timestamp`
+// (seconds since the epoch; 0: now) and `nonce` (NULL: a fresh random one)
+// may be given to reproduce a signature.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_params`
+// receives the fields in the order the client SDK documents, freed with
+// `wxpay_fields_free`; on failure it is not written.
+//
+// # Safety
+// `client` live; strings NUL-terminated (or NULL where allowed); `out_params` writable.
+wxpay_result wxpay_pay_params(const wxpay_client *client,
+                              int32_t kind,
+                              const char *prepay_id,
+                              const char *appid,
+                              uint64_t timestamp,
+                              const char *nonce,
+                              wxpay_fields **out_params);
 
 // Signs packed fields (see `wxpay_fields_from_packed` for the format).
 //
@@ -813,6 +1055,39 @@ wxpay_result wxpay_verify_xml(const char *xml,
                               size_t key_len,
                               int32_t sign_type,
                               wxpay_fields **out_fields);
+
+// The whole table in one call.
+//
+// `*out_columns` is the `*out_column_count` column names, each followed by
+// a NUL byte (`*out_columns_len` bytes in all, NULs included).
+// `*out_cells` is the `*out_row_count` × `*out_column_count` cells row by
+// row, each followed by a NUL byte (`*out_cells_len` bytes). Splitting
+// either buffer at its NULs gives exactly that many strings (UTF-8); a
+// table with no rows gives length 0.
+//
+// Ownership: both buffers are borrowed from `table`, valid until it is freed.
+//
+// # Safety
+// `table` live; every out-parameter writable.
+wxpay_result wxpay_table_packed(const wxpay_table *table,
+                                const char **out_columns,
+                                size_t *out_columns_len,
+                                size_t *out_column_count,
+                                const char **out_cells,
+                                size_t *out_cells_len,
+                                size_t *out_row_count);
+
+// The number of rows; 0 for NULL.
+//
+// # Safety
+// `table` must be NULL or a live table.
+size_t wxpay_table_row_count(const wxpay_table *table);
+
+// Frees a table. NULL is accepted and ignored.
+//
+// # Safety
+// `table` must be NULL or a table from this library, not freed before.
+void wxpay_table_free(wxpay_table *table);
 
 // Parses a flat WeChat `<xml>` document into fields.
 //

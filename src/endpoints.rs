@@ -317,5 +317,36 @@ pub const TABLE: &[Endpoint] = &[
     Endpoint { path: "papay/preentrustweb", ..PAPAY_ENTRUSTWEB },
 ];
 
+/// Fields required only for some values of another field, which the
+/// table's flat lists cannot say: `pay/unifiedorder` with
+/// `trade_type=JSAPI` needs the payer's `openid` (or `sub_openid` in
+/// service-provider mode), `NATIVE` a `product_id`, `MWEB` a `scene_info`.
+/// Checked before any network I/O, like [`Endpoint::check_required`].
+pub fn check_conditional(path: &str, fields: &crate::fields::Fields) -> Result<()> {
+    let plain = path.strip_prefix('/').unwrap_or(path);
+    let plain = plain.strip_prefix(SANDBOX).unwrap_or(plain);
+    if plain != "pay/unifiedorder" {
+        return Ok(());
+    }
+    let has = |n: &str| fields.get(n).is_some_and(|v| !v.is_empty());
+    let (needs, ok) = match fields.get("trade_type") {
+        Some("JSAPI") => ("`openid` (or `sub_openid` with `sub_appid`)", has("openid") || has("sub_openid")),
+        Some("NATIVE") => ("`product_id`", has("product_id")),
+        Some("MWEB") => ("`scene_info`", has("scene_info")),
+        _ => return Ok(()),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::MissingField,
+        format!(
+            "{}: trade_type={} needs {needs}",
+            truncate(path, 128),
+            fields.get("trade_type").unwrap_or_default()
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,18 @@ pub enum ErrorKind {
     SignatureMissing,
     /// The signature does not match the message and key.
     SignatureMismatch,
+    /// The signature matches only once some fields are taken away: fields
+    /// were added to a signed message (a forged notification).
+    SignatureFieldsAdded,
+    /// A genuine-looking message for another merchant (its `appid` or
+    /// `mch_id` is not the client's).
+    MerchantMismatch,
+    /// Encrypted data (a refund notification's `req_info`) does not decrypt
+    /// with the API key: a wrong key, or ciphertext damaged in transit.
+    DecryptFailed,
+    /// Encrypted data that cannot be ciphertext at all: not base64, or not a
+    /// whole number of AES blocks.
+    CiphertextCorrupt,
 
     /// Not well-formed XML.
     XmlMalformed,

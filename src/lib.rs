@@ -1,9 +1,11 @@
 //! wxpay: the WeChat Pay API v2 merchant protocol, done once, behind a C ABI.
 //!
 //! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`], [`endpoints`],
-//! [`client`], [`cert`], [`mcc`], [`log`]) are plain Rust and know nothing of C; [`ffi`] converts
-//! and delegates.
+//! [`client`], [`log`], certificates: [`cert`], [`mcc`], and the merchant's
+//! flows: [`notify`], [`pay_params`], [`micropay`], [`bill`]) are plain Rust
+//! and know nothing of C; [`ffi`] converts and delegates.
 
+pub mod bill;
 pub mod cert;
 pub mod client;
 pub mod endpoints;
@@ -11,7 +13,10 @@ pub mod error;
 pub mod fields;
 pub mod log;
 pub mod mcc;
+pub mod micropay;
 pub mod nonce;
+pub mod notify;
+pub mod pay_params;
 pub mod sign;
 pub mod xml;
 

@@ -17,6 +17,10 @@ typedef enum {
   WXPAY_RESULT_SIGNATURE_MISSING = 200,
   WXPAY_RESULT_SIGNATURE_MISMATCH = 201,
   WXPAY_RESULT_SIGN_TYPE_MISMATCH = 202,
+  WXPAY_RESULT_SIGNATURE_FIELDS_ADDED = 203,
+  WXPAY_RESULT_MERCHANT_MISMATCH = 204,
+  WXPAY_RESULT_DECRYPT_FAILED = 210,
+  WXPAY_RESULT_CIPHERTEXT_CORRUPT = 211,
   WXPAY_RESULT_XML_MALFORMED = 300,
   WXPAY_RESULT_XML_DOCTYPE = 301,
   WXPAY_RESULT_XML_ENTITY = 302,
@@ -70,11 +74,25 @@ typedef enum {
   WXPAY_BODY_KIND_BYTES = 1,
 } wxpay_body_kind;
 
+typedef enum {
+  WXPAY_PAY_KIND_JSAPI = 1,
+  WXPAY_PAY_KIND_APP = 2,
+} wxpay_pay_kind;
+
+typedef enum {
+  WXPAY_MICROPAY_STATE_PAID = 1,
+  WXPAY_MICROPAY_STATE_FAILED = 2,
+  WXPAY_MICROPAY_STATE_REVERSED = 3,
+  WXPAY_MICROPAY_STATE_UNKNOWN = 4,
+} wxpay_micropay_state;
+
 typedef struct wxpay_client wxpay_client;
 
 typedef struct wxpay_config wxpay_config;
 
 typedef struct wxpay_fields wxpay_fields;
+
+typedef struct wxpay_table wxpay_table;
 
 typedef void (*wxpay_log_callback)(void *user_data,
                                    int32_t level,
@@ -101,7 +119,27 @@ typedef struct {
   size_t one_of_count;
 } wxpay_endpoint;
 
+typedef struct {
+  uint64_t poll_interval_ms;
+  uint64_t poll_deadline_ms;
+  uint64_t reverse_attempts;
+  uint64_t reverse_interval_ms;
+} wxpay_micropay_options;
+
 const char *wxpay_version(void);
+
+wxpay_result wxpay_bill_parse(const uint8_t *data,
+                              size_t len,
+                              wxpay_table **out_rows,
+                              wxpay_table **out_summary);
+
+wxpay_result wxpay_download_bill(const wxpay_client *client,
+                                 const char *path,
+                                 const char *fields,
+                                 size_t fields_len,
+                                 size_t field_count,
+                                 wxpay_table **out_rows,
+                                 wxpay_table **out_summary);
 
 wxpay_result wxpay_cert_info(const uint8_t *data,
                              size_t len,
@@ -205,7 +243,43 @@ wxpay_result wxpay_mcc_code(const char *category, int32_t *out_code);
 
 wxpay_result wxpay_mcc_list(wxpay_fields **out_list);
 
+wxpay_result wxpay_micropay_options_default(wxpay_micropay_options *out_options);
+
+wxpay_result wxpay_micropay(const wxpay_client *client,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            const wxpay_micropay_options *options,
+                            int32_t *out_state,
+                            wxpay_fields **out_fields,
+                            wxpay_table **out_steps);
+
 wxpay_result wxpay_nonce(char *out, size_t out_cap);
+
+wxpay_result wxpay_notify_payment(const wxpay_client *client,
+                                  const char *body,
+                                  size_t body_len,
+                                  wxpay_fields **out_fields,
+                                  int32_t *out_paid);
+
+wxpay_result wxpay_notify_refund(const wxpay_client *client,
+                                 const char *body,
+                                 size_t body_len,
+                                 wxpay_fields **out_info,
+                                 wxpay_fields **out_outer);
+
+wxpay_result wxpay_notify_reply(int32_t success,
+                                const char *message,
+                                char **out_xml,
+                                size_t *out_len);
+
+wxpay_result wxpay_pay_params(const wxpay_client *client,
+                              int32_t kind,
+                              const char *prepay_id,
+                              const char *appid,
+                              uint64_t timestamp,
+                              const char *nonce,
+                              wxpay_fields **out_params);
 
 wxpay_result wxpay_sign(const char *fields,
                         size_t fields_len,
@@ -242,6 +316,18 @@ wxpay_result wxpay_verify_xml(const char *xml,
                               size_t key_len,
                               int32_t sign_type,
                               wxpay_fields **out_fields);
+
+wxpay_result wxpay_table_packed(const wxpay_table *table,
+                                const char **out_columns,
+                                size_t *out_columns_len,
+                                size_t *out_column_count,
+                                const char **out_cells,
+                                size_t *out_cells_len,
+                                size_t *out_row_count);
+
+size_t wxpay_table_row_count(const wxpay_table *table);
+
+void wxpay_table_free(wxpay_table *table);
 
 wxpay_result wxpay_xml_parse(const char *xml,
                              size_t xml_len,

@@ -144,6 +144,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 1 << 20;
 pub const DEFAULT_MAX_DOWNLOAD_SIZE: usize = 256 << 20;
+/// WeChat says a sandbox key lasts about 3 days; refetch a little earlier.
+pub const DEFAULT_SANDBOX_KEY_TTL: Duration = Duration::from_secs(3 * 24 * 3600 - 3600);
 
 /// Everything a [`Client`](super::Client) is made from.
 ///
@@ -175,6 +177,10 @@ pub struct Config {
     /// measure or to work around a middlebox that breaks idle connections.
     pub(crate) keep_alive: bool,
     pub(crate) logger: Option<Logger>,
+    /// Sandbox mode: paths go under `sandboxnew/`, signed with the sandbox key.
+    pub(crate) sandbox: bool,
+    /// How long a fetched sandbox key is reused.
+    pub(crate) sandbox_key_ttl: Duration,
 }
 
 impl Default for Config {
@@ -200,6 +206,8 @@ impl Default for Config {
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
             keep_alive: true,
             logger: None,
+            sandbox: false,
+            sandbox_key_ttl: DEFAULT_SANDBOX_KEY_TTL,
         }
     }
 }
@@ -367,14 +375,29 @@ impl Config {
         self
     }
 
+    /// Sandbox mode: every path is sent under `sandboxnew/`, signed with MD5
+    /// and the key from `sandboxnew/pay/getsignkey` (fetched on first use
+    /// and cached), and responses are verified with that key.
+    pub fn set_sandbox(&mut self, on: bool) -> &mut Self {
+        self.sandbox = on;
+        self
+    }
+
+    /// How long the sandbox key is reused before it is fetched again.
+    pub fn set_sandbox_key_ttl(&mut self, t: Duration) -> Result<&mut Self> {
+        self.sandbox_key_ttl = nonzero_duration("sandbox_key_ttl_s", t)?;
+        Ok(self)
+    }
+
     /// Sets a textual option by name, for wrappers and configuration files:
     /// `appid`, `mch_id`, `api_key`, `sign_type` (`MD5` / `HMAC-SHA256`),
     /// `sub_appid`, `sub_mch_id`, `host` (`api`, `api2`, `apihk`, `apius` or
     /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
     /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
     /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
-    /// `strict_permissions` (`true` / `false`), `certificate_check_interval_ms`
-    /// (0 = never).
+    /// `keep_alive`, `strict_permissions` (`true` / `false`),
+    /// `certificate_check_interval_ms` (0 = never), `sandbox` (`true` /
+    /// `false`), `sandbox_key_ttl_s`.
     ///
     /// Error messages name the option but never quote the API key.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self> {
@@ -397,6 +420,8 @@ impl Config {
             "certificate_check_interval_ms" => {
                 self.set_certificate_check_interval(Some(Duration::from_millis(number(name, value)?)))
             }
+            "sandbox" => self.set_sandbox(boolean(name, value)?),
+            "sandbox_key_ttl_s" => self.set_sandbox_key_ttl(Duration::from_secs(number(name, value)?))?,
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
@@ -448,6 +473,7 @@ impl fmt::Debug for Config {
             .field("max_response_size", &self.max_response_size)
             .field("max_download_size", &self.max_download_size)
             .field("logger", &self.logger)
+            .field("sandbox", &self.sandbox)
             .finish()
     }
 }

@@ -9,7 +9,9 @@
 pub mod config;
 pub mod identity;
 pub mod judge;
+mod merchant;
 mod rotation;
+mod sandbox;
 mod transport;
 
 use std::time::Instant;
@@ -44,6 +46,7 @@ pub struct Client {
     max_download_size: usize,
     certificates: Certificates,
     logger: Option<Logger>,
+    sandbox: Option<sandbox::SandboxKey>,
 }
 
 impl std::fmt::Debug for Client {
@@ -96,6 +99,7 @@ impl Client {
             max_download_size: config.max_download_size,
             certificates,
             logger: config.logger.clone(),
+            sandbox: config.sandbox.then(|| sandbox::SandboxKey::new(config.sandbox_key_ttl)),
         })
     }
 
@@ -107,7 +111,12 @@ impl Client {
     /// [`ErrorKind::SignatureMismatch`] / [`ErrorKind::SignatureMissing`];
     /// bill endpoints are refused (use [`Client::download`]).
     pub fn request<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Fields> {
-        let p = self.prepare(path, fields)?;
+        self.routed(path, |path, key| self.request_keyed(path, fields, key))
+    }
+
+    /// [`Client::request`] signed and verified with `key`.
+    fn request_keyed<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)], key: &ApiKey) -> Result<Fields> {
+        let p = self.prepare_keyed(path, fields, key)?;
         if p.lookup.endpoint.body == BodyKind::Bytes {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
@@ -116,7 +125,7 @@ impl Client {
         }
         let started = Instant::now();
         let result = self.send(&p, self.max_response_size).and_then(|body| {
-            judge::xml_response(&p.path, &body, self.max_response_size, &p.lookup.endpoint, &self.key, p.sign_type)
+            judge::xml_response(&p.path, &body, self.max_response_size, &p.lookup.endpoint, key, p.sign_type)
         });
         self.log_outcome(&p.path, started, result.as_ref().map(|_| ()));
         result
@@ -126,7 +135,11 @@ impl Client {
     /// the body as bytes, gunzipped if it was gzip, within the download
     /// size limit. An XML failure body becomes an error as in [`Client::request`].
     pub fn download<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Vec<u8>> {
-        let p = self.prepare(path, fields)?;
+        self.routed(path, |path, key| self.download_keyed(path, fields, key))
+    }
+
+    fn download_keyed<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)], key: &ApiKey) -> Result<Vec<u8>> {
+        let p = self.prepare_keyed(path, fields, key)?;
         let started = Instant::now();
         let result = self.send(&p, self.max_download_size).and_then(|body| {
             judge::bill_response(
@@ -135,7 +148,7 @@ impl Client {
                 self.max_response_size,
                 self.max_download_size,
                 &p.lookup.endpoint,
-                &self.key,
+                key,
                 p.sign_type,
             )
         });
@@ -179,7 +192,13 @@ impl Client {
         }
     }
 
+    /// [`Client::prepare_keyed`] with the configured key.
+    #[cfg(test)]
     fn prepare<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, given: &[(K, V)]) -> Result<Prepared> {
+        self.prepare_keyed(path, given, &self.key)
+    }
+
+    fn prepare_keyed<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, given: &[(K, V)], key: &ApiKey) -> Result<Prepared> {
         let lookup = endpoints::lookup(path)?;
         let path = endpoints::normalize(path)?.to_owned();
         let e = &lookup.endpoint;
@@ -207,13 +226,15 @@ impl Client {
         }
         let sign_type = self.choose_sign_type(&path, &lookup, &mut fields)?;
         e.check_required(&path, |n| fields.get(n).is_some_and(|v| !v.is_empty()))?;
+        endpoints::check_conditional(&path, &fields)?;
+        merchant::warn_plain_http_notify_url(self.logger.as_ref(), &path, &fields);
         if let Some(name) = e.appid_field.filter(|n| !fields.contains(n)) {
             return Err(Error::new(
                 ErrorKind::MissingField,
                 format!("{path}: the field `{name}` is missing and the client has no appid configured"),
             ));
         }
-        let signature = sign::sign(fields.as_slice(), &self.key, Some(sign_type))?;
+        let signature = sign::sign(fields.as_slice(), key, Some(sign_type))?;
         fields.insert("sign", signature.as_str());
         let xml = xml::build(fields.as_slice())?;
         log(self.logger.as_ref(), LogLevel::Debug, || {

@@ -136,3 +136,28 @@ fn paths_that_are_not_paths_are_refused() {
     }
     assert_eq!(get("/pay/unifiedorder").endpoint.path, "pay/unifiedorder");
 }
+
+#[test]
+fn unifiedorder_needs_what_its_trade_type_needs() {
+    use crate::fields::Fields;
+    let f = |pairs: &[(&str, &str)]| Fields::from_pairs(pairs.iter().copied()).unwrap();
+    let missing = |path: &str, pairs: &[(&str, &str)]| check_conditional(path, &f(pairs)).unwrap_err().kind();
+    assert_eq!(missing("pay/unifiedorder", &[("trade_type", "JSAPI")]), ErrorKind::MissingField);
+    assert_eq!(missing("sandboxnew/pay/unifiedorder", &[("trade_type", "JSAPI"), ("openid", "")]), ErrorKind::MissingField);
+    assert_eq!(missing("/pay/unifiedorder", &[("trade_type", "NATIVE")]), ErrorKind::MissingField);
+    assert_eq!(missing("pay/unifiedorder", &[("trade_type", "MWEB")]), ErrorKind::MissingField);
+    assert!(check_conditional("pay/unifiedorder", &f(&[("trade_type", "JSAPI"), ("openid", "o1")])).is_ok());
+    assert!(check_conditional("pay/unifiedorder", &f(&[("trade_type", "JSAPI"), ("sub_openid", "o1")])).is_ok());
+    assert!(check_conditional("pay/unifiedorder", &f(&[("trade_type", "APP")])).is_ok());
+    assert!(check_conditional("pay/orderquery", &f(&[("trade_type", "JSAPI")])).is_ok());
+}
+
+#[test]
+fn flows_required_fields_are_in_the_table() {
+    let req = |p: &str| lookup(p).unwrap().endpoint.required().collect::<Vec<_>>();
+    for name in ["out_refund_no", "total_fee", "refund_fee"] {
+        assert!(req("secapi/pay/refund").contains(&name), "{name}");
+    }
+    assert!(req("pay/micropay").contains(&"auth_code"));
+    assert!(req("sandboxnew/pay/micropay").contains(&"auth_code"));
+}

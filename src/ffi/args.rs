@@ -105,28 +105,47 @@ pub(crate) fn unpack(data: &str, count: usize) -> Result<Vec<(&str, &str)>, FfiE
 /// items each (`name0 NUL name1 ...` and `value0 NUL value1 ...`): the form a
 /// wrapper builds with one join over a dict's keys and one over its values.
 pub(crate) fn unpack_split<'a>(names: &'a str, values: &'a str, count: usize) -> Result<Vec<(&'a str, &'a str)>, FfiError> {
-    let names = split_list(names, count, "names")?;
-    let values = split_list(values, count, "values")?;
-    Ok(names.into_iter().zip(values).collect())
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count.min(names.len() + 1));
+    for_each_item(names, count, "names", |name| pairs.push((name, "")))?;
+    let mut slots = pairs.iter_mut();
+    for_each_item(values, count, "values", |value| {
+        if let Some(slot) = slots.next() {
+            slot.1 = value;
+        }
+    })?;
+    Ok(pairs)
 }
 
-fn split_list<'a>(data: &'a str, count: usize, what: &str) -> Result<Vec<&'a str>, FfiError> {
+/// Calls `each` for the NUL-separated items of `data` in one pass, checking
+/// that there are exactly `count` (an extra item means a NUL inside one).
+fn for_each_item<'a>(data: &'a str, count: usize, what: &str, mut each: impl FnMut(&'a str)) -> Result<(), FfiError> {
     if count == 0 {
         return if data.is_empty() {
-            Ok(Vec::new())
+            Ok(())
         } else {
             Err(FfiError::new(wxpay_result::InvalidArgument, format!("{what}: the count is 0 but the data is not empty")))
         };
     }
-    let parts = memchr::memchr_iter(0, data.as_bytes()).count() + 1;
-    if parts != count {
-        let code = if parts > count { wxpay_result::EmbeddedNul } else { wxpay_result::InvalidArgument };
+    let mut seen = 0usize;
+    let mut start = 0usize;
+    for end in memchr::memchr_iter(0, data.as_bytes()).chain(std::iter::once(data.len())) {
+        seen += 1;
+        if seen > count {
+            return Err(FfiError::new(
+                wxpay_result::EmbeddedNul,
+                format!("{what}: more than {count} NUL-separated items; an item contains a NUL byte"),
+            ));
+        }
+        each(&data[start..end]);
+        start = end + 1;
+    }
+    if seen < count {
         return Err(FfiError::new(
-            code,
-            format!("{what}: {count} NUL-separated items expected, {parts} given (a NUL inside an item, or a wrong count)"),
+            wxpay_result::InvalidArgument,
+            format!("{what}: {count} NUL-separated items expected, {seen} given"),
         ));
     }
-    Ok(data.split('\0').collect())
+    Ok(())
 }
 
 /// `WXPAY_SIGN_TYPE_*` as given by C, which may be any integer.

@@ -19,7 +19,7 @@ use crate::client::Client;
 /// In a process that forks (PHP-FPM, prefork servers), make clients after
 /// the fork: a client owns a background I/O thread that a fork does not copy.
 pub struct wxpay_client {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl wxpay_client {

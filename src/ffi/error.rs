@@ -50,6 +50,18 @@ pub enum wxpay_result {
     SignatureMismatch = 201,
     /// The algorithm asked for disagrees with the message's `sign_type`.
     SignTypeMismatch = 202,
+    /// The signature matches only without some of the fields: they were
+    /// added after signing (a forged notification).
+    SignatureFieldsAdded = 203,
+    /// A signed message meant for another merchant (`appid` or `mch_id` is
+    /// not the client's).
+    MerchantMismatch = 204,
+    /// Encrypted data (a refund notification's `req_info`) does not decrypt
+    /// with the API key: a wrong key, or damaged ciphertext.
+    DecryptFailed = 210,
+    /// Encrypted data that is not ciphertext at all (not base64, or not a
+    /// whole number of AES blocks).
+    CiphertextCorrupt = 211,
 
     /// Not well-formed XML.
     XmlMalformed = 300,
@@ -133,6 +145,10 @@ impl wxpay_result {
             ErrorKind::InvalidFieldValue => R::InvalidFieldValue,
             ErrorKind::SignatureMissing => R::SignatureMissing,
             ErrorKind::SignatureMismatch => R::SignatureMismatch,
+            ErrorKind::SignatureFieldsAdded => R::SignatureFieldsAdded,
+            ErrorKind::MerchantMismatch => R::MerchantMismatch,
+            ErrorKind::DecryptFailed => R::DecryptFailed,
+            ErrorKind::CiphertextCorrupt => R::CiphertextCorrupt,
             ErrorKind::XmlMalformed => R::XmlMalformed,
             ErrorKind::XmlDoctype => R::XmlDoctype,
             ErrorKind::XmlEntity => R::XmlEntity,
@@ -180,6 +196,10 @@ impl wxpay_result {
         (wxpay_result::SignatureMissing, "WXPAY_RESULT_SIGNATURE_MISSING\0"),
         (wxpay_result::SignatureMismatch, "WXPAY_RESULT_SIGNATURE_MISMATCH\0"),
         (wxpay_result::SignTypeMismatch, "WXPAY_RESULT_SIGN_TYPE_MISMATCH\0"),
+        (wxpay_result::SignatureFieldsAdded, "WXPAY_RESULT_SIGNATURE_FIELDS_ADDED\0"),
+        (wxpay_result::MerchantMismatch, "WXPAY_RESULT_MERCHANT_MISMATCH\0"),
+        (wxpay_result::DecryptFailed, "WXPAY_RESULT_DECRYPT_FAILED\0"),
+        (wxpay_result::CiphertextCorrupt, "WXPAY_RESULT_CIPHERTEXT_CORRUPT\0"),
         (wxpay_result::XmlMalformed, "WXPAY_RESULT_XML_MALFORMED\0"),
         (wxpay_result::XmlDoctype, "WXPAY_RESULT_XML_DOCTYPE\0"),
         (wxpay_result::XmlEntity, "WXPAY_RESULT_XML_ENTITY\0"),

@@ -10,6 +10,7 @@
 #![allow(non_camel_case_types)]
 
 mod args;
+pub mod bill;
 pub mod cert;
 pub mod client;
 pub mod config;
@@ -18,9 +19,13 @@ pub mod error;
 pub mod fields;
 pub mod log;
 pub mod mcc;
+pub mod micropay;
 pub mod nonce;
+pub mod notify;
 mod panic;
+pub mod pay_params;
 pub mod sign;
+pub mod table;
 pub mod xml;
 
 use std::ffi::c_char;

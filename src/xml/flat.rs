@@ -11,6 +11,9 @@
 
 pub(super) fn scan(doc: &str) -> Option<Vec<(&str, &str)>> {
     let bytes = doc.as_bytes();
+    if !plain(bytes) {
+        return None;
+    }
     let mut at = skip_space(bytes, 0);
     at = expect(bytes, at, b"<xml>")?;
     let mut fields = Vec::with_capacity(doc.len() / 48 + 4);
@@ -47,48 +50,27 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Where the `]]>` closing a CDATA section starts, if the content on the way
-/// is plain (see [`plain`]).
+/// Where the `]]>` closing a CDATA section starts.
 fn cdata_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    loop {
-        let b = *bytes.get(i)?;
-        if b == b']' && bytes[i..].starts_with(b"]]>") {
-            return Some(i);
-        }
-        if !plain(bytes, i) {
-            return None;
-        }
-        i += 1;
-    }
+    memchr::memchr_iter(b']', &bytes[from..]).map(|i| from + i).find(|&i| bytes[i..].starts_with(b"]]>"))
 }
 
 /// Where the text value starting at `from` ends (its `<`), if it holds no
-/// reference or markup character and is plain (see [`plain`]).
+/// reference or `>` (which the full parser handles).
 fn text_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    loop {
-        let b = *bytes.get(i)?;
-        if b == b'<' {
-            return Some(i);
-        }
-        if b == b'&' || b == b'>' || !plain(bytes, i) {
-            return None;
-        }
-        i += 1;
-    }
+    let i = from + memchr::memchr3(b'<', b'&', b'>', &bytes[from..])?;
+    (bytes[i] == b'<').then_some(i)
 }
 
-/// False for the bytes that need the full parser: control characters other
-/// than tab and line feed (carriage returns are normalised, the rest are not
-/// XML) and the start of U+FFFE / U+FFFF (EF BF BE, EF BF BF).
-fn plain(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b'\t' | b'\n' => true,
-        0..0x20 => false,
-        0xEF => !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))),
-        _ => true,
-    }
+/// False when the document holds a byte that needs the full parser: a
+/// control character other than tab and line feed (carriage returns are
+/// normalised, the rest are not XML) or U+FFFE / U+FFFF (EF BF BE, EF BF BF).
+/// One pass over the whole document, without early exit so that it
+/// vectorises; values then need no per-byte checks.
+fn plain(bytes: &[u8]) -> bool {
+    let controls = bytes.iter().fold(0u8, |acc, &b| acc | u8::from((b < 0x20) & (b != b'\t') & (b != b'\n')));
+    controls == 0
+        && !memchr::memchr_iter(0xEF, bytes).any(|i| bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
 }
 
 /// The position after `want` if the document has it at `at`.

@@ -3,6 +3,7 @@
  * through the C ABI exactly as a C caller sees it. Built with
  * -Wall -Wextra -Werror and run under valgrind by the test command.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,6 +416,177 @@ static void test_mcc(void) {
     EXPECT_ERR(wxpay_mcc_list(NULL), WXPAY_RESULT_NULL_ARGUMENT);
 }
 
+/* The merchant flows: notifications, replies, pay parameters, bills, micropay. */
+static wxpay_client *flows_client(void) {
+    wxpay_config *cfg = wxpay_config_new();
+    CHECK(cfg != NULL);
+    EXPECT_OK(wxpay_config_set(cfg, "appid", "wx2421b1c4370ec43b"));
+    EXPECT_OK(wxpay_config_set(cfg, "mch_id", "1900000109"));
+    EXPECT_OK(wxpay_config_set(cfg, "api_key", KEY));
+    wxpay_client *c = NULL;
+    EXPECT_OK(wxpay_client_new(cfg, &c));
+    wxpay_config_free(cfg);
+    return c;
+}
+
+static void test_notify(wxpay_client *c) {
+    static const char F[] = "return_code\0SUCCESS\0appid\0wx2421b1c4370ec43b\0mch_id\0001900000109\0"
+                            "result_code\0SUCCESS\0out_trade_no\0T1\0total_fee\0001";
+    char sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign(F, sizeof F - 1, 6, KEY, KEY_LEN, WXPAY_SIGN_TYPE_HMAC_SHA256, sig, sizeof sig));
+    char doc[1024];
+    const char *head = "<xml><return_code>SUCCESS</return_code><appid>wx2421b1c4370ec43b</appid>"
+                       "<mch_id>1900000109</mch_id><result_code>SUCCESS</result_code>"
+                       "<out_trade_no>T1</out_trade_no><total_fee>1</total_fee>";
+    int n = snprintf(doc, sizeof doc, "%s<sign>%s</sign></xml>", head, sig);
+    CHECK(n > 0 && (size_t)n < sizeof doc);
+    wxpay_fields *f = NULL;
+    int paid = -1;
+    /* No sign_type: HMAC-SHA256 is told by the signature's length. A retry verifies again. */
+    for (int i = 0; i < 2; i++) {
+        EXPECT_OK(wxpay_notify_payment(c, doc, (size_t)n, &f, &paid));
+        CHECK(paid == 1 && wxpay_fields_count(f) == 7);
+        wxpay_fields_free(f);
+        f = NULL;
+    }
+    char forged[1024];
+    int m = snprintf(forged, sizeof forged, "%s<attach>x</attach><sign>%s</sign></xml>", head, sig);
+    CHECK(m > 0 && (size_t)m < sizeof forged);
+    EXPECT_ERR(wxpay_notify_payment(c, forged, (size_t)m, &f, &paid), WXPAY_RESULT_SIGNATURE_FIELDS_ADDED);
+    m = snprintf(forged, sizeof forged, "%s<sign_type>MD5</sign_type><sign>%s</sign></xml>", head, sig);
+    EXPECT_ERR(wxpay_notify_payment(c, forged, (size_t)m, &f, &paid), WXPAY_RESULT_SIGN_TYPE_MISMATCH);
+    m = snprintf(forged, sizeof forged, "%s<total_fee>2</total_fee><sign>%s</sign></xml>", head, sig);
+    EXPECT_ERR(wxpay_notify_payment(c, forged, (size_t)m, &f, &paid), WXPAY_RESULT_XML_DUPLICATE);
+    m = snprintf(forged, sizeof forged, "%s</xml>", head);
+    EXPECT_ERR(wxpay_notify_payment(c, forged, (size_t)m, &f, &paid), WXPAY_RESULT_SIGNATURE_MISSING);
+    sig[0] = sig[0] == 'A' ? 'B' : 'A';
+    m = snprintf(forged, sizeof forged, "%s<sign>%s</sign></xml>", head, sig);
+    EXPECT_ERR(wxpay_notify_payment(c, forged, (size_t)m, &f, &paid), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    CHECK(f == NULL && paid == 1);
+    EXPECT_ERR(wxpay_notify_payment(c, doc, (size_t)n, &f, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_notify_payment(NULL, doc, (size_t)n, &f, &paid), WXPAY_RESULT_NULL_ARGUMENT);
+
+    /* Refund: encrypted by tests/vectors/gen_req_info.sh (openssl enc). */
+    static const char REFUND[] =
+        "<xml><return_code>SUCCESS</return_code><appid>wx2421b1c4370ec43b</appid><mch_id>1900000109</mch_id>"
+        "<req_info><![CDATA[+MexgIowoujh+PYStwFJE0gy7iqZH1vpep3TwRY4/kq49N+FKN3UEY5KuEV+mrA6HLLF9iDxLLARfpYJ"
+        "3ZolQHgUQvYZ4XCUAaqWu5j8hpAjiCXTCKySLWkykR/3Wcev4pcSVQaRkGp3ViWSuX8M1DK41i2d/idy5Vi/jM5QUGY=]]></req_info></xml>";
+    wxpay_fields *info = NULL, *outer = NULL;
+    EXPECT_OK(wxpay_notify_refund(c, REFUND, sizeof REFUND - 1, &info, &outer));
+    const char *v = NULL;
+    EXPECT_OK(wxpay_fields_get(info, "out_refund_no", &v));
+    CHECK(v && strcmp(v, "R2") == 0);
+    EXPECT_OK(wxpay_fields_get(outer, "mch_id", &v));
+    CHECK(v && strcmp(v, "1900000109") == 0);
+    wxpay_fields_free(info);
+    wxpay_fields_free(outer);
+    info = outer = NULL;
+    static const char BAD64[] = "<xml><return_code>SUCCESS</return_code><mch_id>1900000109</mch_id><req_info>!!!!</req_info></xml>";
+    EXPECT_ERR(wxpay_notify_refund(c, BAD64, sizeof BAD64 - 1, &info, &outer), WXPAY_RESULT_CIPHERTEXT_CORRUPT);
+    static const char BADKEY[] = "<xml><return_code>SUCCESS</return_code><mch_id>1900000109</mch_id>"
+                                 "<req_info>AAAAAAAAAAAAAAAAAAAAAA==</req_info></xml>";
+    EXPECT_ERR(wxpay_notify_refund(c, BADKEY, sizeof BADKEY - 1, &info, &outer), WXPAY_RESULT_DECRYPT_FAILED);
+    static const char OTHER[] = "<xml><return_code>SUCCESS</return_code><mch_id>42</mch_id><req_info>AAAA</req_info></xml>";
+    EXPECT_ERR(wxpay_notify_refund(c, OTHER, sizeof OTHER - 1, &info, &outer), WXPAY_RESULT_MERCHANT_MISMATCH);
+    CHECK(info == NULL && outer == NULL);
+
+    char *xml = NULL;
+    size_t len = 0;
+    EXPECT_OK(wxpay_notify_reply(1, NULL, &xml, &len));
+    CHECK(xml && strlen(xml) == len && strstr(xml, "SUCCESS") != NULL);
+    wxpay_string_free(xml);
+    EXPECT_OK(wxpay_notify_reply(0, "busy", &xml, NULL));
+    CHECK(xml && strstr(xml, "FAIL") != NULL && strstr(xml, "busy") != NULL);
+    wxpay_string_free(xml);
+    EXPECT_ERR(wxpay_notify_reply(0, "\x01", &xml, NULL), WXPAY_RESULT_INVALID_FIELD_VALUE);
+    EXPECT_ERR(wxpay_notify_reply(1, NULL, NULL, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
+static void test_pay_params(wxpay_client *c) {
+    wxpay_fields *p = NULL;
+    /* Expected paySign from tests/vectors/gen_pay_params.py (Python hashlib). */
+    EXPECT_OK(wxpay_pay_params(c, WXPAY_PAY_KIND_JSAPI, "wx201410272009395522657a690389285100", NULL, 1414561699,
+                               "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", &p));
+    const char *v = NULL;
+    EXPECT_OK(wxpay_fields_get(p, "paySign", &v));
+    CHECK(v && strcmp(v, "6C716B27DD2CF90A2B780C1E587B9802") == 0);
+    EXPECT_OK(wxpay_fields_get(p, "package", &v));
+    CHECK(v && strcmp(v, "prepay_id=wx201410272009395522657a690389285100") == 0);
+    wxpay_fields_free(p);
+    p = NULL;
+    EXPECT_OK(wxpay_pay_params(c, WXPAY_PAY_KIND_APP, "wx1", NULL, 0, NULL, &p));
+    EXPECT_OK(wxpay_fields_get(p, "package", &v));
+    CHECK(v && strcmp(v, "Sign=WXPay") == 0);
+    wxpay_fields_free(p);
+    p = NULL;
+    EXPECT_ERR(wxpay_pay_params(c, 0, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_pay_params(c, WXPAY_PAY_KIND_APP, "", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_pay_params(NULL, WXPAY_PAY_KIND_APP, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(p == NULL);
+}
+
+static void test_bill(void) {
+    static const char BILL[] = "time,out_trade_no,body\n`2026-11-24 10:00:00,`T1,`tea, green\n`2026-11-24 11:00:00,`T2,`mug\n"
+                               "count,total\n`2,`0.03\n";
+    wxpay_table *rows = NULL, *summary = NULL;
+    EXPECT_OK(wxpay_bill_parse((const uint8_t *)BILL, sizeof BILL - 1, &rows, &summary));
+    const char *cols, *cells;
+    size_t cols_len, ncols, cells_len, nrows;
+    EXPECT_OK(wxpay_table_packed(rows, &cols, &cols_len, &ncols, &cells, &cells_len, &nrows));
+    CHECK(ncols == 3 && nrows == 2 && cols_len == 23 && memcmp(cols, "time\0out_trade_no\0body\0", 23) == 0);
+    /* Cells row by row, each followed by a NUL: the third is "tea, green". */
+    const char *cell = cells;
+    for (int i = 0; i < 2; i++) cell += strlen(cell) + 1;
+    CHECK(strcmp(cell, "tea, green") == 0);
+    CHECK(wxpay_table_row_count(rows) == 2 && wxpay_table_row_count(NULL) == 0);
+    EXPECT_OK(wxpay_table_packed(summary, &cols, &cols_len, &ncols, &cells, &cells_len, &nrows));
+    CHECK(ncols == 2 && nrows == 1 && strcmp(cells, "2") == 0);
+    EXPECT_ERR(wxpay_table_packed(summary, NULL, &cols_len, &ncols, &cells, &cells_len, &nrows), WXPAY_RESULT_NULL_ARGUMENT);
+    wxpay_table_free(rows);
+    wxpay_table_free(summary);
+    wxpay_table_free(NULL);
+    rows = summary = NULL;
+    static const char NOT_A_BILL[] = "a,b\n`1\n";
+    EXPECT_ERR(wxpay_bill_parse((const uint8_t *)NOT_A_BILL, sizeof NOT_A_BILL - 1, &rows, &summary), WXPAY_RESULT_RESPONSE_INVALID);
+    EXPECT_ERR(wxpay_bill_parse(NULL, 3, &rows, &summary), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(rows == NULL && summary == NULL);
+}
+
+static void test_micropay_errors(wxpay_client *c) {
+    wxpay_micropay_options o;
+    EXPECT_OK(wxpay_micropay_options_default(&o));
+    CHECK(o.poll_interval_ms == 5000 && o.poll_deadline_ms == 30000 && o.reverse_attempts == 3);
+    EXPECT_ERR(wxpay_micropay_options_default(NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    static const char PAY[] = "body\0tea\0out_trade_no\0M1\0total_fee\0001\0spbill_create_ip\000127.0.0.1\0auth_code\000134600000000000000";
+    int state = 0;
+    wxpay_fields *f = NULL;
+    wxpay_table *steps = NULL;
+    /* Reversal needs the merchant certificate: refused before any network I/O. */
+    EXPECT_ERR(wxpay_micropay(c, PAY, sizeof PAY - 1, 5, &o, &state, &f, &steps), WXPAY_RESULT_CERTIFICATE_REQUIRED);
+    EXPECT_ERR(wxpay_micropay(c, PAY, sizeof PAY - 1, 4, &o, &state, &f, &steps), WXPAY_RESULT_EMBEDDED_NUL);
+    EXPECT_ERR(wxpay_micropay(c, PAY, sizeof PAY - 1, 5, &o, &state, &f, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(state == 0 && f == NULL && steps == NULL);
+    wxpay_table *r = NULL, *sm = NULL;
+    EXPECT_ERR(wxpay_download_bill(NULL, "pay/downloadbill", "", 0, 0, &r, &sm), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_download_bill(c, "pay/downloadbill", "bill_type\0ALL", 13, 1, &r, &sm),
+               WXPAY_RESULT_MISSING_FIELD);
+    CHECK(r == NULL && sm == NULL);
+}
+
+/* Run on a thread of its own: a client makes Rust's runtime record the
+ * calling thread, which is released when that thread ends, not when the
+ * main thread does (valgrind would report it as possibly lost). */
+static void *test_flows(void *unused) {
+    (void)unused;
+    wxpay_client *c = flows_client();
+    test_notify(c);
+    test_pay_params(c);
+    test_bill();
+    test_micropay_errors(c);
+    wxpay_client_free(c);
+    return NULL;
+}
+
 int main(void) {
     test_version_and_names();
     test_sign_and_verify();
@@ -426,6 +598,9 @@ int main(void) {
     test_cert_info();
     test_client_certificate();
     test_mcc();
+    pthread_t flows;
+    CHECK(pthread_create(&flows, NULL, test_flows, NULL) == 0);
+    CHECK(pthread_join(flows, NULL) == 0);
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -45,6 +45,14 @@ final class ResultCode
     public const SIGNATURE_MISMATCH = 201;
     /** The algorithm asked for disagrees with the message's `sign_type`. */
     public const SIGN_TYPE_MISMATCH = 202;
+    /** The signature matches only without some of the fields: they were added after signing (a forged notification). */
+    public const SIGNATURE_FIELDS_ADDED = 203;
+    /** A signed message meant for another merchant (`appid` or `mch_id` is not the client's). */
+    public const MERCHANT_MISMATCH = 204;
+    /** Encrypted data (a refund notification's `req_info`) does not decrypt with the API key: a wrong key, or damaged ciphertext. */
+    public const DECRYPT_FAILED = 210;
+    /** Encrypted data that is not ciphertext at all (not base64, or not a whole number of AES blocks). */
+    public const CIPHERTEXT_CORRUPT = 211;
     /** Not well-formed XML. */
     public const XML_MALFORMED = 300;
     /** A DOCTYPE or entity declaration (refused: XXE, billion laughs). */

@@ -1,0 +1,106 @@
+//! The merchant's flows on a configured client: notifications, client pay
+//! parameters, bills, micropay. The protocol work lives in the core modules
+//! ([`crate::notify`], [`crate::pay_params`], [`crate::bill`],
+//! [`crate::micropay`]); this supplies the client's key and identity.
+
+use super::Client;
+use crate::bill::{self, Bill};
+use crate::error::Result;
+use crate::fields::Fields;
+use crate::log::{LogLevel, Logger, log};
+use crate::micropay::{self, MicropayOptions, MicropayOutcome};
+use crate::notify::{self, Merchant, PaymentNotification, RefundNotification};
+use crate::pay_params::{self, PayKind, PayRequest};
+use crate::sign::ApiKey;
+
+impl Client {
+    /// Whether a merchant certificate is configured (reversal needs one).
+    pub(crate) fn has_merchant_certificate(&self) -> bool {
+        self.certificates.has_certificate()
+    }
+
+    /// Who this client accepts notifications for, with `key` the key they
+    /// are signed with.
+    fn merchant_with<'a>(&'a self, key: &'a ApiKey) -> Merchant<'a> {
+        Merchant {
+            key,
+            appid: self.appid.as_deref(),
+            mch_id: &self.mch_id,
+            sub_mch_id: self.sub_mch_id.as_deref(),
+        }
+    }
+
+    /// Verifies a payment notification with the client's key and identity
+    /// (see [`notify::payment_notification`]); the size limit is the
+    /// client's `max_response_size`.
+    ///
+    /// In sandbox mode the sandbox key is used (fetched if not cached yet).
+    pub fn payment_notification(&self, body: &[u8]) -> Result<PaymentNotification> {
+        let key = self.current_key()?;
+        notify::payment_notification(body, self.max_response_size, &self.merchant_with(&key))
+    }
+
+    /// Decrypts a refund notification (see [`notify::refund_notification`]).
+    /// In sandbox mode `req_info` is encrypted under the sandbox key.
+    pub fn refund_notification(&self, body: &[u8]) -> Result<RefundNotification> {
+        let key = self.current_key()?;
+        notify::refund_notification(body, self.max_response_size, &self.merchant_with(&key))
+    }
+
+    /// Signed parameters for the client SDK from a `prepay_id`, with the
+    /// client's sign type (which must be the order's).
+    ///
+    /// `appid` defaults to the configured `sub_appid`, else `appid`;
+    /// `timestamp` to now; `nonce` to a fresh random one.
+    pub fn pay_params(
+        &self,
+        kind: PayKind,
+        prepay_id: &str,
+        appid: Option<&str>,
+        timestamp: Option<u64>,
+        nonce: Option<&str>,
+    ) -> Result<Fields> {
+        let appid = appid.or(self.sub_appid.as_deref()).or(self.appid.as_deref()).unwrap_or("");
+        let fresh;
+        let nonce = match nonce {
+            Some(n) => n,
+            None => {
+                fresh = crate::nonce::nonce()?;
+                fresh.as_str()
+            }
+        };
+        let mch_id = if kind == PayKind::App { self.sub_mch_id.as_deref().unwrap_or(&self.mch_id) } else { &self.mch_id };
+        let request = PayRequest {
+            appid,
+            mch_id,
+            prepay_id,
+            timestamp: timestamp.unwrap_or_else(pay_params::now),
+            nonce,
+            sign_type: self.sign_type,
+        };
+        pay_params::pay_params(kind, &request, &self.key)
+    }
+
+    /// Downloads a bill and parses it (see [`bill::parse`]).
+    pub fn download_bill<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Bill> {
+        let body = self.download(path, fields)?;
+        bill::parse(&body, self.max_download_size)
+    }
+
+    /// Runs the micropay flow (see [`micropay::run`]).
+    pub fn micropay<K: AsRef<str>, V: AsRef<str>>(&self, fields: &[(K, V)], options: &MicropayOptions) -> Result<MicropayOutcome> {
+        micropay::run(self, fields, options)
+    }
+}
+
+/// Payment results are POSTed to `notify_url`; over plain HTTP anyone on
+/// the path can read them.
+pub(super) fn warn_plain_http_notify_url(logger: Option<&Logger>, path: &str, fields: &Fields) {
+    if let Some(url) = fields.get("notify_url") {
+        if url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
+            log(logger, LogLevel::Warn, || {
+                format!("{path}: notify_url is plain HTTP; use HTTPS so that payment notifications cannot be read or altered in transit")
+            });
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The parameters a client app hands to WeChat to start a payment, signed
+//! from a `prepay_id` (the result of `pay/unifiedorder`).
+//!
+//! JSAPI and mini-programs (`WeixinJSBridge.invoke('getBrandWCPayRequest')`,
+//! `wx.requestPayment`) take camelCase names and the signature as `paySign`;
+//! the App SDK takes lowercase names and the signature as `sign`.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fields::Fields;
+use crate::sign::{self, ApiKey, SignType, truncate};
+
+/// Which client starts the payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayKind {
+    /// Official-account web pages (JSAPI) and mini-programs.
+    Jsapi,
+    /// The native App SDK.
+    App,
+}
+
+/// What the parameters are made of besides the key.
+#[derive(Debug, Clone, Copy)]
+pub struct PayRequest<'a> {
+    /// The app ID the order was made for (the mini-program's for `wx.requestPayment`).
+    pub appid: &'a str,
+    /// The merchant ID (App only: `partnerid`).
+    pub mch_id: &'a str,
+    pub prepay_id: &'a str,
+    /// Seconds since the epoch.
+    pub timestamp: u64,
+    pub nonce: &'a str,
+    pub sign_type: SignType,
+}
+
+/// Builds and signs the parameters, in the order the client SDKs document.
+pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fields> {
+    for (name, value) in [("appid", r.appid), ("prepay_id", r.prepay_id), ("nonce", r.nonce)] {
+        if value.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, format!("pay parameters: {name} is empty")));
+        }
+    }
+    if r.nonce.len() > 32 {
+        return Err(Error::new(ErrorKind::InvalidArgument, "pay parameters: the nonce is longer than 32 characters"));
+    }
+    if r.prepay_id.contains(['&', '=']) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("pay parameters: `{}` is not a prepay_id", truncate(r.prepay_id, 64)),
+        ));
+    }
+    let timestamp = r.timestamp.to_string();
+    let mut fields = match kind {
+        PayKind::Jsapi => Fields::from_pairs([
+            ("appId", r.appid.to_owned()),
+            ("timeStamp", timestamp),
+            ("nonceStr", r.nonce.to_owned()),
+            ("package", format!("prepay_id={}", r.prepay_id)),
+            ("signType", r.sign_type.as_str().to_owned()),
+        ])?,
+        PayKind::App => Fields::from_pairs([
+            ("appid", r.appid.to_owned()),
+            ("partnerid", r.mch_id.to_owned()),
+            ("prepayid", r.prepay_id.to_owned()),
+            ("package", "Sign=WXPay".to_owned()),
+            ("noncestr", r.nonce.to_owned()),
+            ("timestamp", timestamp),
+        ])?,
+    };
+    if kind == PayKind::App && r.mch_id.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidArgument, "pay parameters: mch_id is empty"));
+    }
+    // `signType` is not the `sign_type` field the signer looks at, so the
+    // algorithm is passed explicitly.
+    let signature = sign::sign(fields.as_slice(), key, Some(r.sign_type))?;
+    let name = match kind {
+        PayKind::Jsapi => "paySign",
+        PayKind::App => "sign",
+    };
+    fields.insert(name, signature.as_str());
+    Ok(fields)
+}
+
+/// The current time in seconds since the epoch.
+pub fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> ApiKey {
+        ApiKey::new(b"192006250b4c09247ec02edce69f6a2d").unwrap()
+    }
+
+    fn request(sign_type: SignType) -> PayRequest<'static> {
+        PayRequest {
+            appid: "wx2421b1c4370ec43b",
+            mch_id: "1900000109",
+            prepay_id: "wx201410272009395522657a690389285100",
+            timestamp: 1414561699,
+            nonce: "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+            sign_type,
+        }
+    }
+
+    #[test]
+    fn jsapi_names_and_order() {
+        let f = pay_params(PayKind::Jsapi, &request(SignType::Md5), &key()).unwrap();
+        let names: Vec<&str> = f.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"]);
+        assert_eq!(f.get("package"), Some("prepay_id=wx201410272009395522657a690389285100"));
+        assert_eq!(f.get("paySign").map(str::len), Some(32));
+    }
+
+    #[test]
+    fn app_names_and_hmac() {
+        let f = pay_params(PayKind::App, &request(SignType::HmacSha256), &key()).unwrap();
+        let names: Vec<&str> = f.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["appid", "partnerid", "prepayid", "package", "noncestr", "timestamp", "sign"]);
+        assert_eq!(f.get("package"), Some("Sign=WXPay"));
+        assert_eq!(f.get("sign").map(str::len), Some(64));
+    }
+
+    #[test]
+    fn refuses_bad_input() {
+        let mut r = request(SignType::Md5);
+        r.prepay_id = "";
+        assert_eq!(pay_params(PayKind::Jsapi, &r, &key()).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        r.prepay_id = "a&b=c";
+        assert_eq!(pay_params(PayKind::Jsapi, &r, &key()).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+}
