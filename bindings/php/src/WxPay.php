@@ -7,6 +7,8 @@ namespace WxPay;
 use WxPay\Exception\CertificateException;
 use WxPay\Exception\InvalidInputException;
 use WxPay\Exception\LibraryException;
+use WxPay\Exception\ProtocolException;
+use WxPay\Exception\TransportException;
 use WxPay\Exception\SignatureException;
 use WxPay\Exception\WxPayException;
 use WxPay\Exception\XmlException;
@@ -301,6 +303,60 @@ final class WxPay
         }
         // The names are decimal codes, which PHP makes int keys.
         return self::takeFields($ffi, $out);
+    }
+
+    /**
+     * The XML answer to a WeChat notification: `return_code=SUCCESS` (WeChat
+     * stops retrying) or `FAIL` (WeChat retries later), with `$message` as
+     * `return_msg` (default `OK` / `FAIL`).
+     *
+     * @throws InvalidInputException a NUL byte or invalid UTF-8 in the message
+     */
+    public static function notifyReply(bool $success, ?string $message = null): string
+    {
+        $ffi = FFI::instance();
+        if ($message !== null && str_contains($message, "\0")) {
+            throw new InvalidInputException('the message contains a NUL byte', ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
+        }
+        $xml = $ffi->new('char *');
+        $len = $ffi->new('size_t');
+        $rc = $ffi->wxpay_notify_reply($success ? 1 : 0, $message, \FFI::addr($xml), \FFI::addr($len));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        try {
+            return \FFI::string($xml, $len->cdata);
+        } finally {
+            $ffi->wxpay_string_free($xml);
+        }
+    }
+
+    /**
+     * Parses a bill (`pay/downloadbill`, `pay/downloadfundflow`: WeChat's
+     * backtick-prefixed CSV, plain or gzip) into rows and summary.
+     *
+     * @throws ProtocolException `RESPONSE_INVALID`: not a bill (no header, no
+     *     summary, a row with another cell count, not UTF-8, damaged gzip)
+     * @throws TransportException `RESPONSE_TOO_LARGE`: over 256 MiB
+     */
+    public static function parseBill(string $data): Bill
+    {
+        $ffi = FFI::instance();
+        $length = strlen($data);
+        // `const uint8_t *` is not filled from a PHP string by FFI.
+        $buffer = $ffi->new('uint8_t[' . max(1, $length) . ']', false);
+        try {
+            \FFI::memcpy($buffer, $data, $length);
+            $rows = $ffi->new('wxpay_table *');
+            $summary = $ffi->new('wxpay_table *');
+            $rc = $ffi->wxpay_bill_parse($buffer, $length, \FFI::addr($rows), \FFI::addr($summary));
+        } finally {
+            \FFI::free($buffer);
+        }
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return Bill::take($ffi, $rows, $summary);
     }
 
     /**

@@ -151,6 +151,7 @@ function clientCalls(callable $expectFailure, ?string $url, ?string $dir, int $i
     $expectFailure(fn () => $client->orderQuery(['out_trade_no' => 'no-such-order']));
     $expectFailure(fn () => $client->orderQuery(['out_trade_no' => "\xFF"]));
     $expectFailure(fn () => $client->request('pay/downloadbill', ['bill_date' => $date]));
+    flowCalls($expectFailure, $client, $order, $date, $i);
     $client->close();
     try {
         $client->orderQuery(['out_trade_no' => $no]);
@@ -235,4 +236,35 @@ function certificateCalls(callable $expectFailure, array $c): void
     $expectFailure(fn () => new Client($base + ['cert_file' => "{$c['dir']}/cert.pem", 'key_file' => "{$c['dir']}/key.pem", 'strict_permissions' => 'true']));
     $files->close();
     unset($p12, $bytes);
+}
+
+/**
+ * The merchant flows: notifications (genuine bodies made by signing, forged
+ * ones refused), refund decryption failures, pay parameters, micropay with
+ * its steps table, bills as tables.
+ */
+function flowCalls(callable $expectFailure, Client $client, array $order, string $date, int $i): void
+{
+    $key = '192006250b4c09247ec02edce69f6a2d';
+    $notification = ['return_code' => 'SUCCESS', 'result_code' => 'SUCCESS', 'appid' => 'wx2421b1c4370ec43b', 'mch_id' => '1900000109',
+        'nonce_str' => 'n' . $i, 'out_trade_no' => "leak$i", 'total_fee' => '10', 'transaction_id' => "42000$i"];
+    $notification['sign'] = WxPay::sign($notification, $key);
+    $client->paymentNotification(WxPay::buildXml($notification));
+    $expectFailure(fn () => $client->paymentNotification(WxPay::buildXml(['total_fee' => '1'] + $notification)));
+    $expectFailure(fn () => $client->paymentNotification(WxPay::buildXml(['return_code' => 'FAIL', 'return_msg' => 'x'])));
+    $expectFailure(fn () => $client->refundNotification(WxPay::buildXml(['return_code' => 'SUCCESS', 'appid' => 'wx2421b1c4370ec43b', 'mch_id' => '1900000109', 'req_info' => 'AAAA'])));
+    $expectFailure(fn () => $client->refundNotification(WxPay::buildXml(['return_code' => 'SUCCESS', 'appid' => 'wx2421b1c4370ec43b', 'mch_id' => '1900000109', 'req_info' => '*'])));
+    WxPay::notifyReply(true);
+    WxPay::notifyReply(false, 'later');
+    $client->jsapiParameters('wx2014', null, 1414561699, 'n');
+    $client->appParameters('wx2014');
+    $fast = ['poll_interval_ms' => 5, 'poll_deadline_ms' => 500, 'reverse_interval_ms' => 5];
+    $micro = ['body' => 'x', 'total_fee' => 10, 'spbill_create_ip' => '127.0.0.1'];
+    $client->microPayFlow($micro + ['out_trade_no' => 'leakm' . bin2hex(random_bytes(6)), 'auth_code' => '134600000000000001'], $fast);
+    $client->microPayFlow($micro + ['out_trade_no' => 'leakm' . bin2hex(random_bytes(6)), 'auth_code' => '134000000000000001'], $fast);
+    $expectFailure(fn () => $client->microPayFlow(['body' => 'x'], $fast));
+    $bill = $client->downloadBillTable(['bill_date' => $date, 'bill_type' => 'ALL']);
+    WxPay::parseBill($client->downloadBill(['bill_date' => $date, 'bill_type' => 'ALL', 'tar_type' => 'GZIP']));
+    $expectFailure(fn () => WxPay::parseBill('not a bill'));
+    $expectFailure(fn () => $client->downloadBillTable(['bill_date' => '20000101']));
 }
