@@ -34,7 +34,7 @@ py="$venv/bin/python"
 pip() { "$py" -m pip --disable-pip-version-check --quiet "$@"; }
 
 # Only fetches when missing, so repeated runs work offline.
-pip install 'pytest>=7' 'setuptools>=61' wheel
+pip install 'pytest>=7' 'setuptools>=61' wheel 'cryptography>=41'
 # A real (non-editable) install, so the tests see what users get.
 pip install --no-build-isolation --no-deps --force-reinstall "$here"
 rm -rf "$here/build"

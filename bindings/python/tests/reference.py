@@ -11,9 +11,7 @@ KEY = "192006250b4c09247ec02edce69f6a2d"
 
 
 def canonical(fields: Mapping[str, str], key: str) -> bytes:
-    signed = sorted(
-        (name.encode(), value.encode()) for name, value in fields.items() if name != "sign" and value != ""
-    )
+    signed = sorted((name.encode(), value.encode()) for name, value in fields.items() if name != "sign" and value != "")
     parts = [name + b"=" + value for name, value in signed]
     parts.append(b"key=" + key.encode())
     return b"&".join(parts)

@@ -163,12 +163,15 @@ def test_no_secret_reaches_the_log(sim, collected, tmp_path):
     p12 = p12_with_password(sim, tmp_path, SECRET_P12_PASSWORD)
     errors = []
     with wxpay.Client(**sim.client_options(p12=str(p12), p12_password=SECRET_P12_PASSWORD, logger=logger)) as client:
-        answer = client.micropay(
-            body="log",
-            out_trade_no="log-secret-1",
-            total_fee="5",
-            spbill_create_ip="127.0.0.1",
-            auth_code="134912345678901234",
+        answer = client.request(
+            "pay/micropay",
+            dict(
+                body="log",
+                out_trade_no="log-secret-1",
+                total_fee="5",
+                spbill_create_ip="127.0.0.1",
+                auth_code="134912345678901234",
+            ),
         )
         assert answer["result_code"] == "SUCCESS"
         client.refund(out_trade_no="log-secret-1", out_refund_no="log-secret-1r", total_fee="5", refund_fee="5")

@@ -56,12 +56,15 @@ def new_order(client, **extra):
 def paid_order(client):
     """An order paid at once: a micropay with an ordinary auth code."""
     no = order_no("mp")
-    answer = client.micropay(
-        body="wxpay Python test",
-        out_trade_no=no,
-        total_fee="200",
-        spbill_create_ip="127.0.0.1",
-        auth_code="134912345678901234",
+    answer = client.request(
+        "pay/micropay",
+        dict(
+            body="wxpay Python test",
+            out_trade_no=no,
+            total_fee="200",
+            spbill_create_ip="127.0.0.1",
+            auth_code="134912345678901234",
+        ),
     )
     assert answer["result_code"] == "SUCCESS"
     return no
@@ -103,8 +106,11 @@ def test_refund_and_refund_query(client):
 def test_micropay_then_reverse(client):
     no = order_no("rv")
     with pytest.raises(BusinessError) as err:
-        client.micropay(
-            body="x", out_trade_no=no, total_fee="1", spbill_create_ip="127.0.0.1", auth_code="134712345678901234"
+        client.request(
+            "pay/micropay",
+            dict(
+                body="x", out_trade_no=no, total_fee="1", spbill_create_ip="127.0.0.1", auth_code="134712345678901234"
+            ),
         )
     assert err.value.err_code == "USERPAYING"
     assert client.reverse(out_trade_no=no)["result_code"] == "SUCCESS"

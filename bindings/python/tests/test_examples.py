@@ -35,7 +35,13 @@ def check_demo_output(proc):
     assert "Traceback" not in proc.stderr
     out = proc.stdout
     assert "trade_state = NOTPAY" in out and "trade_state = SUCCESS" in out
-    assert "4. refund over mutual TLS" in out and "refund_fee = 88" in out
+    assert "3. payment notification verified: paid=True" in out and "answered SUCCESS" in out
+    assert "forged copy (total_fee changed) is refused: WXPAY_RESULT_SIGNATURE_MISMATCH" in out
+    assert "5. refund over mutual TLS" in out and "refund_fee = 88" in out
+    assert "refund notification decrypted: " in out and "-r1 SUCCESS" in out
+    assert "signType=MD5 paySign=" in out
+    assert "8. micropay (customer confirms on the phone): PAID after pay/micropay:USERPAYING" in out
+    assert "9. today's bill: " in out
     assert "err_code=ORDERNOTEXIST" in out
     assert "WXPAY_RESULT_CERTIFICATE_REQUIRED" in out
     assert "demo finished" in out

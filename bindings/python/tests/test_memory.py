@@ -112,3 +112,72 @@ def test_clients_made_and_closed_do_not_grow(sim):
             client.close()
 
     assert_flat(step, total=150, warmup=30)
+
+
+def test_flows_without_network_do_not_grow(sim, tmp_path):
+    """Notifications (verified and refused), replies, pay parameters, bills,
+    certificate inspection and the MCC table: every field set, table and
+    string the library hands out is freed, on success and on failure."""
+    import gzip
+
+    bill = (
+        "交易时间,商户订单号,应结订单金额\n`2026-11-24 20:31:02,`o1,`1.01\n`2026-11-24 20:32:02,`o2,`2.02\n"
+        "总交易单数,应结订单总金额\n`2,`3.03\n"
+    ).encode()
+    zipped = gzip.compress(bill)
+    p12 = sim.file("apiclient_cert.p12").read_bytes()
+    with wxpay.Client(**sim.client_options()) as client:
+        fields = {
+            "return_code": "SUCCESS",
+            "result_code": "SUCCESS",
+            "appid": "wx2421b1c4370ec43b",
+            "mch_id": "1900000109",
+            "nonce_str": "n",
+            "out_trade_no": "leak-1",
+            "total_fee": "1",
+        }
+        fields["sign"] = wxpay.sign(fields, KEY)
+        genuine = wxpay.build_xml(fields).encode()
+        forged = genuine.replace(b"leak-1", b"leak-2")
+
+        def step(i):
+            assert client.parse_notification(genuine).paid
+            try:
+                client.parse_notification(forged)
+            except SignatureError:
+                pass
+            try:
+                client.decrypt_refund_notification(genuine)
+            except wxpay.InvalidResponse:
+                pass
+            wxpay.notification_reply(bool(i % 2), "m")
+            client.jsapi_params("wxprepay", timestamp=1, nonce="n")
+            assert len(wxpay.parse_bill(bill if i % 2 else zipped).rows) == 2
+            try:
+                wxpay.parse_bill(b"no bill")
+            except wxpay.InvalidResponse:
+                pass
+            if i % 20 == 0:
+                wxpay.cert_info(p12, password="1900000109")
+                wxpay.mcc_list()
+
+        assert_flat(step, total=20_000, warmup=2_000)
+
+
+def test_micropay_flows_do_not_grow(sim):
+    """Flows with several steps (polling, reversal): the steps table and the deciding response are freed."""
+    with wxpay.Client(**sim.client_options(p12=str(sim.file("apiclient_cert.p12")))) as client:
+
+        def step(i):
+            code = "134612345678901234" if i % 2 else "134912345678901234"
+            result = client.micropay(
+                body="leak",
+                out_trade_no=f"leak-mp-{os.getpid()}-{i}",
+                total_fee="1",
+                spbill_create_ip="127.0.0.1",
+                auth_code=code,
+                poll_interval=0.001,
+            )
+            assert result.paid
+
+        assert_flat(step, total=1_500, warmup=300)

@@ -1,5 +1,8 @@
 import random
 import string
+from collections import OrderedDict
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pytest
 from reference import KEY, hmac_sign, md5_sign, unified_order
@@ -164,6 +167,61 @@ def test_nul_inside_a_name_or_value_is_refused(fields):
     with pytest.raises(InvalidInput) as err:
         wxpay.sign(fields, KEY)
     assert err.value.code_name == "WXPAY_RESULT_EMBEDDED_NUL"
+
+
+@pytest.mark.parametrize("fields", [{"a\0": "1", "b": "2\0"}, {"a": "1", "b\0c": "", "d": "\0\0"}])
+def test_nul_in_both_lists_is_refused(fields):
+    # sign() joins names and values separately: a NUL in each must not cancel out.
+    with pytest.raises(InvalidInput) as err:
+        wxpay.sign(fields, KEY)
+    assert err.value.code_name == "WXPAY_RESULT_EMBEDDED_NUL"
+
+
+class _ReadOnlyMapping(Mapping):
+    """A Mapping that is not a dict: iteration order and values() come from the abc mixins."""
+
+    def __init__(self, data):
+        self._data = dict(data)
+
+    def __getitem__(self, name):
+        return self._data[name]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+@pytest.mark.parametrize(
+    "wrap", [dict, OrderedDict, MappingProxyType, _ReadOnlyMapping], ids=lambda w: getattr(w, "__name__", str(w))
+)
+def test_any_mapping_signs_as_its_dict(wrap):
+    order = unified_order()
+    assert wxpay.sign(wrap(order), KEY) == md5_sign(order)
+    del order["sign_type"]
+    assert wxpay.sign(wrap(order), KEY, SignType.HMAC_SHA256) == hmac_sign(order)
+
+
+def test_empty_mapping_signs_the_key_alone():
+    assert wxpay.sign({}, KEY) == md5_sign({})
+
+
+def test_the_callers_dict_is_left_as_it_was():
+    order = unified_order()
+    before = list(order.items())
+    wxpay.sign(order, KEY)
+    assert list(order.items()) == before
+
+
+def test_the_bad_value_is_named_among_good_ones():
+    fields = dict(unified_order(), total_fee=88)
+    fields["zz_last"] = "ok"
+    with pytest.raises(InvalidInput) as err:
+        wxpay.sign(fields, KEY)
+    assert "'total_fee'" in err.value.message and "int" in err.value.message
+    # join's own TypeError is not chained onto the report.
+    assert err.value.__cause__ is None and err.value.__suppress_context__
 
 
 def test_empty_name_is_refused():

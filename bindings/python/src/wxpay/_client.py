@@ -17,6 +17,8 @@ from types import TracebackType
 from typing import Any, Dict, Mapping, Optional, Type, Union
 
 from . import _config, _log, _native
+from ._cert import typed_fields
+from ._client_flows import FlowsMixin, merge
 from ._config import UNSET, NativeConfig, PathOrData
 from ._endpoint import EndpointInfo, endpoint_info
 from ._errors import ClientClosed
@@ -28,6 +30,8 @@ _request = _lib.wxpay_request
 _download = _lib.wxpay_download
 _bytes_free = _lib.wxpay_bytes_free
 _client_free = _lib.wxpay_client_free
+_cert_status = _lib.wxpay_client_cert_status
+_reload_certificate = _lib.wxpay_client_reload_certificate
 
 Fields = Mapping[str, str]
 
@@ -129,7 +133,7 @@ if hasattr(os, "register_at_fork"):
 _DEFAULT_LOGGER: Any = object()
 
 
-class Client:
+class Client(FlowsMixin):
     """A WeChat Pay API v2 client, configured once and shared between threads.
 
     ``mch_id`` and ``api_key`` are required. The merchant certificate, needed
@@ -141,7 +145,14 @@ class Client:
     ``"hongkong"``, ``"us"`` or an ``https://`` base URL; ``backup`` the same,
     or ``None`` for no failover host; ``failover`` is ``"never"``,
     ``"on_connect_error"`` (default) or ``"on_no_response"``. ``keep_alive=False``
-    opens a new connection for every request. Diagnostics go
+    opens a new connection for every request. A key or ``.p12`` file that
+    group or others can read is logged as a warning, or refused with
+    ``CertificatePermissions`` when ``strict_permissions=True``. With
+    ``certificate_check_interval`` (seconds; default never), requests
+    notice replaced certificate files and reload them. ``sandbox=True``
+    sends everything to WeChat's sandbox (``sandboxnew/``), signed with the
+    sandbox key the client fetches and caches (``sandbox_key_ttl`` seconds).
+    Diagnostics go
     to ``logger`` (default: ``logging.getLogger("wxpay")``; ``None`` for none).
 
     Use it as a context manager or call ``close()``; a closed client raises
@@ -171,6 +182,10 @@ class Client:
         max_response_size: Optional[int] = None,
         max_download_size: Optional[int] = None,
         keep_alive: Optional[bool] = None,
+        strict_permissions: Optional[bool] = None,
+        certificate_check_interval: Optional[float] = None,
+        sandbox: Optional[bool] = None,
+        sandbox_key_ttl: Optional[int] = None,
         logger: Any = _DEFAULT_LOGGER,
     ) -> None:
         if p12 is not None and (cert_pem is not None or key_pem is not None):
@@ -208,6 +223,16 @@ class Client:
             }
             if keep_alive is not None:
                 text_options["keep_alive"] = _config.flag(keep_alive, "keep_alive")
+            if strict_permissions is not None:
+                text_options["strict_permissions"] = _config.flag(strict_permissions, "strict_permissions")
+            if certificate_check_interval is not None:
+                text_options["certificate_check_interval_ms"] = _config.milliseconds(
+                    certificate_check_interval, "certificate_check_interval"
+                )
+            if sandbox is not None:
+                text_options["sandbox"] = _config.flag(sandbox, "sandbox")
+            if sandbox_key_ttl is not None:
+                text_options["sandbox_key_ttl_s"] = _config.whole_number(sandbox_key_ttl, "sandbox_key_ttl")
             if backup is not UNSET:
                 text_options["backup_host"] = "none" if backup is None else _config.host_name(backup, "backup")
             for name, value in text_options.items():
@@ -311,6 +336,46 @@ class Client:
         finally:
             _bytes_free(data, length)
 
+    # -- the merchant certificate -------------------------------------------
+
+    def cert_status(self) -> Dict[str, Any]:
+        """The certificate in use, for monitoring.
+
+        ``certificate`` is ``"none"`` or ``"loaded"``; when loaded, every field
+        of ``wxpay.cert_info`` follows, then ``warning`` (the expiry sentence
+        also logged, ``""`` when none), ``reloadable`` (``True`` when it came
+        from files), ``reloads`` (successful reloads so far) and
+        ``last_reload_error`` (``""`` unless the last reload was refused).
+        """
+        out = ctypes.c_void_p()
+        self._call(_cert_status, ctypes.byref(out))
+        return typed_fields(take_fields(out.value))
+
+    def reload_certificate(self) -> Dict[str, Any]:
+        """Reads the certificate files again and swaps the new certificate in; returns its ``cert_info``.
+
+        Requests in flight finish with the old certificate. A replacement that
+        does not load raises its ``CertificateError`` (``CertificateExpired``,
+        ``CertificatePermissions`` under ``strict_permissions``, ...) and the
+        old certificate stays in use. A client given its certificate as bytes
+        has nothing to re-read (``InvalidInput``).
+        """
+        out = ctypes.c_void_p()
+        self._call(_reload_certificate, ctypes.byref(out))
+        return typed_fields(take_fields(out.value))
+
+    def _call(self, function: Any, *args: Any) -> None:
+        """Calls ``function(handle, *args)`` with the handle held against ``close()``; raises its failure."""
+        native = self._native
+        handle = native.enter()
+        try:
+            rc = function(handle, *args)
+            error = last_error(rc) if rc else None
+        finally:
+            native.leave()
+        if error is not None:
+            raise error
+
     def endpoint_info(self, path: str) -> EndpointInfo:
         """What the library knows about ``path``; see ``wxpay.endpoint_info``."""
         return endpoint_info(path)
@@ -318,47 +383,31 @@ class Client:
     # -- named endpoints: each is ``request``/``download`` on a fixed path ----
 
     def unified_order(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/unifiedorder", _merge(fields, more))
+        return self.request("pay/unifiedorder", merge(fields, more))
 
     def order_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/orderquery", _merge(fields, more))
+        return self.request("pay/orderquery", merge(fields, more))
 
     def close_order(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/closeorder", _merge(fields, more))
-
-    def micropay(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/micropay", _merge(fields, more))
+        return self.request("pay/closeorder", merge(fields, more))
 
     def reverse(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("secapi/pay/reverse", _merge(fields, more))
+        return self.request("secapi/pay/reverse", merge(fields, more))
 
     def refund(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("secapi/pay/refund", _merge(fields, more))
+        return self.request("secapi/pay/refund", merge(fields, more))
 
     def refund_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("pay/refundquery", _merge(fields, more))
+        return self.request("pay/refundquery", merge(fields, more))
 
     def report(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("payitil/report", _merge(fields, more))
+        return self.request("payitil/report", merge(fields, more))
 
     def transfer(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
-        return self.request("mmpaymkttransfers/promotion/transfers", _merge(fields, more))
+        return self.request("mmpaymkttransfers/promotion/transfers", merge(fields, more))
 
     def download_bill(self, fields: Optional[Fields] = None, **more: str) -> bytes:
-        return self.download("pay/downloadbill", _merge(fields, more))
+        return self.download("pay/downloadbill", merge(fields, more))
 
     def download_fund_flow(self, fields: Optional[Fields] = None, **more: str) -> bytes:
-        return self.download("pay/downloadfundflow", _merge(fields, more))
-
-
-def _merge(fields: Optional[Fields], more: Mapping[str, str]) -> Fields:
-    if fields is None:
-        return more
-    if not more:
-        return fields
-    if not hasattr(fields, "keys"):
-        raise invalid(f"fields must be a dict of str to str, not {type(fields).__name__}")
-    both = sorted(set(fields.keys()) & set(more))
-    if both:
-        raise invalid(f"fields given both in the dict and as keyword arguments: {', '.join(both)}")
-    return {**fields, **more}
+        return self.download("pay/downloadfundflow", merge(fields, more))

@@ -22,6 +22,11 @@ __all__ = [
     "MissingField",
     "ConflictingField",
     "CertificateRequired",
+    "CertificateExpired",
+    "CertificatePermissions",
+    "NotFound",
+    "MerchantMismatch",
+    "DecryptionError",
     "TlsError",
     "Timeout",
     "HttpStatusError",
@@ -81,6 +86,15 @@ class SignatureMissing(SignatureError):
     """The message carries no ``sign`` field (``WXPAY_RESULT_SIGNATURE_MISSING``)."""
 
 
+class MerchantMismatch(SignatureError):
+    """A signed message meant for another merchant: its ``appid`` or ``mch_id`` is not the client's (204)."""
+
+
+class DecryptionError(SignatureError):
+    """Encrypted data (a refund notification's ``req_info``) is not ciphertext (211) or does not
+    decrypt with the API key (210): a wrong key, or damaged data."""
+
+
 class XmlError(WxPayError, ValueError):
     """An XML document was refused (3xx): malformed, DOCTYPE/entities, wrong shape, too large."""
 
@@ -123,6 +137,19 @@ class ConflictingField(InvalidInput):
 
 class CertificateRequired(CertificateError):
     """The endpoint needs the merchant certificate and the client has none (403); nothing was sent."""
+
+
+class CertificateExpired(CertificateError):
+    """The merchant certificate has expired (406): certificate endpoints are refused before any
+    network I/O, and a reload refuses an expired replacement."""
+
+
+class CertificatePermissions(CertificateError):
+    """A private key or ``.p12`` file is readable by group or others and ``strict_permissions`` is on (407)."""
+
+
+class NotFound(InvalidInput, LookupError):
+    """No such entry (109): an unknown merchant category code or name."""
 
 
 class TlsError(CertificateError):
@@ -169,9 +196,15 @@ _BY_GROUP: Dict[int, Type[WxPayError]] = {
 # Codes with a class of their own; every other code gets its group's class.
 _BY_CODE: Dict[int, Type[WxPayError]] = {
     110: MissingField,
+    109: NotFound,
     111: ConflictingField,
     _SIGNATURE_MISSING: SignatureMissing,
+    204: MerchantMismatch,
+    210: DecryptionError,
+    211: DecryptionError,
     403: CertificateRequired,
+    406: CertificateExpired,
+    407: CertificatePermissions,
     410: TlsError,
     501: Timeout,
     502: HttpStatusError,

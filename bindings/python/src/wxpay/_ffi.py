@@ -21,7 +21,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int32, c_size_t, c_void_p
+from ctypes import CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int32, c_size_t, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -44,6 +44,7 @@ _str_in = c_char_p
 _buf_out = POINTER(c_char)
 _config_p = c_void_p
 _client_p = c_void_p
+_table_p = c_void_p
 
 # wxpay_log_callback: the message arrives as a pointer and a length (read with
 # string_at), so a NUL can never cut it short.
@@ -125,6 +126,34 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     ),
     "wxpay_bytes_free": (None, [c_void_p, c_size_t]),
     "wxpay_endpoint_info": (_result, [_str_in, POINTER(Endpoint)]),
+    "wxpay_notify_payment": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(c_int32)]),
+    "wxpay_notify_refund": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(_fields_p)]),
+    "wxpay_notify_reply": (_result, [c_int32, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),
+    "wxpay_pay_params": (_result, [_client_p, c_int32, _str_in, _str_in, c_uint64, _str_in, POINTER(_fields_p)]),
+    "wxpay_micropay_options_default": (_result, [c_void_p]),
+    "wxpay_micropay": (
+        _result,
+        [_client_p, _str_in, c_size_t, c_size_t, c_void_p, POINTER(c_int32), POINTER(_fields_p), POINTER(_table_p)],
+    ),
+    "wxpay_bill_parse": (_result, [_str_in, c_size_t, POINTER(_table_p), POINTER(_table_p)]),
+    "wxpay_download_bill": (
+        _result,
+        [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(_table_p), POINTER(_table_p)],
+    ),
+    "wxpay_table_packed": (
+        _result,
+        [
+            _table_p,
+            POINTER(c_void_p),
+            POINTER(c_size_t),
+            POINTER(c_size_t),
+            POINTER(c_void_p),
+            POINTER(c_size_t),
+            POINTER(c_size_t),
+        ],
+    ),
+    "wxpay_table_row_count": (c_size_t, [_table_p]),
+    "wxpay_table_free": (None, [_table_p]),
 }
 
 

@@ -1,0 +1,144 @@
+"""``Client`` methods for the merchant's flows; see ``_flows`` and ``docs/flows.md``."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, TypeVar
+
+from . import _flows, _native
+from ._flows import Bill, MicropayResult, Notification, RefundNotification
+from ._native import c_string_arg, invalid, pack, raise_last
+
+if TYPE_CHECKING:
+    from ._client import _NativeClient
+
+_lib = _native.lib
+T = TypeVar("T")
+Fields = Mapping[str, str]
+
+
+class FlowsMixin:
+    """Mixed into ``Client``, which provides ``_native`` (the handle guarded against ``close()``)."""
+
+    _native: "_NativeClient"
+
+    def _with_handle(self, function: Callable[..., T], *args: Any) -> T:
+        # Everything, error reading included, happens before leave(): the
+        # thread's last error must be read before anything can overwrite it.
+        native = self._native
+        handle = native.enter()
+        try:
+            return function(handle, *args)
+        finally:
+            native.leave()
+
+    # -- notifications -------------------------------------------------------
+
+    def parse_notification(self, body: bytes) -> Notification:
+        """Verifies a payment notification (the body WeChat POSTed to ``notify_url``).
+
+        Returns every field as a ``Notification`` (a ``dict``) whose ``paid``
+        says whether the payment succeeded. Checked with the client's key
+        (the sandbox key in sandbox mode) and against its ``appid``/``mch_id``.
+        A forged or damaged one raises ``SignatureError`` (``SignatureMissing``,
+        fields added after signing, mismatch), another merchant's
+        ``MerchantMismatch``, ``return_code=FAIL`` ``ProtocolError``, bad XML
+        ``XmlError``. Answer with ``wxpay.notification_reply``.
+        """
+        return self._with_handle(_flows.parse_notification, body)
+
+    def decrypt_refund_notification(self, body: bytes) -> RefundNotification:
+        """Decrypts a refund notification's ``req_info`` with the client's key.
+
+        Returns the decrypted fields; ``.outer`` holds the envelope. A
+        ``req_info`` that is not ciphertext or does not decrypt raises
+        ``DecryptionError``.
+        """
+        return self._with_handle(_flows.decrypt_refund_notification, body)
+
+    # -- client-side pay parameters --------------------------------------------
+
+    def jsapi_params(
+        self,
+        prepay_id: str,
+        *,
+        appid: Optional[str] = None,
+        timestamp: Optional[int] = None,
+        nonce: Optional[str] = None,
+    ) -> Dict[str, str]:
+        """The signed parameters for ``WeixinJSBridge``/``wx.requestPayment`` from a ``prepay_id``:
+        ``appId, timeStamp, nonceStr, package, signType, paySign``.
+
+        ``appid`` defaults to the configured ``sub_appid``, else ``appid``;
+        ``timestamp`` (seconds) to now; ``nonce`` to a fresh random one.
+        """
+        return self._with_handle(_flows.pay_params, _flows.PAY_KIND_JSAPI, prepay_id, appid, timestamp, nonce)
+
+    def app_params(
+        self,
+        prepay_id: str,
+        *,
+        appid: Optional[str] = None,
+        timestamp: Optional[int] = None,
+        nonce: Optional[str] = None,
+    ) -> Dict[str, str]:
+        """The signed parameters for the App SDK: ``appid, partnerid, prepayid, package, noncestr,
+        timestamp, sign``. Defaults as ``jsapi_params``."""
+        return self._with_handle(_flows.pay_params, _flows.PAY_KIND_APP, prepay_id, appid, timestamp, nonce)
+
+    # -- micropay ------------------------------------------------------------------
+
+    def micropay(
+        self,
+        fields: Optional[Fields] = None,
+        *,
+        poll_interval: Optional[float] = None,
+        poll_deadline: Optional[float] = None,
+        reverse_attempts: Optional[int] = None,
+        reverse_interval: Optional[float] = None,
+        **more: str,
+    ) -> MicropayResult:
+        """The payment-code flow: pay, poll while the customer confirms, reverse if never paid.
+
+        ``fields`` (or keyword arguments) are ``pay/micropay``'s: ``body``,
+        ``out_trade_no``, ``total_fee``, ``spbill_create_ip``, ``auth_code``.
+        Times in seconds (library defaults: poll every 5 s for 30 s, reverse at
+        most 3 times 1 s apart). Blocks for the whole flow. Returns the final
+        ``state`` (``PAID``, ``FAILED``, ``REVERSED``, ``UNKNOWN``: query later),
+        the deciding response and every step. Raises only for what is found
+        before sending: missing fields, ``CertificateRequired`` (a reversal
+        needs the certificate).
+        """
+        options = _flows.micropay_options(poll_interval, poll_deadline, reverse_attempts, reverse_interval)
+        packed, count = pack(merge(fields, more))
+        return self._with_handle(_flows.micropay, packed, count, options)
+
+    # -- bills -----------------------------------------------------------------
+
+    def parsed_bill(self, fields: Optional[Fields] = None, *, path: str = "pay/downloadbill", **more: str) -> Bill:
+        """Downloads a bill (``pay/downloadbill``, or ``path="pay/downloadfundflow"``) and parses it."""
+        c_path = c_string_arg(path, "path")
+        packed, count = pack(merge(fields, more))
+        return self._with_handle(_download_bill, c_path, packed, count)
+
+
+def _download_bill(handle: int, c_path: bytes, packed: bytes, count: int) -> Bill:
+    rows = ctypes.c_void_p()
+    summary = ctypes.c_void_p()
+    rc = _lib.wxpay_download_bill(handle, c_path, packed, len(packed), count, ctypes.byref(rows), ctypes.byref(summary))
+    if rc:
+        raise_last(rc)
+    return _flows.take_bill(rows.value, summary.value)
+
+
+def merge(fields: Optional[Fields], more: Mapping[str, str]) -> Fields:
+    if fields is None:
+        return more
+    if not more:
+        return fields
+    if not hasattr(fields, "keys"):
+        raise invalid(f"fields must be a dict of str to str, not {type(fields).__name__}")
+    both = sorted(set(fields.keys()) & set(more))
+    if both:
+        raise invalid(f"fields given both in the dict and as keyword arguments: {', '.join(both)}")
+    return {**fields, **more}
