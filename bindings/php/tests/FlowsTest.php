@@ -213,6 +213,19 @@ final class FlowsTest extends TestCase
         $live = $this->client();
         $this->assertFails(\WxPay\Exception\BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $live->orderQuery(['out_trade_no' => $no]));
         $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => $this->client(['sandbox' => 'maybe']));
+
+        // A sandbox notification is signed with the sandbox key: the
+        // endpoint (a live client) refuses it, a sandbox client verifies it.
+        $paid = self::orderNo();
+        $client->unifiedOrder(self::order($paid, self::$server->url . '/notify/pay'));
+        $this->sim->paySandbox($paid);
+        $record = self::$server->waitFor(static fn (array $r): bool => str_contains($r['body'], $paid))[0];
+        $this->assertFalse($record['verified']);
+        $this->assertSame('WXPAY_RESULT_SIGNATURE_MISMATCH', $record['error']);
+        $verified = $client->paymentNotification($record['body']);
+        $this->assertTrue($verified->paid);
+        $this->assertSame($paid, $verified->fields['out_trade_no']);
+        $this->assertFails(SignatureException::class, ResultCode::SIGNATURE_MISMATCH, fn () => $live->paymentNotification($record['body']));
     }
 
     public function testBillsComeBackAsArrays(): void

@@ -144,6 +144,12 @@ final class Simulator
         $this->control('POST', 'pay', ['out_trade_no' => $outTradeNo]);
     }
 
+    /** Marks an unpaid sandbox order paid. */
+    public function paySandbox(string $outTradeNo): void
+    {
+        $this->control('POST', 'pay', ['out_trade_no' => $outTradeNo, 'sandbox' => 1]);
+    }
+
     /** Forgets orders and pending faults. */
     public function reset(): void
     {

@@ -56,6 +56,11 @@ final class Table
         }
         $names = self::split(\FFI::string($columns, $columnsLength->cdata), $width, 'column names');
         $values = self::split(\FFI::string($cells, $cellsLength->cdata), $width * $height, 'cells');
+        if (count(array_unique($names)) !== $width) {
+            // Keyed rows would silently drop a column; the library's tables
+            // have distinct names, so this is a broken library or bill.
+            throw new \UnexpectedValueException('libwxpay handed out a table whose column names repeat: ' . implode(', ', array_diff_assoc($names, array_unique($names))));
+        }
         $rows = [];
         foreach (array_chunk($values, $width) as $row) {
             $rows[] = array_combine($names, $row);
