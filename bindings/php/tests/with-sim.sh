@@ -14,6 +14,9 @@ if [ ! -x "$sim" ]; then
 fi
 
 home=$(mktemp -d)
+# Made here: the background job's redirection opens it only once it runs,
+# and reading it before then would end this script under set -e.
+: >"$home/stdout"
 "$sim" --dir "$home/data" >"$home/stdout" 2>"$home/stderr" </dev/null &
 pid=$!
 stop() {
