@@ -44,6 +44,6 @@ foreach ($sources as $file) {
     if ($file->getExtension() === 'php') {
         $relative = substr($file->getPathname(), strlen(__DIR__ . '/src/'), -strlen('.php'));
         $class = 'WxPay\\' . str_replace('/', '\\', $relative);
-        class_exists($class) || interface_exists($class) || enum_exists($class);
+        class_exists($class) || interface_exists($class) || enum_exists($class) || trait_exists($class);
     }
 }

@@ -22,28 +22,7 @@ use WxPay\WxPay;
 
 const KEY = '192006250b4c09247ec02edce69f6a2d';
 
-/** @return array<string, string|int> */
-function unified_order(): array
-{
-    return [
-        'appid' => 'wxd930ea5d5a258f4f',
-        'mch_id' => '10000100',
-        'device_info' => 'WEB',
-        'nonce_str' => 'ibuaiVcKdpRxkhJA',
-        'body' => '腾讯充值中心-QQ会员充值',
-        'detail' => '{"goods_detail":[{"goods_id":"iphone6s_16G","quantity":1,"price":528800}]}',
-        'attach' => '深圳分店',
-        'out_trade_no' => '20150806125346',
-        'fee_type' => 'CNY',
-        'total_fee' => 88,
-        'spbill_create_ip' => '123.12.12.123',
-        'time_start' => '20091225091010',
-        'time_expire' => '20091227091010',
-        'notify_url' => 'http://www.weixin.qq.com/wxpay/pay.php',
-        'trade_type' => 'JSAPI',
-        'openid' => 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
-    ];
-}
+require_once __DIR__ . '/order.php';
 
 /** What a PHP SDK does, written the usual way. */
 function plain_sign(array $fields, string $key, string $type): string

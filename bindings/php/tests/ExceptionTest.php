@@ -27,6 +27,9 @@ final class ExceptionTest extends TestCase
         yield 'future 1xx' => [199, InvalidInputException::class];
         yield 'future 3xx' => [399, XmlException::class];
         yield '4xx' => [400, CertificateException::class];
+        yield '406, a subclass' => [ResultCode::CERTIFICATE_EXPIRED, \WxPay\Exception\CertificateExpiredException::class];
+        yield '407, a subclass' => [ResultCode::CERTIFICATE_PERMISSIONS, \WxPay\Exception\CertificatePermissionsException::class];
+        yield '408 by its hundred' => [408, CertificateException::class];
         yield '5xx' => [517, TransportException::class];
         yield '6xx' => [600, ProtocolException::class];
         yield '7xx' => [742, BusinessException::class];

@@ -24,7 +24,7 @@ final class PackageTest extends TestCase
             $class = 'WxPay\\' . str_replace('/', '\\', $relative);
             $code = (string) file_get_contents($file->getPathname());
             $this->assertStringContainsString('declare(strict_types=1);', $code, $relative);
-            $this->assertTrue(class_exists($class) || enum_exists($class), "$class is not in $relative.php");
+            $this->assertTrue(class_exists($class) || enum_exists($class) || trait_exists($class), "$class is not in $relative.php");
             $count++;
         }
         $this->assertGreaterThan(15, $count);

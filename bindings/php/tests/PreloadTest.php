@@ -127,6 +127,37 @@ final class PreloadTest extends TestCase
         $this->assertSame('cgi-fcgi ' . self::expected(), $run['stdout']);
     }
 
+    public function testTheClientAndItsLoggerWorkThroughThePreloadInAServerSapi(): void
+    {
+        // The client uses FFI's static API and an FFI callback: both must be
+        // allowed to preloaded code in a server SAPI under ffi.enable=preload.
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        $dead = 'https://' . stream_socket_get_name($socket, false) . '/';
+        fclose($socket);
+        $code = <<<'PHP'
+            <?php
+            $log = new class () { public array $levels = []; public function log($level, $message) { $this->levels[] = $level; } };
+            $client = new WxPay\Client(['mch_id' => '1900000109', 'api_key' => '192006250b4c09247ec02edce69f6a2d',
+                'appid' => 'wx1', 'host' => getenv('DEAD'), 'backup_host' => 'none', 'log_level' => 'debug'], $log);
+            foreach ([fn () => $client->orderQuery(['out_trade_no' => '1']), fn () => $client->downloadBill(['bill_date' => '20260101'])] as $call) {
+                try { $call(); } catch (WxPay\Exception\TransportException $e) { echo $e->getCodeName(), ' '; }
+            }
+            echo implode(',', array_unique($log->levels)), ' ', count(WxPay\Client::endpointInfo('secapi/pay/refund')->required);
+            $client->close();
+            PHP;
+        $header = tempnam(sys_get_temp_dir(), 'wxpay-preload-');
+        file_put_contents($header, FFI::preloadHeader((string) getenv(FFI::LIBRARY_ENV)));
+        putenv("DEAD=$dead");
+        try {
+            $user = trim((string) shell_exec('id -un'));
+            $run = self::runCgi([...self::preloadArgs(), '-d', "ffi.preload=$header", '-d', "opcache.preload_user=$user"], $code);
+        } finally {
+            putenv('DEAD');
+            unlink($header);
+        }
+        $this->assertSame('WXPAY_RESULT_CONNECT WXPAY_RESULT_CONNECT debug,error 3', $run['stdout']);
+    }
+
     public function testAServerSapiWithoutThePreloadSaysWhatToDo(): void
     {
         $code = '<?php ' . PhpProcess::autoloader() . ' try { WxPay\WxPay::nonce(); } catch (WxPay\Exception\LibraryException $e) { echo $e->getMessage(); }';

@@ -166,6 +166,15 @@ final class SignTest extends TestCase
             ResultCode::EMBEDDED_NUL,
             fn () => WxPay::sign(['x' => "1\0sign_type\0HMAC-SHA256"], self::KEY),
         );
+        // Names and values travel as two lists: a NUL in a name and one in
+        // another field's value must not cancel out (each list is counted).
+        $this->assertFails(
+            InvalidInputException::class,
+            ResultCode::EMBEDDED_NUL,
+            fn () => WxPay::sign(["a\0b" => '1', 'c' => "2\0"], self::KEY),
+        );
+        // A value that is the empty string after a NUL-free name still counts.
+        $this->assertSame(WxPay::sign(['a' => '1'], self::KEY), WxPay::sign(['a' => '1', 'b' => ''], self::KEY));
     }
 
     public function testInvalidUtf8IsRefused(): void

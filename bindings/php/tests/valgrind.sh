@@ -12,6 +12,17 @@ repo=$(cd "$here/../../.." && pwd)
 export WXPAY_LIBRARY=${WXPAY_LIBRARY:-$repo/target/release/libwxpay.so}
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 2; }
 
+# Client requests need a server: run under a simulator of our own when one is
+# built (with-sim.sh exports WXPAY_SIM_URL, so this re-runs only once).
+if [ -z "${WXPAY_SIM_URL:-}" ]; then
+    set +e
+    "$here/with-sim.sh" "$0" "$@"
+    status=$?
+    set -e
+    [ "$status" -ne 3 ] && exit "$status"
+    echo "valgrind: no wxpay-sim built, so client requests are checked only against a closed port"
+fi
+
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
@@ -33,7 +44,7 @@ wxpay_records() { # log -> matching paragraphs
 }
 
 status=0
-for n in 20 80; do
+for n in 5 20; do
     run "$n"
     if [ -n "$(wxpay_records "$logs/$n.log")" ]; then
         echo "FAIL: libwxpay appears in leak or error records ($n iterations):" >&2
@@ -41,12 +52,12 @@ for n in 20 80; do
         status=1
     fi
 done
-small=$(definitely_lost "$logs/20.log"); small=${small:-0}
-large=$(definitely_lost "$logs/80.log"); large=${large:-0}
-echo "definitely lost: $small bytes after 20 iterations, $large bytes after 80"
+small=$(definitely_lost "$logs/5.log"); small=${small:-0}
+large=$(definitely_lost "$logs/20.log"); large=${large:-0}
+echo "definitely lost: $small bytes after 5 iterations, $large bytes after 20"
 if [ "$large" -gt "$small" ]; then
     echo "FAIL: definitely-lost memory grows with the iteration count" >&2
-    grep -A40 'definitely lost in' "$logs/80.log" | head -120 >&2
+    grep -A40 'definitely lost in' "$logs/20.log" | head -120 >&2
     status=1
 fi
 grep -h 'ERROR SUMMARY' "$logs"/*.log

@@ -43,7 +43,18 @@ class WxPayException extends \RuntimeException
      */
     public static function fromResult(int $code, string $message, string $codeName, ?array $response = null): self
     {
-        $class = match (intdiv($code, 100)) {
+        $class = match ($code) {
+            ResultCode::CERTIFICATE_EXPIRED => CertificateExpiredException::class,
+            ResultCode::CERTIFICATE_PERMISSIONS => CertificatePermissionsException::class,
+            default => self::classOfRange($code),
+        };
+        return new $class($message, $code, $codeName, $response);
+    }
+
+    /** @return class-string<self> the class of a result code's hundred */
+    private static function classOfRange(int $code): string
+    {
+        return match (intdiv($code, 100)) {
             1 => InvalidInputException::class,
             2 => SignatureException::class,
             3 => XmlException::class,
@@ -53,7 +64,6 @@ class WxPayException extends \RuntimeException
             7 => BusinessException::class,
             default => self::class,
         };
-        return new $class($message, $code, $codeName, $response);
     }
 
     /**

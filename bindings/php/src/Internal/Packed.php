@@ -46,6 +46,23 @@ final class Packed
     }
 
     /**
+     * Refuses what {@see pack()} refuses, for callers that join names and
+     * values separately (`wxpay_sign_split`): implode would turn a null,
+     * bool or float into a guess, and an array into "Array" with a warning.
+     *
+     * @param array<array-key, mixed> $fields
+     * @throws InvalidInputException for a value that is not a string or an int.
+     */
+    public static function checkValues(array $fields): void
+    {
+        foreach ($fields as $name => $value) {
+            if (!is_string($value) && !is_int($value)) {
+                throw self::badValue($name, $value);
+            }
+        }
+    }
+
+    /**
      * Unpacks what `wxpay_fields_packed` handed out.
      *
      * @return array<string, string> names to values in document order; a

@@ -1,0 +1,216 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WxPay;
+
+use WxPay\Exception\CertificateException;
+use WxPay\Exception\ClientClosedException;
+use WxPay\Exception\InvalidInputException;
+use WxPay\Exception\ProtocolException;
+use WxPay\Exception\SignatureException;
+use WxPay\Exception\WxPayException;
+use WxPay\Exception\XmlException;
+use WxPay\Internal\Errors;
+use WxPay\Internal\Packed;
+use WxPay\Internal\Table;
+
+/**
+ * The merchant flows of {@see Client} (issue #4, done by the library):
+ * notifications, pay parameters, the micropay flow, parsed bills. A trait
+ * only to keep Client.php to one job per file; it uses Client's private
+ * call bracket (`begin`/`end`) and `take`.
+ *
+ * @internal use it through {@see Client}
+ */
+trait MerchantFlows
+{
+    /**
+     * Verifies a payment notification (the body WeChat POSTed to
+     * `notify_url`) with this client's key (the sandbox key in sandbox
+     * mode) and checks that it is meant for this merchant.
+     *
+     * A genuine notification of a failed payment is returned too, with
+     * `paid` false; answer it with {@see PaymentNotification::$reply} as well.
+     * A retried notification verifies again: handle it idempotently.
+     *
+     * @param string $body the request body as received (`file_get_contents('php://input')`)
+     * @throws SignatureException forged: no `sign` (`SIGNATURE_MISSING`), a
+     *     wrong one, another algorithm, fields added after signing
+     *     (`SIGNATURE_FIELDS_ADDED`), another merchant's (`MERCHANT_MISMATCH`)
+     * @throws XmlException not WeChat's XML (a field twice: `XML_DUPLICATE`)
+     * @throws ProtocolException `return_code=FAIL`, or no `return_code` / `result_code`
+     * @throws InvalidInputException an unknown `sign_type`
+     * @throws ClientClosedException after {@see close()}
+     */
+    public function paymentNotification(string $body): PaymentNotification
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $paid = $ffi->new('int32_t');
+            $rc = $ffi->wxpay_notify_payment($client, $body, strlen($body), \FFI::addr($out), \FFI::addr($paid));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return new PaymentNotification(self::take($ffi, $out), $paid->cdata !== 0, WxPay::notifyReply(true));
+    }
+
+    /**
+     * Decrypts a refund notification's `req_info` with this client's key
+     * (AES-256-ECB under the MD5 of the API key, done by the library), after
+     * checking `return_code` and the merchant.
+     *
+     * @throws SignatureException the key does not decrypt it (`DECRYPT_FAILED`),
+     *     it is not ciphertext (`CIPHERTEXT_CORRUPT`), another merchant's
+     * @throws XmlException not WeChat's XML
+     * @throws ProtocolException `return_code=FAIL`, no `req_info`
+     * @throws ClientClosedException after {@see close()}
+     */
+    public function refundNotification(string $body): RefundNotification
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $info = $ffi->new('wxpay_fields *');
+            $outer = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_notify_refund($client, $body, strlen($body), \FFI::addr($info), \FFI::addr($outer));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        $outerFields = self::take($ffi, $outer);
+        return new RefundNotification(self::take($ffi, $info), $outerFields, WxPay::notifyReply(true));
+    }
+
+    /**
+     * The signed parameters a JSAPI page or mini-program passes to
+     * `WeixinJSBridge` / `wx.requestPayment`: `appId`, `timeStamp`,
+     * `nonceStr`, `package`, `signType`, `paySign`.
+     *
+     * @param string $prepayId from {@see unifiedOrder()}
+     * @param string|null $appid default: the configured `sub_appid`, else `appid`
+     * @param int $timestamp seconds since the epoch; 0: now
+     * @param string|null $nonce default: a fresh random one
+     * @return array<string, string>
+     */
+    public function jsapiParameters(string $prepayId, ?string $appid = null, int $timestamp = 0, ?string $nonce = null): array
+    {
+        return $this->payParameters(self::PAY_KIND_JSAPI, $prepayId, $appid, $timestamp, $nonce);
+    }
+
+    /**
+     * The signed parameters the App SDK's `PayReq` takes: `appid`,
+     * `partnerid`, `prepayid`, `package`, `noncestr`, `timestamp`, `sign`.
+     *
+     * @return array<string, string>
+     * @see jsapiParameters() for the arguments
+     */
+    public function appParameters(string $prepayId, ?string $appid = null, int $timestamp = 0, ?string $nonce = null): array
+    {
+        return $this->payParameters(self::PAY_KIND_APP, $prepayId, $appid, $timestamp, $nonce);
+    }
+
+    /**
+     * The whole payment-code flow (issue #4): pay; while the customer
+     * confirms (`USERPAYING`) or the answer is uncertain, poll
+     * `pay/orderquery`; if still unpaid at the deadline, reverse (needs the
+     * certificate). Blocks for the whole flow.
+     *
+     * @param array<string, string|int> $fields `pay/micropay`'s fields
+     * @param array{poll_interval_ms?: int, poll_deadline_ms?: int, reverse_attempts?: int, reverse_interval_ms?: int} $options
+     *     the library's defaults: 5000, 30000, 3, 1000
+     * @throws InvalidInputException a missing field, an unknown or negative option
+     * @throws CertificateException the client has no certificate (reversal needs it)
+     */
+    public function microPayFlow(array $fields, array $options = []): MicroPayResult
+    {
+        $ffi = $this->ffi ?? throw new ClientClosedException('this WxPay\Client is closed');
+        $cOptions = $ffi->new('wxpay_micropay_options');
+        $rc = $ffi->wxpay_micropay_options_default(\FFI::addr($cOptions));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        foreach ($options as $name => $value) {
+            if (!in_array($name, ['poll_interval_ms', 'poll_deadline_ms', 'reverse_attempts', 'reverse_interval_ms'], true)) {
+                throw InvalidInputException::fromWrapper('unknown micropay option "' . addcslashes((string) $name, "\0..\37\177") . '"; known: poll_interval_ms, poll_deadline_ms, reverse_attempts, reverse_interval_ms');
+            }
+            if (!is_int($value) || $value < 0) {
+                throw InvalidInputException::fromWrapper("micropay option \"$name\" must be an int >= 0, got " . get_debug_type($value));
+            }
+            $cOptions->{$name} = $value;
+        }
+        [$ffi, $client] = $this->begin();
+        try {
+            $data = Packed::pack($fields);
+            $state = $ffi->new('int32_t');
+            $out = $ffi->new('wxpay_fields *');
+            $steps = $ffi->new('wxpay_table *');
+            $rc = $ffi->wxpay_micropay($client, $data, strlen($data), count($fields), \FFI::addr($cOptions), \FFI::addr($state), \FFI::addr($out), \FFI::addr($steps));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        try {
+            $response = self::take($ffi, $out);
+        } finally {
+            $stepRows = Table::take($ffi, $steps);
+        }
+        return new MicroPayResult(MicroPayState::from($state->cdata), $response, $stepRows);
+    }
+
+    /**
+     * Downloads a bill and parses it: the rows under the bill's header and
+     * the summary (totals) under its own, as arrays keyed by column name.
+     *
+     * @param string $path `pay/downloadbill` or `pay/downloadfundflow`
+     * @throws WxPayException as {@see download()}; `RESPONSE_INVALID` for a
+     *     body that is not a bill
+     */
+    public function downloadBillTable(array $fields, string $path = 'pay/downloadbill'): Bill
+    {
+        [$ffi, $client, $cPath] = $this->begin($path);
+        try {
+            $data = Packed::pack($fields);
+            $rows = $ffi->new('wxpay_table *');
+            $summary = $ffi->new('wxpay_table *');
+            $rc = $ffi->wxpay_download_bill($client, $cPath, $data, strlen($data), count($fields), \FFI::addr($rows), \FFI::addr($summary));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return Bill::take($ffi, $rows, $summary);
+    }
+
+    /** @return array<string, string> */
+    private function payParameters(int $kind, string $prepayId, ?string $appid, int $timestamp, ?string $nonce): array
+    {
+        foreach (['prepay_id' => $prepayId, 'appid' => $appid, 'nonce' => $nonce] as $what => $text) {
+            if ($text !== null && str_contains($text, "\0")) {
+                throw new InvalidInputException("$what contains a NUL byte", ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
+            }
+        }
+        if ($timestamp < 0) {
+            throw InvalidInputException::fromWrapper("timestamp must be 0 (now) or seconds since the epoch, got $timestamp");
+        }
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_pay_params($client, $kind, $prepayId, $appid, $timestamp, $nonce, \FFI::addr($out));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::take($ffi, $out);
+    }
+}
