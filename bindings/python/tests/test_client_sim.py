@@ -415,7 +415,7 @@ def test_close_racing_with_requests(sim):
 
 
 FORK_SCRIPT = """
-import os, sys, time, wxpay
+import os, sys, wxpay
 client = wxpay.Client(mch_id=sys.argv[1], appid=sys.argv[2], api_key=sys.argv[3], host=sys.argv[4],
                       root_ca=sys.argv[5], timeout=20)
 try:
@@ -424,14 +424,12 @@ except wxpay.BusinessError as e:
     print("parent before fork:", e.err_code, flush=True)
 pid = os.fork()
 if pid == 0:
-    started = time.monotonic()
     try:
         client.order_query(out_trade_no="fork-1")
         print("child: request ran", flush=True)
     except wxpay.ClientClosed as e:
         print("child:", e.code_name, "closed" if client.closed else "open", flush=True)
     client.close()
-    print("child: quick" if time.monotonic() - started < 10 else "child: slow", flush=True)
     os._exit(0)
 _, status = os.waitpid(pid, 0)
 try:
@@ -457,6 +455,5 @@ def test_a_client_made_before_fork_is_refused_in_the_child(sim, library_path):
     assert proc.returncode == 0, proc.stderr
     assert "parent before fork: ORDERNOTEXIST" in proc.stdout
     assert "child: WXPAY_PYTHON_CLIENT_FORKED closed" in proc.stdout
-    assert "child: quick" in proc.stdout
     assert "parent after fork: ORDERNOTEXIST child status 0" in proc.stdout
     assert "panicked" not in proc.stderr
