@@ -235,6 +235,10 @@ typedef struct wxpay_config wxpay_config;
 // threads at once; `wxpay_fields_set` needs exclusive access.
 typedef struct wxpay_fields wxpay_fields;
 
+// An API key with the algorithm to use. Immutable: may be shared between
+// threads and used from any number of them at once.
+typedef struct wxpay_signer wxpay_signer;
+
 // A table owned by the library: `column_count` names and `row_count` rows
 // of as many cells. Read it with `wxpay_table_packed`, free it with
 // `wxpay_table_free`. Immutable: any number of threads may read it at once.
@@ -310,7 +314,7 @@ typedef struct {
 extern "C" {
 #endif // __cplusplus
 
-// The library's version, e.g. `"0.1.0"`. Wrappers compare it with their own
+// The library's version, e.g. `"0.2.0"`. Wrappers compare it with their own
 // at load time.
 //
 // Ownership: a static string; never NULL, never freed.
@@ -1055,6 +1059,99 @@ wxpay_result wxpay_verify_xml(const char *xml,
                               size_t key_len,
                               int32_t sign_type,
                               wxpay_fields **out_fields);
+
+// Checks `key` (32 ASCII letters or digits, else `WXPAY_RESULT_INVALID_KEY`)
+// and makes a signer that signs and verifies with it. `sign_type` is a
+// `WXPAY_SIGN_TYPE_*` and means what it means for `wxpay_sign` and
+// `wxpay_verify`.
+//
+// Ownership: `key` is borrowed for the call and copied; the copy is wiped
+// when the signer is freed. On success `*out_signer` receives a signer the
+// caller frees with `wxpay_signer_free`; on failure it is not written.
+//
+// # Safety
+// `key` must point to `key_len` readable bytes; `out_signer` must be writable.
+wxpay_result wxpay_signer_new(const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              wxpay_signer **out_signer);
+
+// Frees a signer and wipes its key. NULL is accepted and does nothing.
+//
+// # Safety
+// `signer` must be NULL or a signer from `wxpay_signer_new` not yet freed,
+// and no other thread may be using it.
+void wxpay_signer_free(wxpay_signer *signer);
+
+// `wxpay_sign` with the signer's key and algorithm.
+//
+// Ownership: inputs are borrowed for the call; `out_sign` is the caller's
+// buffer of `out_sign_cap` bytes (`WXPAY_SIGN_BUF_LEN` suffices), written
+// only on success.
+//
+// Thread safety: may be called from any number of threads at once.
+//
+// # Safety
+// `signer` must be a live signer; `fields` must point to `fields_len`
+// readable bytes; `out_sign` to `out_sign_cap` writable bytes.
+wxpay_result wxpay_signer_sign(const wxpay_signer *signer,
+                               const char *fields,
+                               size_t fields_len,
+                               size_t field_count,
+                               char *out_sign,
+                               size_t out_sign_cap);
+
+// `wxpay_sign_split` with the signer's key and algorithm: `names` holds
+// `count` names joined by NUL bytes, `values` the values in the same order.
+//
+// Ownership and thread safety: as `wxpay_signer_sign`.
+//
+// # Safety
+// `signer` must be a live signer; `names`/`values` must point to
+// `names_len`/`values_len` readable bytes; `out_sign` to `out_sign_cap`
+// writable bytes.
+wxpay_result wxpay_signer_sign_split(const wxpay_signer *signer,
+                                     const char *names,
+                                     size_t names_len,
+                                     const char *values,
+                                     size_t values_len,
+                                     size_t count,
+                                     char *out_sign,
+                                     size_t out_sign_cap);
+
+// `wxpay_verify` with the signer's key and algorithm.
+//
+// Ownership: inputs borrowed for the call. `out_sign_type` may be NULL; if
+// not, it receives the algorithm used on success.
+//
+// Thread safety: may be called from any number of threads at once.
+//
+// # Safety
+// `signer` must be a live signer; `fields` must point to `fields_len`
+// readable bytes; `out_sign_type` NULL or writable.
+wxpay_result wxpay_signer_verify(const wxpay_signer *signer,
+                                 const char *fields,
+                                 size_t fields_len,
+                                 size_t field_count,
+                                 int32_t *out_sign_type);
+
+// `wxpay_verify_xml` with the signer's key and algorithm: parses a
+// document (`max_size` 0 meaning the 1 MiB default) and verifies it.
+//
+// Ownership: inputs borrowed for the call. On success `*out_fields`
+// receives the verified fields, which the caller frees with
+// `wxpay_fields_free`; on failure it is not written.
+//
+// Thread safety: may be called from any number of threads at once.
+//
+// # Safety
+// `signer` must be a live signer; `xml` must point to `xml_len` readable
+// bytes; `out_fields` must be writable.
+wxpay_result wxpay_signer_verify_xml(const wxpay_signer *signer,
+                                     const char *xml,
+                                     size_t xml_len,
+                                     size_t max_size,
+                                     wxpay_fields **out_fields);
 
 // The whole table in one call.
 //

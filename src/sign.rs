@@ -2,9 +2,11 @@
 //!
 //! The canonical string is `k1=v1&k2=v2...&key=API_KEY` over every field but
 //! `sign`, empty values dropped (zero kept), names in byte order, raw values.
-//! It is fed to the hash piece by piece, never built in memory.
+//! It is streamed into the hash through a small buffer (see `canonical`),
+//! in the order `order` finds.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use hmac::{KeyInit, Mac};
 use md5::{Digest, Md5};
@@ -12,6 +14,14 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::error::{Error, ErrorKind, Result};
+
+mod canonical;
+mod order;
+
+use canonical::Canonical;
+use order::{Keys, Order};
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 /// The two algorithms WeChat Pay v2 knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,11 +68,22 @@ impl fmt::Display for SignType {
 
 /// The merchant API key: exactly 32 ASCII letters or digits.
 ///
-/// Its `Debug` output is redacted and its memory is wiped on drop.
-#[derive(Clone, PartialEq, Eq)]
+/// Its `Debug` output is redacted and its memory is wiped on drop, as is
+/// the HMAC-SHA256 key schedule it computes on first use and then reuses
+/// (two hash blocks saved on every HMAC signature).
+#[derive(Clone)]
 pub struct ApiKey {
     bytes: [u8; ApiKey::LEN],
+    hmac: OnceLock<HmacSha256>,
 }
+
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &ApiKey) -> bool {
+        bool::from(self.bytes.ct_eq(&other.bytes))
+    }
+}
+
+impl Eq for ApiKey {}
 
 impl ApiKey {
     const LEN: usize = 32;
@@ -79,11 +100,24 @@ impl ApiKey {
         }
         let mut bytes = [0u8; Self::LEN];
         bytes.copy_from_slice(key);
-        Ok(ApiKey { bytes })
+        Ok(ApiKey { bytes, hmac: OnceLock::new() })
     }
 
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// HMAC-SHA256 keyed with this key, ready for a message.
+    fn hmac(&self) -> &HmacSha256 {
+        self.hmac.get_or_init(|| {
+            // HMAC pads a key shorter than the block with zeros; padding it
+            // here makes keying infallible.
+            let mut block = hmac::digest::Key::<HmacSha256>::default();
+            block[..Self::LEN].copy_from_slice(&self.bytes);
+            let keyed = HmacSha256::new(&block);
+            block.zeroize();
+            keyed
+        })
     }
 }
 
@@ -172,8 +206,9 @@ where
 {
     let given = signature_field(fields)?;
     let algorithm = choose_for_verify(fields, given, sign_type)?;
-    let expected = digest(&sorted(fields, duplicate_field)?, key, algorithm)?;
-    compare(&expected, given, algorithm)
+    let mut keys = Keys::new();
+    let order = keys.order(fields.len(), |i| fields[i].0.as_ref(), duplicate_field)?;
+    compare(&digest(fields, &order, key, algorithm), given, algorithm)
 }
 
 /// Parses a document and verifies its signature; returns its fields and the
@@ -187,11 +222,11 @@ pub fn verify_xml<'a>(
     sign_type: Option<SignType>,
 ) -> Result<(Vec<crate::xml::Field<'a>>, SignType)> {
     let fields = crate::xml::parse_any(doc, max_size)?;
-    let sorted = sorted(&fields, crate::xml::duplicate)?;
+    let mut keys = Keys::new();
+    let order = keys.order(fields.len(), |i| fields[i].0.as_ref(), crate::xml::duplicate)?;
     let given = signature_field(&fields)?;
     let algorithm = choose_for_verify(&fields, given, sign_type)?;
-    let expected = digest(&sorted, key, algorithm)?;
-    compare(&expected, given, algorithm)?;
+    compare(&digest(&fields, &order, key, algorithm), given, algorithm)?;
     Ok((fields, algorithm))
 }
 
@@ -242,83 +277,47 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    digest(&sorted(fields, duplicate_field)?, key, algorithm)
+    let mut keys = Keys::new();
+    let order = keys.order(fields.len(), |i| fields[i].0.as_ref(), duplicate_field)?;
+    Ok(digest(fields, &order, key, algorithm))
 }
 
 fn duplicate_field(name: &str) -> Error {
     Error::new(ErrorKind::DuplicateField, format!("field `{}` appears more than once", truncate(name, 64)))
 }
 
-/// Every field, sorted by name in byte order, with duplicate and empty names
-/// refused (so that no copy of a field escapes the signature).
-fn sorted<K: AsRef<str>, V: AsRef<str>>(
+/// The signature over the fields in name order, leaving out `sign` and
+/// empty values.
+fn digest<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)], order: &Order, key: &ApiKey, algorithm: SignType) -> Signature {
+    match algorithm {
+        SignType::Md5 => {
+            let mut hash = Md5::new();
+            canonical(fields, order, key, &mut hash);
+            Signature::from_digest(&hash.finalize())
+        }
+        SignType::HmacSha256 => {
+            let mut hash = key.hmac().clone();
+            canonical(fields, order, key, &mut hash);
+            Signature::from_digest(&hash.finalize().into_bytes())
+        }
+    }
+}
+
+/// Streams the canonical string `k1=v1&k2=v2...&key=KEY` into `hash`.
+fn canonical<K: AsRef<str>, V: AsRef<str>, H: digest::Update>(
     fields: &[(K, V)],
-    on_duplicate: fn(&str) -> Error,
-) -> Result<Vec<(u128, &str, &str)>> {
-    let mut sorted: Vec<(u128, &str, &str)> = Vec::with_capacity(fields.len());
-    sorted.extend(fields.iter().map(|(k, v)| (name_prefix(k.as_ref()), k.as_ref(), v.as_ref())));
-    // The prefix settles most comparisons without a `memcmp` call.
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_bytes().cmp(b.1.as_bytes())));
-    if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1) {
-        return Err(on_duplicate(w[0].1));
+    order: &Order,
+    key: &ApiKey,
+    hash: &mut H,
+) {
+    let mut text = Canonical::new(hash);
+    for i in order.indices() {
+        let (k, v) = (fields[i].0.as_ref(), fields[i].1.as_ref());
+        if !v.is_empty() && k != "sign" {
+            text.field(k.as_bytes(), v.as_bytes());
+        }
     }
-    if sorted.first().is_some_and(|(_, k, _)| k.is_empty()) {
-        return Err(Error::new(ErrorKind::InvalidFieldName, "a field has an empty name"));
-    }
-    Ok(sorted)
-}
-
-/// The signature over sorted fields, leaving out `sign` and empty values.
-///
-/// The canonical string `k1=v1&k2=v2...&key=KEY` is built in one buffer and
-/// hashed as one slice: many small `update` calls cost more than the copy.
-fn digest(sorted: &[(u128, &str, &str)], key: &ApiKey, algorithm: SignType) -> Result<Signature> {
-    let signed = || sorted.iter().filter(|(_, k, v)| *k != "sign" && !v.is_empty());
-    let len = signed().map(|(_, k, v)| k.len() + v.len() + 2).sum::<usize>() + 4 + ApiKey::LEN;
-    // Most messages fit on the stack, which saves an allocation per call.
-    let mut stack = [0u8; 1024];
-    let mut heap = Vec::new();
-    let message: &mut [u8] = if len <= stack.len() {
-        &mut stack[..len]
-    } else {
-        heap.resize(len, 0);
-        &mut heap
-    };
-    let mut at = 0;
-    let mut put = |bytes: &[u8]| {
-        message[at..at + bytes.len()].copy_from_slice(bytes);
-        at += bytes.len();
-    };
-    for (_, k, v) in signed() {
-        put(k.as_bytes());
-        put(b"=");
-        put(v.as_bytes());
-        put(b"&");
-    }
-    put(b"key=");
-    put(key.as_bytes());
-    let signature = match algorithm {
-        SignType::Md5 => Ok(Signature::from_digest(&Md5::digest(&*message))),
-        SignType::HmacSha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
-            .map(|mut h| {
-                h.update(message);
-                Signature::from_digest(&h.finalize().into_bytes())
-            })
-            .map_err(|_| Error::new(ErrorKind::InvalidKey, "the API key cannot key HMAC-SHA256")),
-    };
-    // The key is the tail of the message: wipe it before the memory is reused.
-    message[len - ApiKey::LEN..].zeroize();
-    signature
-}
-
-/// A name's first sixteen bytes as a big-endian integer (WeChat's names are
-/// rarely longer). The zero padding of shorter names keeps integer order
-/// consistent with byte order.
-fn name_prefix(name: &str) -> u128 {
-    let mut b = [0u8; 16];
-    let n = name.len().min(16);
-    b[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u128::from_be_bytes(b)
+    text.finish(key.as_bytes());
 }
 
 /// The message's own `sign_type`; an empty value counts as absent, as it is not signed.

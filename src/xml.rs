@@ -69,8 +69,8 @@ pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
             format!("the XML document is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })?;
-    if let Some(pairs) = flat::scan(text) {
-        return Ok(pairs.into_iter().map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v))).collect());
+    if let Some(fields) = flat::scan(text) {
+        return Ok(fields);
     }
     Parser::default().run(text)
 }

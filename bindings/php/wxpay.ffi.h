@@ -92,6 +92,8 @@ typedef struct wxpay_config wxpay_config;
 
 typedef struct wxpay_fields wxpay_fields;
 
+typedef struct wxpay_signer wxpay_signer;
+
 typedef struct wxpay_table wxpay_table;
 
 typedef void (*wxpay_log_callback)(void *user_data,
@@ -316,6 +318,41 @@ wxpay_result wxpay_verify_xml(const char *xml,
                               size_t key_len,
                               int32_t sign_type,
                               wxpay_fields **out_fields);
+
+wxpay_result wxpay_signer_new(const char *key,
+                              size_t key_len,
+                              int32_t sign_type,
+                              wxpay_signer **out_signer);
+
+void wxpay_signer_free(wxpay_signer *signer);
+
+wxpay_result wxpay_signer_sign(const wxpay_signer *signer,
+                               const char *fields,
+                               size_t fields_len,
+                               size_t field_count,
+                               char *out_sign,
+                               size_t out_sign_cap);
+
+wxpay_result wxpay_signer_sign_split(const wxpay_signer *signer,
+                                     const char *names,
+                                     size_t names_len,
+                                     const char *values,
+                                     size_t values_len,
+                                     size_t count,
+                                     char *out_sign,
+                                     size_t out_sign_cap);
+
+wxpay_result wxpay_signer_verify(const wxpay_signer *signer,
+                                 const char *fields,
+                                 size_t fields_len,
+                                 size_t field_count,
+                                 int32_t *out_sign_type);
+
+wxpay_result wxpay_signer_verify_xml(const wxpay_signer *signer,
+                                     const char *xml,
+                                     size_t xml_len,
+                                     size_t max_size,
+                                     wxpay_fields **out_fields);
 
 wxpay_result wxpay_table_packed(const wxpay_table *table,
                                 const char **out_columns,

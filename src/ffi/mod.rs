@@ -25,6 +25,7 @@ pub mod notify;
 mod panic;
 pub mod pay_params;
 pub mod sign;
+pub mod signer;
 pub mod table;
 pub mod xml;
 
@@ -32,7 +33,7 @@ use std::ffi::c_char;
 
 const VERSION_C: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
-/// The library's version, e.g. `"0.1.0"`. Wrappers compare it with their own
+/// The library's version, e.g. `"0.2.0"`. Wrappers compare it with their own
 /// at load time.
 ///
 /// Ownership: a static string; never NULL, never freed.

@@ -132,13 +132,27 @@ proptest! {
 /// Documents near the fast path's shape: text or CDATA values with the
 /// characters that make it decline, whitespace, and stray markup.
 fn wechat_like_doc() -> impl Strategy<Value = String> {
-    let name = prop_oneof![Just("a".to_string()), Just("b".to_string()), "[a-z_][a-z0-9_]{0,6}", "[a-z.:-]{1,3}"];
-    let text = "[ -~\\t\\n\\r\u{4e2d}\u{fffe}\u{1}]{0,10}";
-    let field = (name.clone(), text, any::<bool>(), prop_oneof![Just(""), Just(" "), Just("\n\t"), Just("\r\n")]).prop_map(
-        |(n, v, cdata, ws)| {
-            if cdata { format!("{ws}<{n}><![CDATA[{v}]]></{n}>") } else { format!("{ws}<{n}>{v}</{n}>") }
-        },
-    );
+    let name = prop_oneof![
+        Just("a".to_string()),
+        Just("b".to_string()),
+        "[a-z_][a-z0-9_]{0,6}",
+        "[a-z_][a-z0-9_]{7,20}",
+        "[a-z.:-]{1,3}"
+    ];
+    let text = prop_oneof!["[ -~\\t\\n\\r\u{4e2d}\u{fffe}\u{1}]{0,10}", "[ -~\\t\\n\\r\u{4e2d}\u{fffe}\u{1}\\]]{20,80}"];
+    // Now and then the closing tag names another element, differing in one byte.
+    let closing = prop_oneof![8 => Just(None), 1 => (any::<prop::sample::Index>(), "[a-z_]").prop_map(Some)];
+    let field = (name.clone(), text, any::<bool>(), prop_oneof![Just(""), Just(" "), Just("\n\t"), Just("\r\n")], closing)
+        .prop_map(|(n, v, cdata, ws, closing)| {
+            let mut close = n.clone();
+            if let Some((at, c)) = closing {
+                let at = at.index(close.len());
+                if close.is_char_boundary(at) && close.is_char_boundary(at + 1) {
+                    close.replace_range(at..at + 1, &c);
+                }
+            }
+            if cdata { format!("{ws}<{n}><![CDATA[{v}]]></{close}>") } else { format!("{ws}<{n}>{v}</{close}>") }
+        });
     (prop::collection::vec(field, 0..8), prop_oneof![Just(""), Just(" "), Just("<!-- c -->"), Just("<?xml version=\"1.0\"?>")])
         .prop_map(|(fields, extra)| format!("{extra}<xml>{}</xml>{}", fields.concat(), if extra == " " { "\n" } else { "" }))
 }
@@ -148,7 +162,7 @@ proptest! {
     fn the_fast_path_agrees_with_the_full_parser(doc in wechat_like_doc()) {
         if let Some(fast) = flat::scan(&doc) {
             let full = Parser::default().run(&doc).unwrap();
-            let fast: Vec<(&str, &str)> = fast;
+            let fast: Vec<(&str, &str)> = fast.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
             let full: Vec<(&str, &str)> = full.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
             prop_assert_eq!(fast, full);
         }
@@ -179,5 +193,19 @@ fn the_fast_path_declines_what_it_does_not_handle() {
         "<xml><a>1</a >",
     ] {
         assert!(flat::scan(doc).is_none(), "{doc}");
+    }
+}
+
+#[test]
+fn every_truncation_of_a_document_is_an_error() {
+    let long = "x".repeat(70);
+    let fields = [("a", "1"), ("long_name_of_twelve", long.as_str()), ("b", "]]"), ("c", "中文")];
+    let doc = build(&fields).unwrap();
+    let plain_text = doc.replace("<![CDATA[", "").replace("]]></", "</").replace("]]", "");
+    for doc in [doc, plain_text] {
+        assert!(parse(doc.as_bytes()).is_ok(), "{doc}");
+        for end in 0..doc.len() {
+            assert!(parse(&doc.as_bytes()[..end]).is_err(), "{}", String::from_utf8_lossy(&doc.as_bytes()[..end]));
+        }
     }
 }

@@ -55,7 +55,7 @@ static const char DOC[] = "appid\0wxd930ea5d5a258f4f\0mch_id\00010000100\0device
 #define DOC_LEN (sizeof DOC - 1)
 
 static void test_version_and_names(void) {
-    CHECK(strcmp(wxpay_version(), "0.1.0") == 0);
+    CHECK(strcmp(wxpay_version(), "0.2.0") == 0);
     CHECK(strcmp(wxpay_result_name(WXPAY_RESULT_XML_DOCTYPE), "WXPAY_RESULT_XML_DOCTYPE") == 0);
     CHECK(strcmp(wxpay_result_name(12345), "WXPAY_RESULT_UNKNOWN") == 0);
     CHECK(wxpay_last_error_message() != NULL);
@@ -143,6 +143,76 @@ static void test_sign_errors(void) {
     EXPECT_ERR(wxpay_verify(DOC, DOC_LEN, 5, NULL, 32, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
     EXPECT_ERR(wxpay_verify(DOC, DOC_LEN, 5, KEY, KEY_LEN, -1, NULL), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_verify(BAD_UTF8, sizeof BAD_UTF8 - 1, 1, KEY, KEY_LEN, 0, NULL), WXPAY_RESULT_INVALID_UTF8);
+}
+
+/* A signer gives what wxpay_sign and wxpay_verify give, with the key checked once. */
+static void test_signer(void) {
+    wxpay_signer *md5 = NULL, *hmac = NULL, *untouched = (wxpay_signer *)&failures;
+    EXPECT_ERR(wxpay_signer_new("short", 5, WXPAY_SIGN_TYPE_MD5, &untouched), WXPAY_RESULT_INVALID_KEY);
+    CHECK(untouched == (wxpay_signer *)&failures);
+    CHECK(strstr(wxpay_last_error_message(), "short") == NULL);
+    EXPECT_ERR(wxpay_signer_new(NULL, KEY_LEN, WXPAY_SIGN_TYPE_MD5, &md5), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_new(KEY, KEY_LEN, 9, &md5), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_new(KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_OK(wxpay_signer_new(KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, &md5));
+    EXPECT_OK(wxpay_signer_new(KEY, KEY_LEN, WXPAY_SIGN_TYPE_HMAC_SHA256, &hmac));
+
+    char sig[WXPAY_SIGN_BUF_LEN], split[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_signer_sign(md5, DOC, DOC_LEN, 5, sig, sizeof sig));
+    CHECK(strcmp(sig, "9A0A8659F005D6984697E2CA0A9CF3B7") == 0);
+    static const char NAMES[] = "appid\000mch_id\000device_info\000body\000nonce_str";
+    static const char VALUES[] = "wxd930ea5d5a258f4f\00010000100\0001000\000test\000ibuaiVcKdpRxkhJA";
+    EXPECT_OK(wxpay_signer_sign_split(md5, NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, split, sizeof split));
+    CHECK(strcmp(split, sig) == 0);
+    /* The same signer, used twice, gives the same answer (no state carried over). */
+    for (int i = 0; i < 2; i++) {
+        EXPECT_OK(wxpay_signer_sign(hmac, DOC, DOC_LEN, 5, sig, sizeof sig));
+        CHECK(strcmp(sig, "6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6") == 0);
+    }
+
+    wxpay_fields *f = NULL;
+    const char *data = NULL;
+    size_t len = 0, count = 0;
+    EXPECT_OK(wxpay_fields_from_packed(DOC, DOC_LEN, 5, &f));
+    EXPECT_OK(wxpay_fields_set(f, "sign", sig));
+    EXPECT_OK(wxpay_fields_packed(f, &data, &len, &count));
+    int used = -1;
+    EXPECT_OK(wxpay_signer_verify(hmac, data, len, count, &used));
+    CHECK(used == WXPAY_SIGN_TYPE_HMAC_SHA256);
+    EXPECT_ERR(wxpay_signer_verify(md5, data, len, count, NULL), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    EXPECT_ERR(wxpay_signer_verify(hmac, DOC, DOC_LEN, 5, NULL), WXPAY_RESULT_SIGNATURE_MISSING);
+    wxpay_fields_free(f);
+
+    char doc[256];
+    int n = snprintf(doc, sizeof doc, "<xml><appid>wxd930ea5d5a258f4f</appid><mch_id>10000100</mch_id>"
+                     "<device_info>1000</device_info><body>test</body><nonce_str>ibuaiVcKdpRxkhJA</nonce_str>"
+                     "<sign>%s</sign></xml>", sig);
+    CHECK(n > 0 && (size_t)n < sizeof doc);
+    EXPECT_OK(wxpay_signer_verify_xml(hmac, doc, (size_t)n, 0, &f));
+    CHECK(wxpay_fields_count(f) == 6);
+    wxpay_fields_free(f);
+    f = NULL;
+    EXPECT_ERR(wxpay_signer_verify_xml(md5, doc, (size_t)n, 0, &f), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    CHECK(f == NULL);
+    EXPECT_ERR(wxpay_signer_verify_xml(hmac, doc, (size_t)n, 16, &f), WXPAY_RESULT_XML_TOO_LARGE);
+
+    /* NULL everywhere a pointer goes. */
+    EXPECT_ERR(wxpay_signer_sign(NULL, DOC, DOC_LEN, 5, sig, sizeof sig), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign(md5, NULL, 3, 1, sig, sizeof sig), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign(md5, DOC, DOC_LEN, 5, NULL, 65), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign(md5, DOC, DOC_LEN, 5, sig, 10), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign_split(NULL, NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, sig, sizeof sig), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign_split(md5, NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 4, sig, sizeof sig), WXPAY_RESULT_EMBEDDED_NUL);
+    EXPECT_ERR(wxpay_signer_sign_split(md5, NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, NULL, 65), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_verify(NULL, DOC, DOC_LEN, 5, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_verify_xml(NULL, doc, (size_t)n, 0, &f), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_verify_xml(md5, doc, (size_t)n, 0, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    static const char BAD_UTF8[] = "a\0\xff\xfe";
+    EXPECT_ERR(wxpay_signer_sign(md5, BAD_UTF8, sizeof BAD_UTF8 - 1, 1, sig, sizeof sig), WXPAY_RESULT_INVALID_UTF8);
+
+    wxpay_signer_free(md5);
+    wxpay_signer_free(hmac);
+    wxpay_signer_free(NULL);
 }
 
 static void test_fields(void) {
@@ -591,6 +661,7 @@ int main(void) {
     test_version_and_names();
     test_sign_and_verify();
     test_sign_errors();
+    test_signer();
     test_fields();
     test_xml();
     test_verify_xml();

@@ -16,7 +16,7 @@ namespace WeChatPay
     public static partial class WxPay
     {
         /// <summary>The version of this wrapper; libwxpay must report the same.</summary>
-        public const string WrapperVersion = "0.1.0";
+        public const string WrapperVersion = "0.2.0";
 
         /// <summary>The XML size limit that applies when a call is given 0: 1 MiB.</summary>
         public const int DefaultMaxXmlSize = 1024 * 1024;

@@ -18,7 +18,7 @@ namespace WeChatPay.Tests
             dir = Path.Combine(Path.GetTempPath(), "wxpay-dotnet-loader-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dir);
             CompileLibrary("old.so", "const char *wxpay_version(void) { return \"0.0.9\"; }");
-            CompileLibrary("partial.so", "const char *wxpay_version(void) { return \"0.1.0\"; }");
+            CompileLibrary("partial.so", "const char *wxpay_version(void) { return \"0.2.0\"; }");
             File.WriteAllText(Path.Combine(dir, "text.so"), "not an ELF file");
         }
 
@@ -88,7 +88,7 @@ namespace WeChatPay.Tests
         public void TheRealLibraryLoadsAndMatches()
         {
             Assert.AreEqual(WxPay.WrapperVersion, WxPay.NativeVersion);
-            Assert.AreEqual("0.1.0", WxPay.WrapperVersion);
+            Assert.AreEqual("0.2.0", WxPay.WrapperVersion);
             Assert.IsTrue(File.Exists(WxPay.LoadedLibraryPath), WxPay.LoadedLibraryPath);
             Api fresh = LibraryLoader.Open(new[] { WxPay.LoadedLibraryPath });
             Assert.AreEqual(WxPay.WrapperVersion, fresh.Version);

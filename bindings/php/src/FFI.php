@@ -21,7 +21,7 @@ use WxPay\Exception\LibraryException;
 final class FFI
 {
     /** The library version this wrapper is written for. */
-    public const VERSION = '0.1.0';
+    public const VERSION = '0.2.0';
 
     /** The FFI scope name used when preloading. */
     public const SCOPE = 'WXPAY';

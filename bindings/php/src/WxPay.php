@@ -40,7 +40,7 @@ final class WxPay
     }
 
     /**
-     * The version of the loaded libwxpay, e.g. `"0.1.0"`.
+     * The version of the loaded libwxpay, e.g. `"0.2.0"`.
      */
     public static function version(): string
     {

@@ -91,7 +91,7 @@ final class LoaderTest extends TestCase
         try {
             $this->assertSame(0, $status, implode("\n", $output));
             $run = self::child('try { WxPay\WxPay::nonce(); } catch (WxPay\Exception\LibraryException $e) { echo $e->getMessage(); }', [], $library);
-            $this->assertStringContainsString('is version 9.9.9 but this wrapper needs 0.1.0', $run['stdout'], $run['stderr']);
+            $this->assertStringContainsString('is version 9.9.9 but this wrapper needs 0.2.0', $run['stdout'], $run['stderr']);
         } finally {
             @unlink($source);
             @unlink($library);

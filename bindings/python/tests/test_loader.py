@@ -16,7 +16,7 @@ def no_system_library(name):
 
 
 def test_library_version_matches_wrapper():
-    assert _ffi.lib.wxpay_version().decode() == wxpay.__version__ == "0.1.0"
+    assert _ffi.lib.wxpay_version().decode() == wxpay.__version__ == "0.2.0"
 
 
 def test_every_header_function_is_declared_with_its_arity(header_text):
@@ -45,7 +45,7 @@ def test_package_directory_is_searched_without_override(tmp_path, library_path):
     shutil.copy(library_path, shipped)
     lib = _ffi.load_library({}, tmp_path, no_system_library)
     assert lib._name == str(shipped)
-    assert lib.wxpay_version() == b"0.1.0"
+    assert lib.wxpay_version() == b"0.2.0"
 
 
 def test_candidates_in_order(tmp_path):
@@ -96,7 +96,7 @@ def test_version_mismatch_is_a_clear_error():
     with pytest.raises(LibraryVersionMismatch) as err:
         _ffi.check_version(_ffi.lib, expected="9.9.9")
     text = str(err.value)
-    assert "0.1.0" in text and "9.9.9" in text and str(_ffi.lib._name) in text
+    assert "0.2.0" in text and "9.9.9" in text and str(_ffi.lib._name) in text
     _ffi.check_version(_ffi.lib)
 
 
