@@ -56,6 +56,12 @@ pub(crate) fn duplicate(name: &str) -> Error {
 /// Parses without the duplicate check, which callers that sort the fields
 /// anyway (verification) do themselves.
 pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
+    parse_text(checked_text(doc, max_size)?)
+}
+
+/// The document as text: within the size limit, without a byte order
+/// mark, valid UTF-8.
+pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
     if doc.len() > max_size {
         return Err(Error::new(
             ErrorKind::XmlTooLarge,
@@ -69,13 +75,18 @@ pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
             format!("the XML document is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })?;
+    Ok(text)
+}
+
+/// Parses checked text, without the duplicate check.
+pub(crate) fn parse_text(text: &str) -> Result<Vec<Field<'_>>> {
     if let Some(fields) = flat::scan(text) {
         return Ok(fields);
     }
     Parser::default().run(text)
 }
 
-mod flat;
+pub(crate) mod flat;
 
 /// The full parser, for every document the fast path declines.
 #[derive(Default)]

@@ -164,3 +164,73 @@ proptest! {
         prop_assert_ne!(sign(&with_zero, &key(), None).unwrap(), sign(&without, &key(), None).unwrap());
     }
 }
+
+/// Field lists whose names run past sixteen bytes and share long prefixes,
+/// with values long and short, empty and zero, markup and unicode.
+fn document_fields() -> impl Strategy<Value = Vec<(String, String)>> {
+    let name = prop_oneof!["[a-z_][a-z0-9_]{0,6}", "[a-z_][a-z0-9_]{7,24}", "coupon_fee_type_[0-9]{1,2}"];
+    let value = prop_oneof![Just(String::new()), Just("0".to_string()), "\\PC{0,12}", "[ -~\u{4e2d}]{14,70}", Just("a]]>b<c>&d".to_string())];
+    prop::collection::btree_map(name, value, 1..40)
+        .prop_map(|m| m.into_iter().filter(|(k, _)| k != "sign" && k != "sign_type").collect())
+}
+
+fn signed_document(fields: &[(String, String)], t: SignType) -> String {
+    let mut signed = fields.to_vec();
+    signed.push(("sign".into(), sign(fields, &key(), Some(t)).unwrap().as_str().into()));
+    // Documents in any field order, as WeChat's are not sorted.
+    signed.reverse();
+    crate::xml::build(&signed).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn verify_xml_accepts_signed_documents_on_both_parsing_paths(fields in document_fields(), hmac in any::<bool>()) {
+        let t = if hmac { SignType::HmacSha256 } else { SignType::Md5 };
+        let doc = signed_document(&fields, t);
+        // A comment sends the same document through the full parser.
+        let commented = format!("<!-- c -->{doc}");
+        for doc in [&doc, &commented] {
+            let (got, used) = verify_xml(doc.as_bytes(), crate::xml::DEFAULT_MAX_SIZE, &key(), None).unwrap();
+            prop_assert_eq!(used, t);
+            let mut got: Vec<(String, String)> = got.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            got.retain(|(k, _)| k != "sign");
+            got.reverse();
+            prop_assert_eq!(&got, &fields);
+        }
+    }
+
+    #[test]
+    fn verify_xml_refuses_any_changed_value(fields in document_fields(), pick in any::<prop::sample::Index>(), hmac in any::<bool>()) {
+        let t = if hmac { SignType::HmacSha256 } else { SignType::Md5 };
+        let mut signed = fields.clone();
+        signed.push(("sign".into(), sign(&fields, &key(), Some(t)).unwrap().as_str().into()));
+        let i = pick.index(fields.len());
+        signed[i].1.push('x');
+        let doc = crate::xml::build(&signed).unwrap();
+        let err = verify_xml(doc.as_bytes(), crate::xml::DEFAULT_MAX_SIZE, &key(), None).unwrap_err();
+        prop_assert_eq!(err.kind(), ErrorKind::SignatureMismatch);
+    }
+}
+
+#[test]
+fn verify_xml_reports_duplicates_before_the_signature_on_both_paths() {
+    let doc = "<xml><a>1</a><b>2</b><a>1</a></xml>";
+    for doc in [doc.to_string(), format!("<!-- c -->{doc}")] {
+        let err = verify_xml(doc.as_bytes(), crate::xml::DEFAULT_MAX_SIZE, &key(), None).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::XmlDuplicate, "{doc}");
+    }
+}
+
+#[test]
+fn constant_time_eq_is_equality() {
+    let a = b"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF";
+    for len in [0, 1, 7, 8, 9, 32, 64] {
+        assert!(constant_time_eq(&a[..len], &a[..len]));
+        for at in 0..len {
+            let mut b = a[..len].to_vec();
+            b[at] ^= 1;
+            assert!(!constant_time_eq(&a[..len], &b), "{len} {at}");
+        }
+    }
+    assert!(!constant_time_eq(&a[..32], &a[..31]));
+}

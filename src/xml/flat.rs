@@ -14,19 +14,77 @@ use std::borrow::Cow;
 use super::Field;
 
 pub(super) fn scan(doc: &str) -> Option<Vec<Field<'_>>> {
-    let spans = spans(doc.as_bytes())?;
-    // Cannot panic: every boundary is next to an ASCII byte (`<`, `>` or
-    // `[`), and no UTF-8 continuation byte follows or precedes one, so all
-    // fall on character boundaries.
-    let slice = |span: u64| &doc[(span >> 32) as usize..(span as u32) as usize];
-    Some(spans.iter().map(|&(name, value)| (Cow::Borrowed(slice(name)), Cow::Borrowed(slice(value)))).collect())
+    Flat::locate(doc).map(Flat::into_fields)
+}
+
+/// A document in the flat shape with its fields located but not sliced:
+/// signing reads them straight from the document.
+pub(crate) struct Flat<'a> {
+    doc: &'a str,
+    spans: Vec<(u64, u64)>,
+}
+
+impl<'a> Flat<'a> {
+    pub(crate) fn locate(doc: &'a str) -> Option<Flat<'a>> {
+        Some(Flat { doc, spans: spans(doc.as_bytes())? })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Field `i`'s name as `(start, end)` byte offsets.
+    pub(crate) fn name_span(&self, i: usize) -> (usize, usize) {
+        unpack(self.spans[i].0)
+    }
+
+    pub(crate) fn value_span(&self, i: usize) -> (usize, usize) {
+        unpack(self.spans[i].1)
+    }
+
+    /// The text of a span.
+    pub(crate) fn text(&self, (start, end): (usize, usize)) -> &'a str {
+        // Cannot panic: every span boundary is next to an ASCII byte (`<`,
+        // `>` or `[`), and no UTF-8 continuation byte follows or precedes
+        // one, so all fall on character boundaries.
+        &self.doc[start..end]
+    }
+
+    pub(crate) fn name_bytes(&self, i: usize) -> &'a [u8] {
+        let (start, end) = self.name_span(i);
+        &self.doc.as_bytes()[start..end]
+    }
+
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.doc.as_bytes()
+    }
+
+    /// Sixteen bytes of the document from `at`, little-endian, if that many remain.
+    pub(crate) fn load(&self, at: usize) -> Option<u128> {
+        chunk(self.doc.as_bytes(), at).map(|c| u128::from_le_bytes(*c))
+    }
+
+    pub(crate) fn into_fields(self) -> Vec<Field<'a>> {
+        (0..self.len())
+            .map(|i| (Cow::Borrowed(self.text(self.name_span(i))), Cow::Borrowed(self.text(self.value_span(i)))))
+            .collect()
+    }
+}
+
+fn unpack(span: u64) -> (usize, usize) {
+    ((span >> 32) as usize, (span as u32) as usize)
 }
 
 /// Each field's name and value as `start << 32 | end`.
 ///
 /// Two integers per field rather than the fields themselves: pushing a
 /// four-word tuple compiled to a copy through the stack that stalled on
-/// store forwarding, and cost more than this second pass.
+/// store forwarding, and cost more than the second pass in `scan`.
+///
+/// The per-field work is written to avoid branches that depend on lengths:
+/// names, values and closing tags are examined sixteen bytes at a time in
+/// a register, so a typical field costs a handful of well-predicted
+/// branches instead of one mispredicted loop exit per name and per value.
 fn spans(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
     u32::try_from(bytes.len()).ok()?;
     let span = |start: usize, end: usize| (start as u64) << 32 | end as u64;
@@ -34,16 +92,16 @@ fn spans(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
     let mut fields = Vec::with_capacity(bytes.len() / 48 + 4);
     loop {
         at = skip_space(bytes, at);
-        if *bytes.get(at)? != b'<' {
+        if bytes.get(at) != Some(&b'<') {
             return None;
         }
         let name_start = at + 1;
-        let name_end = name_start + name_len(&bytes[name_start..]);
+        let name_end = name_start + name_len(bytes, name_start);
         if name_end == name_start {
             let after = expect(bytes, name_start, b"/xml>")?;
             return (skip_space(bytes, after) == bytes.len()).then_some(fields);
         }
-        if *bytes.get(name_end)? != b'>' {
+        if bytes.get(name_end) != Some(&b'>') {
             return None;
         }
         let (value_start, value_end, close);
@@ -56,50 +114,43 @@ fn spans(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
             value_end = text_end(bytes, value_start)?;
             close = value_end;
         }
-        at = closing_tag(bytes, close, &bytes[name_start..name_end])?;
+        at = closing_tag(bytes, close, name_start, name_end)?;
         fields.push((span(name_start, name_end), span(value_start, value_end)));
     }
 }
 
-/// The position after `</name>` if it starts at `at`.
-fn closing_tag(bytes: &[u8], at: usize, name: &[u8]) -> Option<usize> {
-    let end = at + name.len() + 3;
+/// The position after `</name>` if it starts at `at`, `name` being
+/// `bytes[name_start..name_end]`.
+fn closing_tag(bytes: &[u8], at: usize, name_start: usize, name_end: usize) -> Option<usize> {
+    let n = name_end - name_start;
+    let end = at + n + 3;
     let tag = bytes.get(at..end)?;
-    let (open, rest) = tag.split_at(2);
-    let (tag_name, close) = rest.split_at(name.len());
-    (open == b"</" && close == b">" && same(tag_name, name)).then_some(end)
-}
-
-/// `a == b` for slices of equal length, short ones compared as words
-/// rather than by a `memcmp` call.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    match n {
-        8..=16 => word(&a[..8]) == word(&b[..8]) && word(&a[n - 8..]) == word(&b[n - 8..]),
-        _ => a == b,
+    if tag[0] != b'<' || tag[1] != b'/' || tag[n + 2] != b'>' {
+        return None;
     }
+    let same = match (n < 16, chunk(bytes, at + 2), chunk(bytes, name_start)) {
+        (true, Some(a), Some(b)) => chunk::equal(a, b) | !((1u16 << n) - 1) == u16::MAX,
+        _ => tag[2..n + 2] == bytes[name_start..name_end],
+    };
+    same.then_some(end)
 }
 
-/// The length of the name at the start of `bytes`: letters, digits and `_`.
-fn name_len(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| !NAME_BYTE[usize::from(b)]).unwrap_or(bytes.len())
-}
-
-static NAME_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
+/// The length of the name starting at `from`: letters, digits and `_`.
+fn name_len(bytes: &[u8], from: usize) -> usize {
+    if let Some(c) = chunk(bytes, from) {
+        let others = !chunk::name_bytes(c);
+        if others != 0 {
+            return others.trailing_zeros() as usize;
+        }
     }
-    table
-};
+    let rest = bytes.get(from..).unwrap_or_default();
+    rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(rest.len())
+}
 
 /// Where the `]]>` closing a CDATA section starts.
 fn cdata_end(bytes: &[u8], mut from: usize) -> Option<usize> {
     loop {
-        let i = value_stop(bytes, from, |w| has_byte(w, b']'))?;
+        let i = value_stop(bytes, from, chunk::cdata_stops)?;
         if bytes[i..].starts_with(b"]]>") {
             return Some(i);
         }
@@ -110,69 +161,54 @@ fn cdata_end(bytes: &[u8], mut from: usize) -> Option<usize> {
 /// Where the text value starting at `from` ends (its `<`), if it holds no
 /// reference or `>` (which the full parser handles).
 fn text_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let i = value_stop(bytes, from, |w| has_byte(w, b'<') | has_byte(w, b'&') | has_byte(w, b'>'))?;
+    let i = value_stop(bytes, from, chunk::text_stops)?;
     (bytes[i] == b'<').then_some(i)
 }
 
-/// The first byte at or after `from` that `stops` flags, or `None` at the
+/// The first byte at or after `from` where the value ends, or `None` at the
 /// first byte that needs the full parser: a control character other than
 /// tab and line feed (carriage returns are normalised, the rest are not
-/// XML) or U+FFFE / U+FFFF (EF BF BE, EF BF BF).
+/// XML) or U+FFFE / U+FFFF (EF BF BE, EF BF BF). `stops` flags the ends and
+/// those bytes (the lowest flag exact).
 ///
 /// Only values can hold such bytes: names, tags and the space between them
-/// are matched exactly. The search takes eight bytes at a time in a
-/// register (values are mostly short, where a call into `memchr` costs
-/// more than the search).
-fn value_stop(bytes: &[u8], mut from: usize, stops: impl Fn(u64) -> u64) -> Option<usize> {
+/// are matched exactly.
+fn value_stop(bytes: &[u8], mut from: usize, stops: fn(&[u8; 16]) -> u16) -> Option<usize> {
     loop {
-        let i = find_flagged(bytes, from, |w| stops(w) | has_byte_below(w, 0x20) | has_byte(w, 0xEF))?;
+        let i = first_flagged(bytes, from, stops)?;
         match bytes[i] {
+            b if b >= 0x20 && b != 0xEF => return Some(i),
             b'\t' | b'\n' => from = i + 1,
             0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => return None,
             0xEF => from = i + 1,
-            b if b < 0x20 => return None,
-            _ => return Some(i),
+            _ => return None,
         }
     }
 }
 
-/// The first position at or after `from` whose byte `flags` marks, reading
-/// little-endian words (the tail padded with spaces, which no search wants).
-fn find_flagged(bytes: &[u8], from: usize, flags: impl Fn(u64) -> u64) -> Option<usize> {
-    let mut at = from;
-    let mut words = bytes.get(from..)?.chunks_exact(8);
-    for w in &mut words {
-        let hits = flags(word(w));
+/// The first position at or after `from` that `flags` marks, sixteen bytes
+/// at a time (the tail padded with spaces, which no search wants).
+fn first_flagged(bytes: &[u8], mut from: usize, flags: fn(&[u8; 16]) -> u16) -> Option<usize> {
+    while let Some(c) = chunk(bytes, from) {
+        let hits = flags(c);
         if hits != 0 {
-            return Some(at + (hits.trailing_zeros() / 8) as usize);
+            return Some(from + hits.trailing_zeros() as usize);
         }
-        at += 8;
+        from += 16;
     }
-    let mut tail = [b' '; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    let hits = flags(u64::from_le_bytes(tail));
-    let i = at + (hits.trailing_zeros() / 8) as usize;
-    (hits != 0 && i < bytes.len()).then_some(i)
+    let rest = bytes.get(from..)?;
+    let mut tail = [b' '; 16];
+    tail[..rest.len()].copy_from_slice(rest);
+    let i = flags(&tail).trailing_zeros() as usize;
+    (i < rest.len()).then_some(from + i)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Flags (with 0x80) the bytes of `w` equal to `b`. A byte above a flagged
-/// one may be flagged falsely; the lowest flag never is.
-fn has_byte(w: u64, b: u8) -> u64 {
-    let x = w ^ (ONES * u64::from(b));
-    x.wrapping_sub(ONES) & !x & HIGHS
+/// The sixteen bytes from `at`, if that many remain.
+fn chunk(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
+    bytes.get(at..at.checked_add(16)?)?.try_into().ok()
 }
 
-/// Flags the bytes of `w` below `n` (at most 0x80), with the same caveat.
-fn has_byte_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
-}
-
-fn word(b: &[u8]) -> u64 {
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-}
+mod chunk;
 
 /// The position after `want` if the document has it at `at`.
 fn expect(bytes: &[u8], at: usize, want: &[u8]) -> Option<usize> {
@@ -180,8 +216,25 @@ fn expect(bytes: &[u8], at: usize, want: &[u8]) -> Option<usize> {
 }
 
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    if bytes.get(at) == Some(&b'<') {
+        return at;
+    }
     while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\n') {
         at += 1;
     }
     at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_len_reads_past_sixteen_bytes_and_up_to_the_end() {
+        for n in 0..40 {
+            let name = "n".repeat(n);
+            assert_eq!(name_len(format!("{name}>and more text here").as_bytes(), 0), n);
+            assert_eq!(name_len(name.as_bytes(), 0), n);
+        }
+    }
 }
