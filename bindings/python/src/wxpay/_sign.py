@@ -87,7 +87,7 @@ class _NativeSigner:
     interpreter exit keeps its reference, so the signer is never freed under it.
     """
 
-    __slots__ = ("arg", "_pointer")
+    __slots__ = ("arg", "_pointer", "__weakref__")
 
     def __init__(self, pointer: int) -> None:
         self._pointer = pointer
