@@ -13,8 +13,7 @@ import pytest
 from reference import KEY, hmac_sign, md5_sign, unified_order
 
 import wxpay
-from wxpay import InvalidInput, Signer, SignerClosed, SignatureError, SignatureMissing, SignType, XmlError
-from wxpay import _sign
+from wxpay import InvalidInput, SignatureError, SignatureMissing, Signer, SignerClosed, SignType, XmlError, _sign
 
 OTHER_KEY = "0123456789abcdefghijABCDEFGHIJ01"
 DOC_FIELDS = {
@@ -129,7 +128,7 @@ def test_verify_xml(sign_type):
 
 
 def test_verify_xml_failures():
-    order, doc = signed_document()
+    _, doc = signed_document()
     signer = Signer(KEY)
     with pytest.raises(SignatureError) as err:
         signer.verify_xml(doc.replace("<![CDATA[88]]>", "<![CDATA[89]]>"))
@@ -444,7 +443,7 @@ def test_cache_is_bounded_and_stays_correct():
         for key in keys:
             assert wxpay.sign(DOC_FIELDS, key) == md5_sign(DOC_FIELDS, key)
             assert len(_sign._cache) <= _sign.SIGNER_CACHE_SIZE
-    assert set(k for k, _ in _sign._cache) <= set(keys)
+    assert {k for k, _ in _sign._cache} <= set(keys)
 
 
 def test_clear_signer_cache_drops_every_key():

@@ -21,7 +21,19 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import CFUNCTYPE, POINTER, Structure, c_bool, c_char, c_char_p, c_int32, c_size_t, c_uint64, c_void_p, sizeof
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_bool,
+    c_char,
+    c_char_p,
+    c_int32,
+    c_size_t,
+    c_uint64,
+    c_void_p,
+    sizeof,
+)
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 

@@ -263,7 +263,7 @@ def _cached_signer(key: Any, sign_type: Any) -> Optional[_NativeSigner]:
     native = _cache.get(entry)
     if native is None:
         # surrogatepass, as key_bytes: a codec error would quote the key.
-        kb = key.encode("utf-8", "surrogatepass") if key.__class__ is str else key
+        kb = key.encode("utf-8", "surrogatepass") if isinstance(key, str) else key
         _, native = _new_native(kb, code)
         if native is None:
             return None
@@ -304,7 +304,9 @@ def sign(fields: Mapping[str, str], key: Union[str, bytes], sign_type: SignTypeA
         if native is None:
             return _sign_one_call(names, values, len(fields), key, sign_type)
     out_arg, out = scratch.sign_out
-    rc = _signer_sign_split(native.arg, names, len(names), values, len(values), len(fields), out_arg, _SIGNER_BUF_LEN_ARG)
+    rc = _signer_sign_split(
+        native.arg, names, len(names), values, len(values), len(fields), out_arg, _SIGNER_BUF_LEN_ARG
+    )
     if rc:
         raise_last(rc)
     return out.value.decode()
