@@ -419,6 +419,23 @@ def test_a_str_subclass_key_is_not_cached():
     assert all(type(k) is str for k, _ in _sign._cache)
 
 
+class FickleType(int):
+    """An int whose __int__ changes its mind: the identity fast path must not trust it."""
+
+    calls = 0
+
+    def __int__(self):
+        FickleType.calls += 1
+        return 1 if FickleType.calls % 2 else 2
+
+
+def test_a_sign_type_whose_number_changes_is_read_on_every_call():
+    fickle = FickleType(0)
+    fields = dict(DOC_FIELDS)
+    got = {wxpay.sign(fields, KEY, fickle) for _ in range(4)}
+    assert got == {DOC_MD5, DOC_HMAC}
+
+
 def test_bad_keys_are_not_cached_and_errors_are_unchanged():
     wxpay.sign(DOC_FIELDS, KEY)
     with pytest.raises(InvalidInput) as err:

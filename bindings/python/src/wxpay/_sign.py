@@ -271,7 +271,10 @@ def _cached_signer(key: Any, sign_type: Any) -> Optional[_NativeSigner]:
             native = _cache.setdefault(entry, native)
             while len(_cache) > SIGNER_CACHE_SIZE:
                 del _cache[next(iter(_cache))]
-    _last = (key, sign_type, native)
+    if sign_type is None or sign_type.__class__ is SignType or sign_type.__class__ is int:
+        # Matched by identity next time: only for objects whose number cannot change
+        # (an int subclass could compute a different one in __int__ on every call).
+        _last = (key, sign_type, native)
     return native
 
 
