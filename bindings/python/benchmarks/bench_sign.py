@@ -1,4 +1,4 @@
-"""Benchmark: wxpay.sign against wechatpy's calculate_signature on one unified order.
+"""Benchmark: wxpay.sign and wxpay.Signer.sign against wechatpy's calculate_signature on one unified order.
 
 A benchmark, not a test: it prints numbers and asserts nothing about speed.
 
@@ -20,9 +20,13 @@ send it) and must produce the same signature before anything is timed. The
 order carries no "0" or empty values: wechatpy drops zero values, a known bug,
 and the comparison would otherwise be between two different strings.
 
-The "anatomy" lines time the parts of one wxpay.sign call separately (joining
-the dict's names and values in Python; the bare ctypes call on pre-packed bytes, which includes
-the native work) to show where the time goes.
+Rows: ``wxpay.sign(order, KEY)`` (the module function, which finds its signer
+in the cache after the first call) and ``Signer.sign(order)`` on a signer made
+once. The "anatomy" lines time the parts of a Signer.sign call separately
+(joining the dict's names and values in Python; the bare ctypes call of
+wxpay_signer_sign_split on pre-packed bytes with pre-converted arguments, which
+includes the native work; an empty ctypes call, the floor of any call) to show
+where the time goes.
 """
 
 from __future__ import annotations
@@ -70,8 +74,24 @@ CLOCK = time.process_time
 
 
 def pack(order: Dict[str, str]) -> Tuple[bytes, bytes]:
-    """What wxpay.sign does to the dict before the native call: one list of names, one of values."""
+    """What Signer.sign does to the dict before the native call: one list of names, one of values."""
     return "\0".join(order).encode(), "\0".join(order.values()).encode()
+
+
+def pack_and_call(
+    raw_sign: Callable[..., int], signer: wxpay.Signer, order: Dict[str, str], buf: "ctypes.Array[ctypes.c_char]"
+) -> Callable[[], int]:
+    """Signer.sign without the method: the joins and the ctypes call with the lengths as plain ints."""
+    native = signer._native.arg  # type: ignore[union-attr]
+    out = ctypes.c_void_p(ctypes.addressof(buf))
+    cap = wxpay._ffi.LEN(65)
+
+    def run() -> int:
+        names = "\0".join(order).encode()
+        values = "\0".join(order.values()).encode()
+        return int(raw_sign(native, names, len(names), values, len(values), len(order), out, cap))
+
+    return run
 
 
 def best_per_call(candidates: Dict[str, Callable[[], object]], repeat: int, min_time: float) -> Dict[str, float]:
@@ -112,10 +132,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     wechat_md5, wechat_hmac, wechat_note = load_wechatpy()
-    key = KEY.encode()
     buf = ctypes.create_string_buffer(65)
-    raw_sign = wxpay._ffi.lib.wxpay_sign_split
-    candidates: Dict[str, Callable[[], object]] = {}
+    raw_sign = wxpay._ffi.lib.wxpay_signer_sign_split
+    length = wxpay._ffi.LEN  # the ctypes type the wrapper declares for the lengths
+    candidates: Dict[str, Callable[[], object]] = {"empty call": wxpay._ffi.lib.wxpay_last_error_code}
+    signers = []
     algorithms = (("MD5", SignType.MD5, wechat_md5), ("HMAC-SHA256", SignType.HMAC_SHA256, wechat_hmac))
 
     for field_value, algorithm, theirs in algorithms:
@@ -127,12 +148,27 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print(f"signatures differ for {field_value}: wxpay {ours}, wechatpy {expected}", file=sys.stderr)
                 return 1
             candidates[f"wechatpy {field_value}"] = partial(theirs, order, KEY)
+        signer = wxpay.Signer(KEY, algorithm)
+        signers.append(signer)
+        if signer.sign(order) != ours:
+            print(f"wxpay.sign and Signer.sign differ for {field_value}", file=sys.stderr)
+            return 1
         candidates[f"wxpay {field_value}"] = partial(wxpay.sign, order, KEY)
-        # The anatomy of the same call: packing in Python, then the bare ctypes call on pre-packed bytes.
+        candidates[f"signer {field_value}"] = partial(signer.sign, order)
+        # The anatomy of Signer.sign: packing in Python, then the bare ctypes call on pre-packed bytes.
         names, values = pack(order)
         candidates[f"pack {field_value}"] = partial(pack, order)
+        candidates[f"pack+call {field_value}"] = pack_and_call(raw_sign, signer, order, buf)
         candidates[f"call {field_value}"] = partial(
-            raw_sign, names, len(names), values, len(values), 16, key, 32, int(algorithm), ctypes.addressof(buf), 65
+            raw_sign,
+            signer._native.arg,  # type: ignore[union-attr]
+            names,
+            length(len(names)),
+            values,
+            length(len(values)),
+            length(len(order)),
+            ctypes.c_void_p(ctypes.addressof(buf)),
+            length(65),
         )
 
     t = best_per_call(candidates, args.repeat, args.min_time)
@@ -143,28 +179,42 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"best of {args.repeat}, CPU time"
     )
     print()
-    print(f"| {'algorithm':<12} | {'wxpay.sign':>11} | {'wechatpy':>11} | {'speed-up':>8} |")
-    print(f"|{'-' * 14}|{'-' * 13}|{'-' * 13}|{'-' * 10}|")
+    print(
+        f"| {'algorithm':<12} | {'wxpay.sign':>11} | {'Signer.sign':>11} | {'wechatpy':>11} "
+        f"| {'wxpay.sign':>10} | {'Signer.sign':>11} |"
+    )
+    print(f"| {'':<12} | {'':>11} | {'':>11} | {'':>11} | {'speed-up':>10} | {'speed-up':>11} |")
+    print(f"|{'-' * 14}|{'-' * 13}|{'-' * 13}|{'-' * 13}|{'-' * 12}|{'-' * 13}|")
     for field_value, _, _ in algorithms:
-        ours_t = t[f"wxpay {field_value}"]
+        module_t, signer_t = t[f"wxpay {field_value}"], t[f"signer {field_value}"]
         theirs_t = t.get(f"wechatpy {field_value}")
         theirs_text = f"{theirs_t * 1e6:8.2f} µs" if theirs_t is not None else f"{'n/a':>11}"
-        ratio = f"{theirs_t / ours_t:7.2f}x" if theirs_t is not None else f"{'n/a':>8}"
-        print(f"| {field_value:<12} | {ours_t * 1e6:8.2f} µs | {theirs_text} | {ratio} |")
+        module_ratio = f"{theirs_t / module_t:9.2f}x" if theirs_t is not None else f"{'n/a':>10}"
+        signer_ratio = f"{theirs_t / signer_t:10.2f}x" if theirs_t is not None else f"{'n/a':>11}"
+        print(
+            f"| {field_value:<12} | {module_t * 1e6:8.2f} µs | {signer_t * 1e6:8.2f} µs | {theirs_text} "
+            f"| {module_ratio} | {signer_ratio} |"
+        )
     print()
-    print("Where a wxpay.sign call spends its time:")
-    print(f"| {'algorithm':<12} | {'pack dict':>9} | {'ctypes call':>11} | {'the rest':>8} |")
-    print(f"|{'-' * 14}|{'-' * 11}|{'-' * 13}|{'-' * 10}|")
+    print("Where a Signer.sign call spends its time:")
+    print(
+        f"| {'algorithm':<12} | {'pack dict':>9} | {'ctypes call':>11} | {'together':>8} "
+        f"| {'method, buffer, decode':>22} | {'empty call':>10} |"
+    )
+    print(f"|{'-' * 14}|{'-' * 11}|{'-' * 13}|{'-' * 10}|{'-' * 24}|{'-' * 12}|")
     for field_value, _, _ in algorithms:
-        t_pack, t_call, t_total = t[f"pack {field_value}"], t[f"call {field_value}"], t[f"wxpay {field_value}"]
+        t_pack, t_call = t[f"pack {field_value}"], t[f"call {field_value}"]
+        t_both, t_total = t[f"pack+call {field_value}"], t[f"signer {field_value}"]
         print(
             f"| {field_value:<12} | {t_pack * 1e6:6.2f} µs | {t_call * 1e6:8.2f} µs "
-            f"| {(t_total - t_pack - t_call) * 1e6:5.2f} µs |"
+            f"| {(t_both - t_pack - t_call) * 1e6:5.2f} µs | {(t_total - t_both) * 1e6:19.2f} µs "
+            f"| {t['empty call'] * 1e6:7.2f} µs |"
         )
-    print(
-        "pack: two joins (names, values) + UTF-8 encode in Python; ctypes call: argument conversion + the native work;"
-    )
-    print("the rest: the key (remembered after the first call), the thread's buffer, decoding the result.")
+    print("pack: the two joins (names, values) and their UTF-8 encoding; ctypes call: wxpay_signer_sign_split on")
+    print("pre-built, pre-converted arguments, the native work included; together: what the two cost in one function")
+    print("(freshly packed bytes, lengths converted per call) beyond the sum of the two alone; method, buffer,")
+    print("decode: the rest of Signer.sign (the method call, the closed check, the thread's output buffer, decoding")
+    print("the result); empty call: a ctypes call of a function without arguments, the floor of any ctypes call.")
     return 0
 
 

@@ -40,15 +40,45 @@ def assert_flat(step, total: int, warmup: int, samples: int = 10):
 
 
 def test_sign_and_verify_200k_calls_do_not_grow():
+    """Both paths: the module functions (through their signer cache) and a Signer."""
     order = unified_order()
     signed = dict(order, sign=wxpay.sign(order, KEY))
+    signer = wxpay.Signer(KEY)
+    forged = dict(signed, total_fee="89")
 
     def step(i):
         order["out_trade_no"] = str(i)
         wxpay.sign(order, KEY)
         wxpay.verify(signed, KEY)
+        signer.sign(order)
+        signer.verify(signed)
+        if i % 16 == 0:
+            try:
+                signer.verify(forged)
+            except SignatureError:
+                pass
 
     assert_flat(step, total=200_000, warmup=20_000)
+
+
+def test_signers_made_and_dropped_do_not_grow():
+    """Signers closed, collected, and pushed out of the cache by new keys all free their native half."""
+    order = unified_order()
+    doc = wxpay.build_xml(dict(order, sign=wxpay.sign(order, KEY))).encode()
+
+    def step(i):
+        signer = wxpay.Signer(KEY, wxpay.SignType.HMAC_SHA256 if i % 2 else wxpay.SignType.AUTO)
+        if i % 2:
+            signer.sign({"a": str(i)})
+        else:
+            signer.verify_xml(doc)
+        if i % 3:
+            signer.close()
+        # A new key each time churns the module functions' cache.
+        wxpay.sign(order, f"{i:032d}")
+
+    assert_flat(step, total=40_000, warmup=5_000)
+    wxpay.clear_signer_cache()
 
 
 def test_xml_and_failure_paths_do_not_grow():

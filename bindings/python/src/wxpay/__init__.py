@@ -27,6 +27,7 @@ from ._errors import (
     ProtocolError,
     SignatureError,
     SignatureMissing,
+    SignerClosed,
     Timeout,
     TlsError,
     TransportError,
@@ -43,7 +44,7 @@ from ._flows import (
     parse_bill,
 )
 from ._nonce import nonce
-from ._sign import SignType, sign, verify, verify_xml
+from ._sign import Signer, SignType, clear_signer_cache, sign, verify, verify_xml
 from ._version import __version__
 from ._xml import build_xml, parse_xml
 
@@ -55,9 +56,11 @@ __all__ = [
     "EndpointMatch",
     "BodyKind",
     "SignType",
+    "Signer",
     "sign",
     "verify",
     "verify_xml",
+    "clear_signer_cache",
     "parse_xml",
     "build_xml",
     "nonce",
@@ -94,6 +97,7 @@ __all__ = [
     "HttpStatusError",
     "InvalidResponse",
     "ClientClosed",
+    "SignerClosed",
     "LibraryLoadError",
     "LibraryVersionMismatch",
 ]
@@ -122,7 +126,9 @@ for _public in (
     HttpStatusError,
     InvalidResponse,
     ClientClosed,
+    SignerClosed,
     SignType,
+    Signer,
     WxPayError,
     InvalidInput,
     SignatureError,

@@ -32,6 +32,7 @@ __all__ = [
     "HttpStatusError",
     "InvalidResponse",
     "ClientClosed",
+    "SignerClosed",
     "LibraryLoadError",
     "LibraryVersionMismatch",
     "error_class_for",
@@ -170,6 +171,10 @@ class InvalidResponse(ProtocolError):
 
 class ClientClosed(WxPayError, ValueError):
     """The ``Client`` was used after ``close()``; no request was made."""
+
+
+class SignerClosed(WxPayError, ValueError):
+    """A ``Signer`` was used after ``close()``; nothing was signed or verified."""
 
 
 class LibraryLoadError(ImportError):
