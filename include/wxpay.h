@@ -71,6 +71,12 @@ typedef enum {
   // A field conflicts with the client's configuration (another `mch_id`,
   // a `sign_type` the endpoint refuses) or is computed by the client (`sign`).
   WXPAY_RESULT_CONFLICTING_FIELD = 111,
+  // The client was made before a `fork()` and used in the child, where
+  // its I/O thread does not exist: `wxpay_request`, `wxpay_download`,
+  // `wxpay_micropay`, `wxpay_client_reload_certificate` and, in sandbox
+  // mode, the notification checks refuse before any I/O.
+  // `wxpay_client_free` is safe there. Make clients after the fork.
+  WXPAY_RESULT_CLIENT_FORKED = 112,
   // The message has no `sign` field.
   WXPAY_RESULT_SIGNATURE_MISSING = 200,
   // The signature does not match the message and key.
@@ -216,6 +222,10 @@ typedef enum {
 //
 // In a process that forks (PHP-FPM, prefork servers), make clients after
 // the fork: a client owns a background I/O thread that a fork does not copy.
+// In a child, a client made before the fork refuses every request with
+// `WXPAY_RESULT_CLIENT_FORKED` before any I/O, and `wxpay_client_free` of
+// it is safe (its transport is left unfreed there, as the thread it would
+// wait for is not in the child).
 typedef struct wxpay_client wxpay_client;
 
 // A client configuration being assembled. Create with `wxpay_config_new`,
@@ -428,7 +438,8 @@ wxpay_result wxpay_client_cert_status(const wxpay_client *client, wxpay_fields *
 // `strict_permissions`), logged at error level, recorded in
 // `last_reload_error`, and the current certificate stays in use. A client
 // whose certificate was given as bytes has nothing to re-read
-// (`WXPAY_RESULT_INVALID_ARGUMENT`).
+// (`WXPAY_RESULT_INVALID_ARGUMENT`). In a child forked after the client
+// was made it is `WXPAY_RESULT_CLIENT_FORKED`.
 //
 // With the option `certificate_check_interval_ms`, requests also notice
 // replaced files by themselves (at most once per interval).
@@ -454,7 +465,8 @@ wxpay_result wxpay_client_reload_certificate(const wxpay_client *client, wxpay_f
 // `cfg` must be a live configuration; `out_client` writable.
 wxpay_result wxpay_client_new(const wxpay_config *cfg, wxpay_client **out_client);
 
-// Frees a client, closing its connections. NULL is accepted.
+// Frees a client, closing its connections. NULL is accepted. Safe in a
+// child forked after the client was made.
 //
 // # Safety
 // `client` must be NULL or a client from this library, not freed before
@@ -472,8 +484,9 @@ void wxpay_client_free(wxpay_client *client);
 // `sign_type` the endpoint refuses is `WXPAY_RESULT_CONFLICTING_FIELD`; a
 // missing required field `WXPAY_RESULT_MISSING_FIELD`; a certificate
 // endpoint without a configured certificate
-// `WXPAY_RESULT_CERTIFICATE_REQUIRED`. These are found before any network
-// I/O. Bill endpoints (`pay/downloadbill`, ...) are refused: use
+// `WXPAY_RESULT_CERTIFICATE_REQUIRED`; a client made before a `fork()`
+// used in the child `WXPAY_RESULT_CLIENT_FORKED`. These are found before
+// any network I/O. Bill endpoints (`pay/downloadbill`, ...) are refused: use
 // `wxpay_download`. `wxpay_endpoint_info` tells which is which.
 //
 // Results: `WXPAY_RESULT_OK` with the verified response; 4xx TLS, 5xx
@@ -829,6 +842,7 @@ wxpay_result wxpay_micropay_options_default(wxpay_micropay_options *out_options)
 // found before any network I/O: `WXPAY_RESULT_MISSING_FIELD`,
 // `WXPAY_RESULT_CONFLICTING_FIELD`, `WXPAY_RESULT_CERTIFICATE_REQUIRED`
 // (reversal needs the merchant certificate, so it is required up front),
+// `WXPAY_RESULT_CLIENT_FORKED` (a client made before a `fork()`),
 // `WXPAY_RESULT_INVALID_ARGUMENT` (`reverse_attempts` 0), argument errors.
 //
 // On success `*out_fields` is the response that decided the state (the

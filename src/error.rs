@@ -68,6 +68,10 @@ pub enum ErrorKind {
     /// A field conflicts with the client's configured identity (e.g. another
     /// `mch_id`) or is one the client computes itself (`sign`).
     ConflictingField,
+    /// The client was made in another process, which forked this one: its
+    /// I/O thread did not come along, so it refuses every request before any
+    /// I/O. Make clients after the fork.
+    ClientForked,
 
     /// The PKCS#12 password or the private key's password is wrong or missing.
     CertificatePassword,

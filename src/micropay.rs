@@ -259,6 +259,7 @@ fn is_local(kind: ErrorKind) -> bool {
             | ErrorKind::InvalidFieldValue
             | ErrorKind::MissingField
             | ErrorKind::ConflictingField
+            | ErrorKind::ClientForked
             | ErrorKind::CertificateRequired
     )
 }

@@ -359,19 +359,8 @@ fn sandbox_key_fetched_once_and_reused() {
 
 /// Today in Beijing time as yyyyMMdd (the bill date the simulator keys on).
 fn beijing_today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 8 * 3600;
-    let days = secs.div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}")
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    today.format(time::macros::format_description!("[year][month][day]")).unwrap()
 }
 
 #[test]

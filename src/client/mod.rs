@@ -10,6 +10,7 @@ pub mod config;
 pub mod identity;
 pub mod judge;
 mod merchant;
+mod process;
 mod rotation;
 mod sandbox;
 mod transport;
@@ -26,6 +27,7 @@ use crate::fields::Fields;
 use crate::log::{LogLevel, Logger, log};
 use crate::sign::{self, ApiKey, SignType, truncate};
 use crate::{cert, nonce, xml};
+use process::Owner;
 use rotation::Certificates;
 
 /// A configured WeChat Pay client. `Send + Sync`: share one between threads
@@ -34,6 +36,11 @@ use rotation::Certificates;
 /// Its merchant certificate can be replaced while it runs
 /// ([`Client::reload_certificate`], or the file check interval); everything
 /// else is fixed.
+///
+/// A client belongs to the process that made it. In a child forked from
+/// that process, requests, downloads and reloads are refused with
+/// [`ErrorKind::ClientForked`] before any I/O (its I/O thread stayed in the
+/// parent), and dropping it is safe: make clients after the fork.
 pub struct Client {
     appid: Option<String>,
     mch_id: String,
@@ -47,6 +54,7 @@ pub struct Client {
     certificates: Certificates,
     logger: Option<Logger>,
     sandbox: Option<sandbox::SandboxKey>,
+    owner: Owner,
 }
 
 impl std::fmt::Debug for Client {
@@ -100,6 +108,7 @@ impl Client {
             certificates,
             logger: config.logger.clone(),
             sandbox: config.sandbox.then(|| sandbox::SandboxKey::new(config.sandbox_key_ttl)),
+            owner: Owner::current(),
         })
     }
 
@@ -109,8 +118,10 @@ impl Client {
     /// [`ErrorKind::BusinessFail`] (`result_code=FAIL`) carry the response
     /// ([`Error::response`]); a bad or missing response signature is
     /// [`ErrorKind::SignatureMismatch`] / [`ErrorKind::SignatureMissing`];
-    /// bill endpoints are refused (use [`Client::download`]).
+    /// bill endpoints are refused (use [`Client::download`]); in a forked
+    /// child, every request is [`ErrorKind::ClientForked`].
     pub fn request<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Fields> {
+        self.owner.check()?;
         self.routed(path, |path, key| self.request_keyed(path, fields, key))
     }
 
@@ -135,6 +146,7 @@ impl Client {
     /// the body as bytes, gunzipped if it was gzip, within the download
     /// size limit. An XML failure body becomes an error as in [`Client::request`].
     pub fn download<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> Result<Vec<u8>> {
+        self.owner.check()?;
         self.routed(path, |path, key| self.download_keyed(path, fields, key))
     }
 
@@ -166,8 +178,11 @@ impl Client {
     /// A replacement that does not load (or has expired) is refused with
     /// its error, logged, and the current certificate stays in use. A
     /// certificate given as bytes cannot be re-read
-    /// ([`ErrorKind::InvalidArgument`]).
+    /// ([`ErrorKind::InvalidArgument`]). In a forked child it is
+    /// [`ErrorKind::ClientForked`]: the transport it would replace cannot be
+    /// freed there.
     pub fn reload_certificate(&self) -> Result<cert::CertInfo> {
+        self.owner.check()?;
         self.certificates.reload()
     }
 

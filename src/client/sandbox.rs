@@ -57,10 +57,14 @@ impl Client {
 
     /// The key WeChat signs with for this client: the sandbox key in sandbox
     /// mode (notifications of sandbox orders are signed, and refund
-    /// notifications encrypted, with it), else the API key.
+    /// notifications encrypted, with it), else the API key. Fetching the
+    /// sandbox key is a request, refused in a forked child.
     pub(crate) fn current_key(&self) -> Result<Cow<'_, ApiKey>> {
         match &self.sandbox {
-            Some(sandbox) => Ok(Cow::Owned(self.sandbox_key(sandbox)?.0)),
+            Some(sandbox) => {
+                self.owner.check()?;
+                Ok(Cow::Owned(self.sandbox_key(sandbox)?.0))
+            }
             None => Ok(Cow::Borrowed(&self.key)),
         }
     }

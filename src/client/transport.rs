@@ -5,10 +5,12 @@
 //! connections alive between requests (and threads).
 
 use std::io::Read;
+use std::mem::ManuallyDrop;
 use std::time::Instant;
 
 use super::config::{Config, Failover};
 use super::identity::{Identity, root_certificates};
+use super::process::Owner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{LogLevel, Logger, log};
 
@@ -31,7 +33,9 @@ struct Failure {
 }
 
 pub(crate) struct Transport {
-    http: reqwest::blocking::Client,
+    /// Dropped only in `owner` (see `Drop`).
+    http: ManuallyDrop<reqwest::blocking::Client>,
+    owner: Owner,
     primary: String,
     backup: Option<String>,
     failover: Failover,
@@ -68,7 +72,8 @@ impl Transport {
             Error::new(ErrorKind::Tls, format!("the HTTPS client cannot be set up: {}", chain(&e)))
         })?;
         Ok(Transport {
-            http,
+            http: ManuallyDrop::new(http),
+            owner: Owner::current(),
             primary: config.host.base_url().to_owned(),
             backup: config.backup_host().map(|h| h.base_url().to_owned()),
             failover: config.failover,
@@ -130,6 +135,19 @@ impl Transport {
             format!("POST {url}: {} bytes in {} ms", body.len(), started.elapsed().as_millis())
         });
         Ok(Received { body })
+    }
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        if self.owner.is_current() {
+            // SAFETY: dropped once, here, and `http` is not used afterwards.
+            unsafe { ManuallyDrop::drop(&mut self.http) };
+        }
+        // In a forked child the reqwest client is leaked on purpose: its
+        // drop joins the runtime thread, which stayed in the parent, and
+        // would wait forever. Its memory is a copy of the parent's and goes
+        // when the child exits.
     }
 }
 

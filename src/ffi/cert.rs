@@ -120,7 +120,8 @@ pub unsafe extern "C" fn wxpay_client_cert_status(client: *const wxpay_client, o
 /// `strict_permissions`), logged at error level, recorded in
 /// `last_reload_error`, and the current certificate stays in use. A client
 /// whose certificate was given as bytes has nothing to re-read
-/// (`WXPAY_RESULT_INVALID_ARGUMENT`).
+/// (`WXPAY_RESULT_INVALID_ARGUMENT`). In a child forked after the client
+/// was made it is `WXPAY_RESULT_CLIENT_FORKED`.
 ///
 /// With the option `certificate_check_interval_ms`, requests also notice
 /// replaced files by themselves (at most once per interval).

@@ -18,6 +18,10 @@ use crate::client::Client;
 ///
 /// In a process that forks (PHP-FPM, prefork servers), make clients after
 /// the fork: a client owns a background I/O thread that a fork does not copy.
+/// In a child, a client made before the fork refuses every request with
+/// `WXPAY_RESULT_CLIENT_FORKED` before any I/O, and `wxpay_client_free` of
+/// it is safe (its transport is left unfreed there, as the thread it would
+/// wait for is not in the child).
 pub struct wxpay_client {
     pub(crate) client: Client,
 }
@@ -50,7 +54,8 @@ pub unsafe extern "C" fn wxpay_client_new(cfg: *const wxpay_config, out_client: 
     })
 }
 
-/// Frees a client, closing its connections. NULL is accepted.
+/// Frees a client, closing its connections. NULL is accepted. Safe in a
+/// child forked after the client was made.
 ///
 /// # Safety
 /// `client` must be NULL or a client from this library, not freed before
@@ -97,8 +102,9 @@ unsafe fn call_args<'a>(
 /// `sign_type` the endpoint refuses is `WXPAY_RESULT_CONFLICTING_FIELD`; a
 /// missing required field `WXPAY_RESULT_MISSING_FIELD`; a certificate
 /// endpoint without a configured certificate
-/// `WXPAY_RESULT_CERTIFICATE_REQUIRED`. These are found before any network
-/// I/O. Bill endpoints (`pay/downloadbill`, ...) are refused: use
+/// `WXPAY_RESULT_CERTIFICATE_REQUIRED`; a client made before a `fork()`
+/// used in the child `WXPAY_RESULT_CLIENT_FORKED`. These are found before
+/// any network I/O. Bill endpoints (`pay/downloadbill`, ...) are refused: use
 /// `wxpay_download`. `wxpay_endpoint_info` tells which is which.
 ///
 /// Results: `WXPAY_RESULT_OK` with the verified response; 4xx TLS, 5xx

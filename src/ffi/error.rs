@@ -43,6 +43,12 @@ pub enum wxpay_result {
     /// A field conflicts with the client's configuration (another `mch_id`,
     /// a `sign_type` the endpoint refuses) or is computed by the client (`sign`).
     ConflictingField = 111,
+    /// The client was made before a `fork()` and used in the child, where
+    /// its I/O thread does not exist: `wxpay_request`, `wxpay_download`,
+    /// `wxpay_micropay`, `wxpay_client_reload_certificate` and, in sandbox
+    /// mode, the notification checks refuse before any I/O.
+    /// `wxpay_client_free` is safe there. Make clients after the fork.
+    ClientForked = 112,
 
     /// The message has no `sign` field.
     SignatureMissing = 200,
@@ -159,6 +165,7 @@ impl wxpay_result {
             ErrorKind::XmlInvalidUtf8 => R::XmlInvalidUtf8,
             ErrorKind::MissingField => R::MissingField,
             ErrorKind::ConflictingField => R::ConflictingField,
+            ErrorKind::ClientForked => R::ClientForked,
             ErrorKind::CertificatePassword => R::CertificatePassword,
             ErrorKind::CertificateCorrupt => R::CertificateCorrupt,
             ErrorKind::CertificateKeyMismatch => R::CertificateKeyMismatch,
@@ -210,6 +217,7 @@ impl wxpay_result {
         (wxpay_result::XmlInvalidUtf8, "WXPAY_RESULT_XML_INVALID_UTF8\0"),
         (wxpay_result::MissingField, "WXPAY_RESULT_MISSING_FIELD\0"),
         (wxpay_result::ConflictingField, "WXPAY_RESULT_CONFLICTING_FIELD\0"),
+        (wxpay_result::ClientForked, "WXPAY_RESULT_CLIENT_FORKED\0"),
         (wxpay_result::CertificatePassword, "WXPAY_RESULT_CERTIFICATE_PASSWORD\0"),
         (wxpay_result::CertificateCorrupt, "WXPAY_RESULT_CERTIFICATE_CORRUPT\0"),
         (wxpay_result::CertificateKeyMismatch, "WXPAY_RESULT_CERTIFICATE_KEY_MISMATCH\0"),

@@ -76,6 +76,7 @@ fn millis(d: Duration) -> u64 {
 /// found before any network I/O: `WXPAY_RESULT_MISSING_FIELD`,
 /// `WXPAY_RESULT_CONFLICTING_FIELD`, `WXPAY_RESULT_CERTIFICATE_REQUIRED`
 /// (reversal needs the merchant certificate, so it is required up front),
+/// `WXPAY_RESULT_CLIENT_FORKED` (a client made before a `fork()`),
 /// `WXPAY_RESULT_INVALID_ARGUMENT` (`reverse_attempts` 0), argument errors.
 ///
 /// On success `*out_fields` is the response that decided the state (the

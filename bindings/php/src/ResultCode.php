@@ -39,6 +39,8 @@ final class ResultCode
     public const MISSING_FIELD = 110;
     /** A field conflicts with the client's configuration (another `mch_id`, a `sign_type` the endpoint refuses) or is computed by the client (`sign`). */
     public const CONFLICTING_FIELD = 111;
+    /** The client was made before a `fork()` and used in the child, where its I/O thread does not exist: `wxpay_request`, `wxpay_download`, `wxpay_micropay`, `wxpay_client_reload_certificate` and, in sandbox mode, the notification checks refuse before any I/O. `wxpay_client_free` is safe there. Make clients after the fork. */
+    public const CLIENT_FORKED = 112;
     /** The message has no `sign` field. */
     public const SIGNATURE_MISSING = 200;
     /** The signature does not match the message and key. */

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use time::OffsetDateTime;
 
 use crate::app::App;
 use crate::clock;
@@ -101,11 +102,11 @@ fn fee_of(fen: u64) -> u64 {
 }
 
 fn trade_bill(app: &App, book: &Book, date: &str, bill_type: &str) -> Option<String> {
-    let mut rows: Vec<(i64, String)> = Vec::new();
+    let mut rows: Vec<(OffsetDateTime, String)> = Vec::new();
     let (mut count, mut settled, mut refunded, mut fees) = (0u64, 0u64, 0u64, 0u64);
     for order in book.orders.values() {
         let Some(paid_at) = order.paid_at else { continue };
-        let base = |time: i64, state: &str| {
+        let base = |time: OffsetDateTime, state: &str| {
             vec![
                 clock::dashed(time),
                 app.appid.clone(),
@@ -199,7 +200,7 @@ fn trade_bill(app: &App, book: &Book, date: &str, bill_type: &str) -> Option<Str
 
 fn fund_flow(book: &Book, date: &str) -> Option<String> {
     // (time, transaction id, income?, amount, name)
-    let mut moves: Vec<(i64, String, bool, u64, &'static str)> = Vec::new();
+    let mut moves: Vec<(OffsetDateTime, String, bool, u64, &'static str)> = Vec::new();
     for order in book.orders.values() {
         if let Some(paid_at) = order.paid_at.filter(|&t| clock::date(t) == date) {
             moves.push((paid_at, order.transaction_id.clone(), true, order.total_fee, "交易"));

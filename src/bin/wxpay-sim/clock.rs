@@ -1,100 +1,99 @@
-//! WeChat's timestamps: Beijing time (UTC+8), no time zone library needed.
+//! WeChat's timestamps: Beijing time (UTC+8, no daylight saving), written
+//! by the `time` crate.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use time::format_description::BorrowedFormatItem;
+use time::macros::{format_description, offset};
+use time::{Date, OffsetDateTime, UtcOffset};
 
-const BEIJING_OFFSET: i64 = 8 * 3600;
+const BEIJING: UtcOffset = offset!(+8);
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
-/// A moment split into Beijing calendar parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Civil {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-}
-
-pub fn beijing(unix: i64) -> Civil {
-    let t = unix + BEIJING_OFFSET;
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    Civil { year, month, day, hour: (secs / 3600) as u32, minute: (secs / 60 % 60) as u32, second: (secs % 60) as u32 }
+/// Now, on Beijing's clock.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc().to_offset(BEIJING)
 }
 
 /// `yyyyMMddHHmmss`, as in `time_end`.
-pub fn compact(unix: i64) -> String {
-    let c = beijing(unix);
-    format!("{:04}{:02}{:02}{:02}{:02}{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second)
+pub fn compact(t: OffsetDateTime) -> String {
+    beijing(t, format_description!("[year][month][day][hour][minute][second]"))
 }
 
 /// `yyyy-MM-dd HH:mm:ss`, as in bills and refund notifications.
-pub fn dashed(unix: i64) -> String {
-    let c = beijing(unix);
-    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second)
+pub fn dashed(t: OffsetDateTime) -> String {
+    beijing(t, format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
 }
 
 /// `yyyyMMdd`, as in `bill_date`.
-pub fn date(unix: i64) -> String {
-    compact(unix)[..8].to_owned()
+pub fn date(t: OffsetDateTime) -> String {
+    beijing(t, format_description!("[year][month][day]"))
 }
 
 /// Whether `s` is a real calendar date written `yyyyMMdd`.
 pub fn is_valid_date(s: &str) -> bool {
-    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (s[..4].parse::<i64>(), s[4..6].parse::<u32>(), s[6..].parse::<u32>()) else {
-        return false;
-    };
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days_in_month).contains(&d)
+    Date::parse(s, format_description!("[year][month][day]")).is_ok()
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// `t` on Beijing's clock, written as `layout` says.
+fn beijing(t: OffsetDateTime, layout: &[BorrowedFormatItem<'_>]) -> String {
+    // Formatting fails only for components a date-time lacks, or for years
+    // beyond four digits, which `time` does not hold: it cannot fail here.
+    t.to_offset(BEIJING).format(layout).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
+    use time::macros::datetime;
+
     use super::*;
 
     #[test]
     fn formats_in_beijing_time() {
         // 2014-11-10 08:33:45 UTC is 16:33:45 in Beijing.
-        assert_eq!(dashed(1_415_608_425), "2014-11-10 16:33:45");
-        assert_eq!(compact(1_415_608_425), "20141110163345");
+        let t = datetime!(2014-11-10 08:33:45 UTC);
+        assert_eq!(t.unix_timestamp(), 1_415_608_425);
+        assert_eq!(dashed(t), "2014-11-10 16:33:45");
+        assert_eq!(compact(t), "20141110163345");
         // 2000-02-29 20:00 UTC is already 1 March in Beijing.
-        assert_eq!(date(951_854_400), "20000301");
+        assert_eq!(date(datetime!(2000-02-29 20:00 UTC)), "20000301");
+    }
+
+    #[test]
+    fn the_offset_moves_days_and_years() {
+        // 16:00 UTC is midnight in Beijing: the day changes there, not at 00:00 UTC.
+        assert_eq!(compact(datetime!(2023-12-31 15:59:59 UTC)), "20231231235959");
+        assert_eq!(compact(datetime!(2023-12-31 16:00:00 UTC)), "20240101000000");
+        assert_eq!(date(datetime!(2024-02-28 16:00 UTC)), "20240229");
+        assert_eq!(date(datetime!(2023-02-28 16:00 UTC)), "20230301");
+        // A time already in another offset is the same moment.
+        assert_eq!(dashed(datetime!(2024-01-01 00:00 -05:00)), "2024-01-01 13:00:00");
+        assert_eq!(dashed(datetime!(2024-01-01 08:00 +08:00)), "2024-01-01 08:00:00");
+    }
+
+    #[test]
+    fn now_is_on_beijing_clock() {
+        let t = now();
+        assert_eq!(t.offset(), BEIJING);
+        assert_eq!(&compact(t)[..8], date(t));
     }
 
     #[test]
     fn validates_dates() {
         assert!(is_valid_date("20240229"));
+        assert!(is_valid_date("20000229"));
+        assert!(is_valid_date("20231231"));
+        assert!(is_valid_date("00000101"));
         assert!(!is_valid_date("20230229"));
-        assert!(!is_valid_date("2024-1-1"));
+        assert!(!is_valid_date("19000229"));
+        assert!(!is_valid_date("20240230"));
+        assert!(!is_valid_date("20240431"));
         assert!(!is_valid_date("20241301"));
+        assert!(!is_valid_date("20240001"));
+        assert!(!is_valid_date("20240100"));
+        assert!(!is_valid_date("2024-1-1"));
+        assert!(!is_valid_date("+2024011"));
+        assert!(!is_valid_date("-0001231"));
+        assert!(!is_valid_date("202401011"));
+        assert!(!is_valid_date("2024011"));
+        assert!(!is_valid_date(" 2024011"));
+        assert!(!is_valid_date(""));
     }
 }

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use time::OffsetDateTime;
+
 use crate::clock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +75,8 @@ pub struct Order {
     /// The algorithm the merchant created the order with; notifications use it too.
     pub sign_type: wxpay::SignType,
     pub state: TradeState,
-    pub created: i64,
-    pub paid_at: Option<i64>,
+    pub created: OffsetDateTime,
+    pub paid_at: Option<OffsetDateTime>,
     pub waiting: Option<Waiting>,
     /// Reverse calls still to answer `recall=Y` (auth codes 1345...).
     pub recalls_left: u32,
@@ -90,7 +92,7 @@ pub struct Refund {
     pub refund_fee: u64,
     pub notify_url: String,
     pub status: &'static str,
-    pub created: i64,
+    pub created: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +101,7 @@ pub struct Transfer {
     pub payment_no: String,
     pub openid: String,
     pub amount: u64,
-    pub created: i64,
+    pub created: OffsetDateTime,
 }
 
 #[derive(Default)]
