@@ -16,8 +16,11 @@ use zeroize::Zeroize;
 use crate::error::{Error, ErrorKind, Result};
 
 mod canonical;
+mod joined;
 mod order;
 mod source;
+
+pub use joined::Joined;
 
 use canonical::Canonical;
 use order::{Keys, Order};
@@ -190,6 +193,15 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
+    sign_source(fields, key, sign_type)
+}
+
+/// [`sign`] for fields given as two joined lists.
+pub fn sign_joined(fields: &Joined<'_>, key: &ApiKey, sign_type: Option<SignType>) -> Result<Signature> {
+    sign_source(fields, key, sign_type)
+}
+
+fn sign_source<S: Source + ?Sized>(fields: &S, key: &ApiKey, sign_type: Option<SignType>) -> Result<Signature> {
     let announced = announced_sign_type(fields)?;
     let algorithm = match (sign_type, announced) {
         (Some(asked), Some(field)) if asked != field => {
@@ -313,11 +325,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     (tail & diff.ct_eq(&0)).into()
 }
 
-fn compute<K, V>(fields: &[(K, V)], key: &ApiKey, algorithm: SignType) -> Result<Signature>
-where
-    K: AsRef<str>,
-    V: AsRef<str>,
-{
+fn compute<S: Source + ?Sized>(fields: &S, key: &ApiKey, algorithm: SignType) -> Result<Signature> {
     let mut keys = Keys::new();
     let order = keys.order(fields, duplicate_field)?;
     Ok(digest(fields, &order, key, algorithm))

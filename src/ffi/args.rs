@@ -101,53 +101,6 @@ pub(crate) fn unpack(data: &str, count: usize) -> Result<Vec<(&str, &str)>, FfiE
     Ok(pairs)
 }
 
-/// Pairs names and values given as two NUL-separated lists of `count`
-/// items each (`name0 NUL name1 ...` and `value0 NUL value1 ...`): the form a
-/// wrapper builds with one join over a dict's keys and one over its values.
-pub(crate) fn unpack_split<'a>(names: &'a str, values: &'a str, count: usize) -> Result<Vec<(&'a str, &'a str)>, FfiError> {
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count.min(names.len() + 1));
-    for_each_item(names, count, "names", |name| pairs.push((name, "")))?;
-    let mut slots = pairs.iter_mut();
-    for_each_item(values, count, "values", |value| {
-        if let Some(slot) = slots.next() {
-            slot.1 = value;
-        }
-    })?;
-    Ok(pairs)
-}
-
-/// Calls `each` for the NUL-separated items of `data` in one pass, checking
-/// that there are exactly `count` (an extra item means a NUL inside one).
-fn for_each_item<'a>(data: &'a str, count: usize, what: &str, mut each: impl FnMut(&'a str)) -> Result<(), FfiError> {
-    if count == 0 {
-        return if data.is_empty() {
-            Ok(())
-        } else {
-            Err(FfiError::new(wxpay_result::InvalidArgument, format!("{what}: the count is 0 but the data is not empty")))
-        };
-    }
-    let mut seen = 0usize;
-    let mut start = 0usize;
-    for end in memchr::memchr_iter(0, data.as_bytes()).chain(std::iter::once(data.len())) {
-        seen += 1;
-        if seen > count {
-            return Err(FfiError::new(
-                wxpay_result::EmbeddedNul,
-                format!("{what}: more than {count} NUL-separated items; an item contains a NUL byte"),
-            ));
-        }
-        each(&data[start..end]);
-        start = end + 1;
-    }
-    if seen < count {
-        return Err(FfiError::new(
-            wxpay_result::InvalidArgument,
-            format!("{what}: {count} NUL-separated items expected, {seen} given"),
-        ));
-    }
-    Ok(())
-}
-
 /// `WXPAY_SIGN_TYPE_*` as given by C, which may be any integer.
 pub(crate) fn sign_type(value: i32) -> Result<Option<SignType>, FfiError> {
     match value {
@@ -196,14 +149,6 @@ mod tests {
         assert_eq!(unpack("a\01\0b\0", 2).unwrap(), vec![("a", "1"), ("b", "")]);
         assert_eq!(unpack("", 0).unwrap(), vec![]);
         assert_eq!(unpack("\0", 1).unwrap(), vec![("", "")]);
-    }
-
-    #[test]
-    fn unpack_split_pairs_two_lists() {
-        assert_eq!(unpack_split("a\0b", "1\0", 2).unwrap(), vec![("a", "1"), ("b", "")]);
-        assert_eq!(unpack_split("", "", 0).unwrap(), vec![]);
-        assert_eq!(unpack_split("a\0b", "1\02\03", 2).unwrap_err().code, wxpay_result::EmbeddedNul);
-        assert_eq!(unpack_split("a", "1\02", 2).unwrap_err().code, wxpay_result::InvalidArgument);
     }
 
     #[test]

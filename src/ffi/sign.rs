@@ -108,10 +108,10 @@ pub unsafe extern "C" fn wxpay_sign_split(
         let names = unsafe { args::text(names, names_len, "names") }?;
         // SAFETY: the caller's contract.
         let values = unsafe { args::text(values, values_len, "values") }?;
-        let pairs = args::unpack_split(names, values, count)?;
+        let fields = sign::Joined::split(names, values, count)?;
         // SAFETY: the caller's contract.
         let key = unsafe { api_key(key, key_len) }?;
-        let signature = sign::sign(&pairs, &key, sign_type)?;
+        let signature = sign::sign_joined(&fields, &key, sign_type)?;
         write_cstr(signature.as_str(), out_sign, out_sign_cap, "out_sign")
     })
 }

@@ -136,8 +136,8 @@ pub unsafe extern "C" fn wxpay_signer_sign_split(
         let names = unsafe { args::text(names, names_len, "names") }?;
         // SAFETY: the caller's contract.
         let values = unsafe { args::text(values, values_len, "values") }?;
-        let pairs = args::unpack_split(names, values, count)?;
-        let signature = sign::sign(&pairs, &signer.key, signer.sign_type)?;
+        let fields = sign::Joined::split(names, values, count)?;
+        let signature = sign::sign_joined(&fields, &signer.key, signer.sign_type)?;
         write_cstr(signature.as_str(), out_sign, out_sign_cap, "out_sign")
     })
 }

@@ -41,6 +41,15 @@ impl<'h, H: Update> Canonical<'h, H> {
         self.put_byte(b'&');
     }
 
+    /// `field_within` for a name and a value in two different buffers.
+    #[inline]
+    pub(super) fn field_between(&mut self, names: &[u8], name: (usize, usize), values: &[u8], value: (usize, usize)) {
+        self.put_within(names, name);
+        self.put_byte(b'=');
+        self.put_within(values, value);
+        self.put_byte(b'&');
+    }
+
     #[inline(always)]
     fn put_within(&mut self, doc: &[u8], (at, end): (usize, usize)) {
         let n = end - at;

@@ -234,3 +234,28 @@ fn constant_time_eq_is_equality() {
     }
     assert!(!constant_time_eq(&a[..32], &a[..31]));
 }
+
+proptest! {
+    #[test]
+    fn joined_lists_sign_as_the_pairs_do(fields in document_fields(), hmac in any::<bool>(), reversed in any::<bool>()) {
+        let t = if hmac { SignType::HmacSha256 } else { SignType::Md5 };
+        let mut fields = fields;
+        if reversed {
+            fields.reverse();
+        }
+        let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        let values: Vec<&str> = fields.iter().map(|(_, v)| v.as_str()).collect();
+        let (names, values) = (names.join("\0"), values.join("\0"));
+        let joined = Joined::split(&names, &values, fields.len()).unwrap();
+        prop_assert_eq!(joined.pairs().collect::<Vec<_>>(), fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
+        prop_assert_eq!(sign_joined(&joined, &key(), Some(t)).unwrap(), sign(&fields, &key(), Some(t)).unwrap());
+    }
+}
+
+#[test]
+fn joined_lists_refuse_duplicates_and_empty_names() {
+    let joined = Joined::split("a\0b\0a", "1\02\03", 3).unwrap();
+    assert_eq!(sign_joined(&joined, &key(), None).unwrap_err().kind(), ErrorKind::DuplicateField);
+    let joined = Joined::split("a\0", "1\02", 2).unwrap();
+    assert_eq!(sign_joined(&joined, &key(), None).unwrap_err().kind(), ErrorKind::InvalidFieldName);
+}

@@ -203,12 +203,7 @@ fn first_flagged(bytes: &[u8], mut from: usize, flags: fn(&[u8; 16]) -> u16) -> 
     (i < rest.len()).then_some(from + i)
 }
 
-/// The sixteen bytes from `at`, if that many remain.
-fn chunk(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
-    bytes.get(at..at.checked_add(16)?)?.try_into().ok()
-}
-
-mod chunk;
+use crate::chunk::{self, at as chunk};
 
 /// The position after `want` if the document has it at `at`.
 fn expect(bytes: &[u8], at: usize, want: &[u8]) -> Option<usize> {

@@ -1,5 +1,5 @@
-//! Sixteen bytes of a document, each tested at once: the searches and
-//! checks of the fast path without a loop per byte.
+//! Sixteen bytes, each tested at once: the searches and checks of the XML
+//! fast path and of field-list splitting without a loop per byte.
 //!
 //! On x86_64 the tests are SSE2 instructions (part of the architecture's
 //! baseline, so always present); elsewhere they are integer arithmetic on
@@ -8,25 +8,35 @@
 
 /// The bytes that may appear in a name: ASCII letters, digits and `_`.
 /// Exact.
-pub(super) fn name_bytes(c: &[u8; 16]) -> u16 {
+pub(crate) fn name_bytes(c: &[u8; 16]) -> u16 {
     imp::name_bytes(c)
 }
 
 /// The bytes that end or interrupt a CDATA value: `]`, a control
 /// character, 0xEF (the lead byte of U+FFFE and U+FFFF). The lowest set bit
 /// is exact; bits above it may be set falsely.
-pub(super) fn cdata_stops(c: &[u8; 16]) -> u16 {
+pub(crate) fn cdata_stops(c: &[u8; 16]) -> u16 {
     imp::stops(c, [b']', b']', b']'])
 }
 
 /// As `cdata_stops` for a text value, which ends at `<` or needs the full
 /// parser at `&` or `>`.
-pub(super) fn text_stops(c: &[u8; 16]) -> u16 {
+pub(crate) fn text_stops(c: &[u8; 16]) -> u16 {
     imp::stops(c, [b'<', b'&', b'>'])
 }
 
+/// The sixteen bytes from `at`, if that many remain.
+pub(crate) fn at(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
+    bytes.get(at..at.checked_add(16)?)?.try_into().ok()
+}
+
+/// The NUL bytes. Exact.
+pub(crate) fn nul_bytes(c: &[u8; 16]) -> u16 {
+    imp::equal(c, &[0; 16])
+}
+
 /// The bytes where `a` and `b` are equal. Exact.
-pub(super) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
+pub(crate) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
     imp::equal(a, b)
 }
 
@@ -42,15 +52,15 @@ mod sse2 {
     // SAFETY (every `unsafe` below): the function called needs SSE2, which
     // every x86_64 processor has; the target enables it by default.
 
-    pub(super) fn name_bytes(c: &[u8; 16]) -> u16 {
+    pub(crate) fn name_bytes(c: &[u8; 16]) -> u16 {
         unsafe { name_bytes_sse2(c) }
     }
 
-    pub(super) fn stops(c: &[u8; 16], wanted: [u8; 3]) -> u16 {
+    pub(crate) fn stops(c: &[u8; 16], wanted: [u8; 3]) -> u16 {
         unsafe { stops_sse2(c, wanted) }
     }
 
-    pub(super) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
+    pub(crate) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
         unsafe { equal_sse2(a, b) }
     }
 
@@ -122,7 +132,7 @@ mod swar {
         y.wrapping_sub(ONES) & !y & HIGHS
     }
 
-    pub(super) fn name_bytes(c: &[u8; 16]) -> u16 {
+    pub(crate) fn name_bytes(c: &[u8; 16]) -> u16 {
         let x = word(c);
         let ascii = !x & HIGHS;
         let y = x & (ONES * 0x7F);
@@ -135,14 +145,14 @@ mod swar {
         bits((digit | letter | underscore) & ascii & HIGHS)
     }
 
-    pub(super) fn stops(c: &[u8; 16], wanted: [u8; 3]) -> u16 {
+    pub(crate) fn stops(c: &[u8; 16], wanted: [u8; 3]) -> u16 {
         let x = word(c);
         let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
         let hits = wanted.iter().fold(below | has_byte(x, 0xEF), |acc, &w| acc | has_byte(x, w));
         bits(hits)
     }
 
-    pub(super) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
+    pub(crate) fn equal(a: &[u8; 16], b: &[u8; 16]) -> u16 {
         let d = word(a) ^ word(b);
         // Exact: a byte of `d` is zero exactly when its low seven bits add
         // nothing to 0x7F and its high bit is clear.
