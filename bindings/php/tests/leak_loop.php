@@ -15,6 +15,7 @@ use WxPay\Exception\ClientClosedException;
 use WxPay\Exception\WxPayException;
 use WxPay\FFI;
 use WxPay\Internal\FieldsHandle;
+use WxPay\Signer;
 use WxPay\SignType;
 use WxPay\WxPay;
 
@@ -75,7 +76,7 @@ for ($i = 0; $i < $iterations; $i++) {
     }
 
     // Signers: every call, each failure, close, a dropped one, the static cache past its size.
-    $signer = new WxPay\Signer($key, SignType::Md5);
+    $signer = new Signer($key, SignType::Md5);
     $signer->sign($order);
     $signer->verify($signed);
     $signer->verifyXml($xml);
@@ -84,9 +85,9 @@ for ($i = 0; $i < $iterations; $i++) {
     $expectFailure(fn () => $signer->verify(['total_fee' => '1'] + $signed));
     $expectFailure(fn () => $signer->verifyXml(str_replace('88', '1', $xml)));
     $expectFailure(fn () => $signer->verifyXml($hostile[0]));
-    $expectFailure(fn () => new WxPay\Signer('short'));
+    $expectFailure(fn () => new Signer('short'));
     $signer->close();
-    $dropped = new WxPay\Signer($key, SignType::HmacSha256);
+    $dropped = new Signer($key, SignType::HmacSha256);
     $dropped->sign($order);
     unset($dropped);
     for ($k = 0; $k < WxPay::SIGNER_CACHE_SIZE + 2; $k++) {
