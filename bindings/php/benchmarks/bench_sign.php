@@ -1,9 +1,10 @@
 <?php
 
 /*
- * Signing a 16-field unified order: WxPay::sign through FFI beside a plain
+ * Signing a 16-field unified order: WxPay::sign and Signer::sign through FFI beside a plain
  * PHP implementation (ksort, build the string, md5 / hash_hmac), MD5 and
- * HMAC-SHA256, in the same process. A benchmark, not a test.
+ * HMAC-SHA256, in the same process, in interleaved rounds (the best of 7
+ * counts). A benchmark, not a test: it prints and asserts nothing about speed.
  *
  *   WXPAY_LIBRARY=target/release/libwxpay.so php bindings/php/benchmarks/bench_sign.php [iterations]
  */
@@ -17,6 +18,7 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 
+use WxPay\Signer;
 use WxPay\SignType;
 use WxPay\WxPay;
 
@@ -40,16 +42,17 @@ function plain_sign(array $fields, string $key, string $type): string
 }
 
 /**
- * Both contenders in alternating rounds, so that a busy machine slows both
+ * The contenders in alternating rounds, so that a busy machine slows all
  * alike; the best round of each counts.
  *
- * @return array{float, float} nanoseconds per call
+ * @param list<callable(): string> $contenders
+ * @return list<float> nanoseconds per call, in the order given
  */
-function measure_pair(callable $first, callable $second, int $iterations, int $rounds = 7): array
+function measure_interleaved(array $contenders, int $iterations, int $rounds = 7): array
 {
-    $best = [INF, INF];
+    $best = array_fill(0, count($contenders), INF);
     for ($round = 0; $round < $rounds; $round++) {
-        foreach ([$first, $second] as $i => $fn) {
+        foreach ($contenders as $i => $fn) {
             $start = hrtime(true);
             for ($n = 0; $n < $iterations; $n++) {
                 $fn();
@@ -63,10 +66,14 @@ function measure_pair(callable $first, callable $second, int $iterations, int $r
 /** @return array<string, callable(): string> */
 function variants(array $order): array
 {
+    $md5 = new Signer(KEY, SignType::Md5);
+    $hmac = new Signer(KEY, SignType::HmacSha256);
     return [
         'wxpay-md5' => static fn () => WxPay::sign($order, KEY, SignType::Md5),
+        'signer-md5' => static fn () => $md5->sign($order),
         'plain-md5' => static fn () => plain_sign($order, KEY, 'MD5'),
         'wxpay-hmac' => static fn () => WxPay::sign($order, KEY, SignType::HmacSha256),
+        'signer-hmac' => static fn () => $hmac->sign($order),
         'plain-hmac' => static fn () => plain_sign($order, KEY, 'HMAC-SHA256'),
     ];
 }
@@ -92,21 +99,27 @@ if (($argv[1] ?? '') === '--only') {
 
 $iterations = (int) ($argv[1] ?? 100000);
 printf(
-    "PHP %s, libwxpay %s, JIT %s, %d iterations x 7 alternating rounds (best), 16 fields\n",
+    "PHP %s, libwxpay %s, opcache %s, JIT %s, %d iterations x 7 interleaved rounds (best), 16 fields\n",
     PHP_VERSION,
     WxPay::version(),
+    function_exists('opcache_get_status') && (opcache_get_status()['opcache_enabled'] ?? false) ? 'on' : 'off',
     function_exists('opcache_get_status') && (opcache_get_status()['jit']['on'] ?? false) ? 'on' : 'off',
     $iterations,
 );
-printf("%-12s %14s %14s %8s\n", 'algorithm', 'wxpay (ns)', 'plain PHP (ns)', 'ratio');
+printf("%-12s %16s %16s %14s %10s %10s\n", 'algorithm', 'WxPay::sign (ns)', 'Signer::sign (ns)', 'plain PHP (ns)', 'ratio', 'ratio');
 foreach ([['MD5', SignType::Md5], ['HMAC-SHA256', SignType::HmacSha256]] as [$name, $type]) {
-    $ours = WxPay::sign($order, KEY, $type);
-    $theirs = plain_sign($order, KEY, $name);
-    if ($ours !== $theirs) {
-        fwrite(STDERR, "$name: signatures differ: $ours vs $theirs\n");
-        exit(1);
-    }
     $short = $type === SignType::Md5 ? 'md5' : 'hmac';
-    [$wxpay, $plain] = measure_pair($variants["wxpay-$short"], $variants["plain-$short"], $iterations);
-    printf("%-12s %14.0f %14.0f %7.2fx\n", $name, $wxpay, $plain, $wxpay / $plain);
+    $expected = plain_sign($order, KEY, $name);
+    foreach (['wxpay', 'signer'] as $contender) {
+        $got = $variants["$contender-$short"]();
+        if ($got !== $expected) {
+            fwrite(STDERR, "$name: $contender signs $got, plain PHP $expected\n");
+            exit(1);
+        }
+    }
+    [$static, $signer, $plain] = measure_interleaved(
+        [$variants["wxpay-$short"], $variants["signer-$short"], $variants["plain-$short"]],
+        $iterations,
+    );
+    printf("%-12s %16.0f %17.0f %14.0f %9.2fx %9.2fx\n", $name, $static, $signer, $plain, $static / $plain, $signer / $plain);
 }

@@ -32,7 +32,15 @@ use WxPay\Internal\Packed;
  */
 final class WxPay
 {
+    /**
+     * How many signers {@see sign()} keeps per sign type; past that, the
+     * oldest is freed.
+     */
+    public const SIGNER_CACHE_SIZE = 8;
+
     private static ?\FFI\CData $signBuffer = null;
+    /** @var array<int, array<string, Signer>> sign type value => key => signer; see {@see sign()} */
+    private static array $signers = [];
     private static ?\FFI\CData $nonceBuffer = null;
 
     private function __construct()
@@ -59,14 +67,75 @@ final class WxPay
      * @throws InvalidInputException bad key, bad value, NUL byte, invalid UTF-8,
      *     unknown `sign_type`
      * @throws SignatureException `$type` disagrees with the fields' `sign_type`
+     *
+     * The first call with a key and type makes a {@see Signer} for them and
+     * keeps it for the next calls, so that the key is checked (and, for
+     * HMAC-SHA256, its key schedule derived) once: up to
+     * {@see SIGNER_CACHE_SIZE} per type, the oldest freed first, a refused
+     * key never kept. The cache therefore holds the keys you signed with (as
+     * its array keys, and the library's copies) until
+     * {@see clearSignerCache()} or the end of the request (PHP resets static
+     * properties then, and the signers' destructors wipe the library's
+     * copies). Results and exceptions are the same as without it.
      */
     public static function sign(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): string
     {
+        if (!$type instanceof SignType) {
+            FFI::instance();
+            $type = SignType::fromName($type);
+        }
+        $signer = self::$signers[$type->value][$key] ?? self::cacheSigner($key, $type);
+        return $signer !== null ? $signer->sign($fields) : self::signWithoutSigner($fields, $key, $type);
+    }
+
+    /**
+     * Frees every signer {@see sign()} keeps, which wipes the library's
+     * copies of their keys, and forgets the keys. The next {@see sign()}
+     * makes a signer again. Signers of your own are not touched.
+     */
+    public static function clearSignerCache(): void
+    {
+        $signers = self::$signers;
+        self::$signers = [];
+        foreach ($signers as $byKey) {
+            foreach ($byKey as $signer) {
+                $signer->close();
+            }
+        }
+    }
+
+    /**
+     * A new {@see Signer} for `$key` and `$type`, kept for the next
+     * {@see sign()}; null when the library refuses the key.
+     */
+    private static function cacheSigner(#[\SensitiveParameter] string $key, SignType $type): ?Signer
+    {
+        try {
+            $signer = new Signer($key, $type);
+        } catch (InvalidInputException) {
+            // A refused key is never kept; signWithoutSigner() then reports
+            // exactly what sign() always reported for these fields and this key.
+            return null;
+        }
+        $kept = self::$signers[$type->value] ?? [];
+        if (count($kept) >= self::SIGNER_CACHE_SIZE) {
+            // The oldest goes; its destructor frees it.
+            unset($kept[array_key_first($kept)]);
+        }
+        $kept[$key] = $signer;
+        self::$signers[$type->value] = $kept;
+        return $signer;
+    }
+
+    /**
+     * Signs through `wxpay_sign_split`, which checks the key on every call.
+     * For a key the library refuses: the library reports a bad field
+     * before a bad key, and so this keeps the error a call always gave.
+     */
+    private static function signWithoutSigner(array $fields, #[\SensitiveParameter] string $key, SignType $type): string
+    {
         $ffi = FFI::instance();
-        $type = SignType::of($type);
         Packed::checkValues($fields);
-        // Two C-level joins instead of a PHP loop building one list: the
-        // cheapest way from an array to the library (see the README's numbers).
         $names = implode("\0", array_keys($fields));
         $values = implode("\0", $fields);
         $out = self::$signBuffer ??= $ffi->new('char[' . Abi::SIGN_BUF_LEN . ']');
@@ -122,13 +191,13 @@ final class WxPay
     {
         $ffi = FFI::instance();
         $type = SignType::of($type);
-        self::checkMaxSize($maxSize);
+        Packed::checkMaxSize($maxSize);
         $out = $ffi->new('wxpay_fields *');
         $rc = $ffi->wxpay_verify_xml($xml, strlen($xml), $maxSize, $key, strlen($key), $type->value, \FFI::addr($out));
         if ($rc !== 0) {
             Errors::throwLast($ffi, $rc);
         }
-        return self::takeFields($ffi, $out);
+        return FieldsHandle::take($ffi, $out);
     }
 
     /**
@@ -149,13 +218,13 @@ final class WxPay
     public static function parseXml(string $xml, int $maxSize = 0): array
     {
         $ffi = FFI::instance();
-        self::checkMaxSize($maxSize);
+        Packed::checkMaxSize($maxSize);
         $out = $ffi->new('wxpay_fields *');
         $rc = $ffi->wxpay_xml_parse($xml, strlen($xml), $maxSize, \FFI::addr($out));
         if ($rc !== 0) {
             Errors::throwLast($ffi, $rc);
         }
-        return self::takeFields($ffi, $out);
+        return FieldsHandle::take($ffi, $out);
     }
 
     /**
@@ -245,7 +314,7 @@ final class WxPay
         if ($rc !== 0) {
             Errors::throwLast($ffi, $rc);
         }
-        return self::takeFields($ffi, $out);
+        return FieldsHandle::take($ffi, $out);
     }
 
     /**
@@ -302,7 +371,7 @@ final class WxPay
             Errors::throwLast($ffi, $rc);
         }
         // The names are decimal codes, which PHP makes int keys.
-        return self::takeFields($ffi, $out);
+        return FieldsHandle::take($ffi, $out);
     }
 
     /**
@@ -357,25 +426,5 @@ final class WxPay
             Errors::throwLast($ffi, $rc);
         }
         return Bill::take($ffi, $rows, $summary);
-    }
-
-    /**
-     * @return array<string, string>
-     */
-    private static function takeFields(\FFI $ffi, \FFI\CData $out): array
-    {
-        $handle = new FieldsHandle($ffi, $out);
-        try {
-            return $handle->toArray();
-        } finally {
-            $handle->free();
-        }
-    }
-
-    private static function checkMaxSize(int $maxSize): void
-    {
-        if ($maxSize < 0) {
-            throw InvalidInputException::fromWrapper("maxSize must be 0 (the default) or a positive number of bytes, got $maxSize");
-        }
     }
 }

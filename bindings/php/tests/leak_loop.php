@@ -15,6 +15,7 @@ use WxPay\Exception\ClientClosedException;
 use WxPay\Exception\WxPayException;
 use WxPay\FFI;
 use WxPay\Internal\FieldsHandle;
+use WxPay\Signer;
 use WxPay\SignType;
 use WxPay\WxPay;
 
@@ -73,6 +74,27 @@ for ($i = 0; $i < $iterations; $i++) {
         $expectFailure(fn () => WxPay::parseXml($doc));
         $expectFailure(fn () => WxPay::verifyXml($doc, $key));
     }
+
+    // Signers: every call, each failure, close, a dropped one, the static cache past its size.
+    $signer = new Signer($key, SignType::Md5);
+    $signer->sign($order);
+    $signer->verify($signed);
+    $signer->verifyXml($xml);
+    $expectFailure(fn () => $signer->sign($order + ['x' => "a\0b"]));
+    $expectFailure(fn () => $signer->sign($order + ['x' => 1.5]));
+    $expectFailure(fn () => $signer->verify(['total_fee' => '1'] + $signed));
+    $expectFailure(fn () => $signer->verifyXml(str_replace('88', '1', $xml)));
+    $expectFailure(fn () => $signer->verifyXml($hostile[0]));
+    $expectFailure(fn () => new Signer('short'));
+    $signer->close();
+    $dropped = new Signer($key, SignType::HmacSha256);
+    $dropped->sign($order);
+    unset($dropped);
+    for ($k = 0; $k < WxPay::SIGNER_CACHE_SIZE + 2; $k++) {
+        WxPay::sign($order, str_pad((string) $k, 32, 'k'), SignType::HmacSha256);
+    }
+    $expectFailure(fn () => WxPay::sign(['a' => "\xFF"], 'short'));
+    WxPay::clearSignerCache();
 
     // A handle dropped without free(): its destructor must release it.
     $ffi = FFI::instance();

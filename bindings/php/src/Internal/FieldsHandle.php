@@ -39,6 +39,22 @@ final class FieldsHandle
     }
 
     /**
+     * Takes ownership of `$ptr`, reads every field and frees it, also when
+     * reading fails.
+     *
+     * @return array<string, string>
+     */
+    public static function take(\FFI $ffi, CData $ptr): array
+    {
+        $handle = new self($ffi, $ptr);
+        try {
+            return $handle->toArray();
+        } finally {
+            $handle->free();
+        }
+    }
+
+    /**
      * Reads a container the caller does not own (such as
      * `wxpay_last_error_response()`) in one `wxpay_fields_packed` call.
      *

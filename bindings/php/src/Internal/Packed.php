@@ -6,6 +6,12 @@ namespace WxPay\Internal;
 
 use WxPay\Exception\InvalidInputException;
 
+// Imported so that PHP compiles these to their opcodes (a type check, a
+// count) instead of a run-time lookup for WxPay\Internal\is_string() first.
+use function count;
+use function is_int;
+use function is_string;
+
 /**
  * PHP arrays to and from the library's packed form:
  * `name0 NUL value0 NUL name1 ... valueN`, with the field count beside it.
@@ -59,6 +65,31 @@ final class Packed
             if (!is_string($value) && !is_int($value)) {
                 throw self::badValue($name, $value);
             }
+        }
+    }
+
+    /**
+     * Throws for the first value {@see checkValues()} refuses: the error
+     * path of callers that check with a loop of their own, without names.
+     *
+     * @param array<array-key, mixed> $fields fields holding such a value
+     * @throws InvalidInputException always
+     */
+    public static function refuseValues(array $fields): never
+    {
+        self::checkValues($fields);
+        throw new \LogicException('refuseValues() called for fields whose values are all strings or ints');
+    }
+
+    /**
+     * Refuses a negative document size; 0 means the library's default.
+     *
+     * @throws InvalidInputException for a negative size
+     */
+    public static function checkMaxSize(int $maxSize): void
+    {
+        if ($maxSize < 0) {
+            throw InvalidInputException::fromWrapper("maxSize must be 0 (the default) or a positive number of bytes, got $maxSize");
         }
     }
 
