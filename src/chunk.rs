@@ -85,7 +85,12 @@ mod sse2 {
         let x = vector(c);
         // Signed comparisons: bytes from 0x80 up are negative, so no range
         // below takes them in.
-        let between = |v: __m128i, lo: u8, hi: u8| _mm_and_si128(_mm_cmpgt_epi8(v, splat(lo - 1)), _mm_cmplt_epi8(v, splat(hi + 1)));
+        let between = |v: __m128i, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, splat(lo - 1)),
+                _mm_cmplt_epi8(v, splat(hi + 1)),
+            )
+        };
         let digit = between(x, b'0', b'9');
         let letter = between(_mm_or_si128(x, splat(0x20)), b'a', b'z');
         let underscore = _mm_cmpeq_epi8(x, splat(b'_'));
@@ -123,7 +128,9 @@ mod swar {
     }
 
     fn bits(flags: u128) -> u16 {
-        let gather = |half: u64| ((half >> 7) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        let gather = |half: u64| {
+            ((half >> 7) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080) >> 56
+        };
         (gather(flags as u64) | gather((flags >> 64) as u64) << 8) as u16
     }
 
@@ -148,7 +155,9 @@ mod swar {
     pub(crate) fn stops(c: &[u8; 16], wanted: [u8; 3]) -> u16 {
         let x = word(c);
         let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-        let hits = wanted.iter().fold(below | has_byte(x, 0xEF), |acc, &w| acc | has_byte(x, w));
+        let hits = wanted
+            .iter()
+            .fold(below | has_byte(x, 0xEF), |acc, &w| acc | has_byte(x, w));
         bits(hits)
     }
 
@@ -185,7 +194,9 @@ mod tests {
     #[test]
     fn name_bytes_is_exact() {
         for c in chunks() {
-            let want = (0..16).filter(|&i| c[i].is_ascii_alphanumeric() || c[i] == b'_').fold(0u16, |m, i| m | 1 << i);
+            let want = (0..16)
+                .filter(|&i| c[i].is_ascii_alphanumeric() || c[i] == b'_')
+                .fold(0u16, |m, i| m | 1 << i);
             assert_eq!(name_bytes(&c), want, "{c:?}");
             assert_eq!(swar::name_bytes(&c), want, "{c:?}");
         }
@@ -193,7 +204,8 @@ mod tests {
 
     #[test]
     fn the_lowest_stop_is_exact() {
-        let first = |c: &[u8; 16], stop: &dyn Fn(u8) -> bool| (0..16u32).find(|&i| stop(c[i as usize]));
+        let first =
+            |c: &[u8; 16], stop: &dyn Fn(u8) -> bool| (0..16u32).find(|&i| stop(c[i as usize]));
         let common = |b: u8| b < 0x20 || b == 0xEF;
         for c in chunks() {
             let cdata = first(&c, &|b| common(b) || b == b']');
@@ -209,7 +221,9 @@ mod tests {
     fn equal_is_exact() {
         let base = *b"0123456789abcdef";
         for c in chunks() {
-            let want = (0..16).filter(|&i| c[i] == base[i]).fold(0u16, |m, i| m | 1 << i);
+            let want = (0..16)
+                .filter(|&i| c[i] == base[i])
+                .fold(0u16, |m, i| m | 1 << i);
             assert_eq!(equal(&c, &base), want);
             assert_eq!(swar::equal(&c, &base), want);
         }

@@ -67,7 +67,9 @@ pub unsafe extern "C" fn wxpay_signer_free(signer: *mut wxpay_signer) {
 
 /// # Safety
 /// `signer` must be NULL or a live signer.
-unsafe fn borrow<'a>(signer: *const wxpay_signer) -> Result<&'a wxpay_signer, super::error::FfiError> {
+unsafe fn borrow<'a>(
+    signer: *const wxpay_signer,
+) -> Result<&'a wxpay_signer, super::error::FfiError> {
     // SAFETY: the caller's contract.
     unsafe { signer.as_ref() }.ok_or_else(|| args::null("signer"))
 }
@@ -201,9 +203,16 @@ pub unsafe extern "C" fn wxpay_signer_verify_xml(
         let out_fields = out(out_fields, "out_fields")?;
         // SAFETY: the caller's contract.
         let doc = unsafe { args::bytes(xml, xml_len, "xml") }?;
-        let limit = if max_size == 0 { xml::DEFAULT_MAX_SIZE } else { max_size };
+        let limit = if max_size == 0 {
+            xml::DEFAULT_MAX_SIZE
+        } else {
+            max_size
+        };
         let (fields, _) = sign::verify_xml(doc, limit, &signer.key, signer.sign_type)?;
-        hand_out(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())), out_fields);
+        hand_out(
+            fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())),
+            out_fields,
+        );
         Ok(())
     })
 }

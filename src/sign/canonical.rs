@@ -24,7 +24,11 @@ pub(super) struct Canonical<'h, H: Update> {
 
 impl<'h, H: Update> Canonical<'h, H> {
     pub(super) fn new(hash: &'h mut H) -> Self {
-        Canonical { hash, buf: [0; BUFFER + SLACK], len: 0 }
+        Canonical {
+            hash,
+            buf: [0; BUFFER + SLACK],
+            len: 0,
+        }
     }
 
     /// Appends `name=value&` where name and value are spans of `doc`.
@@ -43,7 +47,13 @@ impl<'h, H: Update> Canonical<'h, H> {
 
     /// `field_within` for a name and a value in two different buffers.
     #[inline]
-    pub(super) fn field_between(&mut self, names: &[u8], name: (usize, usize), values: &[u8], value: (usize, usize)) {
+    pub(super) fn field_between(
+        &mut self,
+        names: &[u8],
+        name: (usize, usize),
+        values: &[u8],
+        value: (usize, usize),
+    ) {
         self.put_within(names, name);
         self.put_byte(b'=');
         self.put_within(values, value);
@@ -214,7 +224,10 @@ mod tests {
             let mut c = Canonical::new(&mut record);
             c.field(&vec![b'n'; before - 2], b"");
             c.finish(&key);
-            assert!(!c.buf.windows(1).any(|w| w[0] == b'K'), "key bytes left with {before} bytes before it");
+            assert!(
+                !c.buf.windows(1).any(|w| w[0] == b'K'),
+                "key bytes left with {before} bytes before it"
+            );
         }
     }
 
@@ -225,7 +238,11 @@ mod tests {
             let mut dst = vec![0xAAu8; n + 2];
             copy(&mut dst[1..n + 1], &src[..n]);
             assert_eq!(&dst[1..n + 1], &src[..n], "length {n}");
-            assert_eq!((dst[0], dst[n + 1]), (0xAA, 0xAA), "length {n} wrote outside");
+            assert_eq!(
+                (dst[0], dst[n + 1]),
+                (0xAA, 0xAA),
+                "length {n} wrote outside"
+            );
         }
     }
 
@@ -237,7 +254,12 @@ mod tests {
             let start = doc.find(s).unwrap();
             (start, start + s.len())
         };
-        let fields = [("a", "1"), ("long", long.as_str()), ("z", "末"), ("n", "0123456789abcdefghij")];
+        let fields = [
+            ("a", "1"),
+            ("long", long.as_str()),
+            ("z", "末"),
+            ("n", "0123456789abcdefghij"),
+        ];
         for cut in [doc.len(), doc.len() - 4] {
             // Fields near the end of the document (no sixteen bytes left) too.
             let doc = &doc.as_bytes()[..cut];
@@ -252,8 +274,19 @@ mod tests {
             }
             a.finish(b"KEY");
             b.finish(b"KEY");
-            assert_eq!(String::from_utf8(within.0).unwrap(), String::from_utf8(plain.0).unwrap());
-            assert!(within.1.split_last().unwrap().1.iter().all(|&n| n == BUFFER));
+            assert_eq!(
+                String::from_utf8(within.0).unwrap(),
+                String::from_utf8(plain.0).unwrap()
+            );
+            assert!(
+                within
+                    .1
+                    .split_last()
+                    .unwrap()
+                    .1
+                    .iter()
+                    .all(|&n| n == BUFFER)
+            );
         }
     }
 
@@ -267,7 +300,10 @@ mod tests {
             c.field(k.as_bytes(), v.as_bytes());
         }
         c.finish(b"KEY");
-        assert_eq!(record.0, format!("a=1&long={long}&z=末&key=KEY").into_bytes());
+        assert_eq!(
+            record.0,
+            format!("a=1&long={long}&z=末&key=KEY").into_bytes()
+        );
         let (last, whole) = record.1.split_last().unwrap();
         assert!(whole.iter().all(|&n| n == BUFFER), "{:?}", record.1);
         assert!(*last <= BUFFER);

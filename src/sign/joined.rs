@@ -28,7 +28,12 @@ impl<'a> Joined<'a> {
     /// ([`ErrorKind::EmbeddedNul`]); too few, or items with a count of 0, is
     /// [`ErrorKind::InvalidArgument`].
     pub fn split(names: &'a str, values: &'a str, count: usize) -> Result<Joined<'a>> {
-        Ok(Joined { names, values, name_spans: items(names, count, "names")?, value_spans: items(values, count, "values")? })
+        Ok(Joined {
+            names,
+            values,
+            name_spans: items(names, count, "names")?,
+            value_spans: items(values, count, "values")?,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -41,7 +46,12 @@ impl<'a> Joined<'a> {
 
     /// The fields as pairs.
     pub fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        (0..self.len()).map(|i| (text(self.names, self.name_spans[i]), text(self.values, self.value_spans[i])))
+        (0..self.len()).map(|i| {
+            (
+                text(self.names, self.name_spans[i]),
+                text(self.values, self.value_spans[i]),
+            )
+        })
     }
 }
 
@@ -52,15 +62,25 @@ fn items(data: &str, count: usize, what: &str) -> Result<Vec<(u32, u32)>> {
         return if data.is_empty() {
             Ok(Vec::new())
         } else {
-            Err(Error::new(ErrorKind::InvalidArgument, format!("{what}: the count is 0 but the data is not empty")))
+            Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{what}: the count is 0 but the data is not empty"),
+            ))
         };
     }
     let too_many = || {
-        Error::new(ErrorKind::EmbeddedNul, format!("{what}: more than {count} NUL-separated items; an item contains a NUL byte"))
+        Error::new(
+            ErrorKind::EmbeddedNul,
+            format!("{what}: more than {count} NUL-separated items; an item contains a NUL byte"),
+        )
     };
     let bytes = data.as_bytes();
-    let _ = u32::try_from(bytes.len())
-        .map_err(|_| Error::new(ErrorKind::InvalidArgument, format!("{what}: {} bytes is over the 4 GiB limit", bytes.len())))?;
+    let _ = u32::try_from(bytes.len()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{what}: {} bytes is over the 4 GiB limit", bytes.len()),
+        )
+    })?;
     let mut spans = Vec::with_capacity(count.min(bytes.len() + 1));
     let mut start = 0usize;
     let mut end_item = |end: usize, spans: &mut Vec<(u32, u32)>| {
@@ -89,7 +109,10 @@ fn items(data: &str, count: usize, what: &str) -> Result<Vec<(u32, u32)>> {
     if spans.len() < count {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!("{what}: {count} NUL-separated items expected, {} given", spans.len()),
+            format!(
+                "{what}: {count} NUL-separated items expected, {} given",
+                spans.len()
+            ),
         ));
     }
     Ok(spans)
@@ -132,7 +155,12 @@ impl Source for Joined<'_> {
     #[inline]
     fn write<H: Update>(&self, i: usize, text: &mut Canonical<'_, H>) {
         let span = |(start, end): (u32, u32)| (start as usize, end as usize);
-        text.field_between(self.names.as_bytes(), span(self.name_spans[i]), self.values.as_bytes(), span(self.value_spans[i]));
+        text.field_between(
+            self.names.as_bytes(),
+            span(self.name_spans[i]),
+            self.values.as_bytes(),
+            span(self.value_spans[i]),
+        );
     }
 
     #[inline]
@@ -154,13 +182,22 @@ mod tests {
                 data.replace_range(nul..nul + 1, "\0");
                 let spans = items(&data, 2, "names").unwrap();
                 assert_eq!(spans, [(0, nul as u32), (nul as u32 + 1, len as u32)]);
-                assert_eq!(items(&data, 1, "names").unwrap_err().kind(), ErrorKind::EmbeddedNul);
-                assert_eq!(items(&data, 3, "names").unwrap_err().kind(), ErrorKind::InvalidArgument);
+                assert_eq!(
+                    items(&data, 1, "names").unwrap_err().kind(),
+                    ErrorKind::EmbeddedNul
+                );
+                assert_eq!(
+                    items(&data, 3, "names").unwrap_err().kind(),
+                    ErrorKind::InvalidArgument
+                );
             }
         }
         assert_eq!(items("", 0, "names").unwrap(), []);
         assert_eq!(items("", 1, "names").unwrap(), [(0, 0)]);
-        assert_eq!(items("a", 0, "names").unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(
+            items("a", 0, "names").unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
     }
 
     #[test]
@@ -168,7 +205,11 @@ mod tests {
         let names = "a\0appid\0spbill_create_ip\0coupon_fee_type_10\0x";
         let joined = Joined::split(names, "1\02\03\04\05", 5).unwrap();
         for i in 0..joined.len() {
-            assert_eq!(Source::prefix(&joined, i), order::prefix(Source::name(&joined, i).as_bytes()), "{i}");
+            assert_eq!(
+                Source::prefix(&joined, i),
+                order::prefix(Source::name(&joined, i).as_bytes()),
+                "{i}"
+            );
         }
     }
 }

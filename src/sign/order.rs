@@ -22,12 +22,19 @@ const STACK_FIELDS: usize = 64;
 
 impl Keys {
     pub(super) fn new() -> Keys {
-        Keys { stack: [0; STACK_FIELDS], heap: Vec::new() }
+        Keys {
+            stack: [0; STACK_FIELDS],
+            heap: Vec::new(),
+        }
     }
 
     /// Orders the fields of `source` by name, refusing a name given twice
     /// (so that no copy of a field escapes the signature) and an empty name.
-    pub(super) fn order<S: Source + ?Sized>(&mut self, source: &S, on_duplicate: fn(&str) -> Error) -> Result<Order<'_>> {
+    pub(super) fn order<S: Source + ?Sized>(
+        &mut self,
+        source: &S,
+        on_duplicate: fn(&str) -> Error,
+    ) -> Result<Order<'_>> {
         let count = source.count();
         let name = |i: usize| source.name(i);
         let index_bits = match count {
@@ -50,7 +57,10 @@ impl Keys {
         if let Some(&first) = keys.first()
             && name((first & index_mask) as usize).is_empty()
         {
-            return Err(Error::new(ErrorKind::InvalidFieldName, "a field has an empty name"));
+            return Err(Error::new(
+                ErrorKind::InvalidFieldName,
+                "a field has an empty name",
+            ));
         }
         Ok(Order { keys, index_mask })
     }
@@ -64,7 +74,9 @@ pub(super) struct Order<'k> {
 
 impl Order<'_> {
     pub(super) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
-        self.keys.iter().map(|&key| (key & self.index_mask) as usize)
+        self.keys
+            .iter()
+            .map(|&key| (key & self.index_mask) as usize)
     }
 }
 
@@ -84,7 +96,11 @@ fn settle_ties<'a>(
     let mut start = 0;
     while start < keys.len() {
         let head = keys[start] | index_mask;
-        let end = start + keys[start..].iter().take_while(|&&k| k | index_mask == head).count();
+        let end = start
+            + keys[start..]
+                .iter()
+                .take_while(|&&k| k | index_mask == head)
+                .count();
         if end - start > 1 {
             let run = &mut keys[start..end];
             run.sort_unstable_by(|&a, &b| name_of(a).cmp(name_of(b)));
@@ -107,9 +123,21 @@ pub(super) fn prefix(name: &[u8]) -> u128 {
     let (head, tail, width) = match n {
         0 => return 0,
         1 => return u128::from(name[0]) << 120,
-        2..=3 => (u128::from(u16::from_be_bytes([name[0], name[1]])), u128::from(u16::from_be_bytes([name[n - 2], name[n - 1]])), 2),
-        4..=7 => (u128::from(load_u32(&name[..4])), u128::from(load_u32(&name[n - 4..])), 4),
-        8..=15 => (u128::from(load_u64(&name[..8])), u128::from(load_u64(&name[n - 8..])), 8),
+        2..=3 => (
+            u128::from(u16::from_be_bytes([name[0], name[1]])),
+            u128::from(u16::from_be_bytes([name[n - 2], name[n - 1]])),
+            2,
+        ),
+        4..=7 => (
+            u128::from(load_u32(&name[..4])),
+            u128::from(load_u32(&name[n - 4..])),
+            4,
+        ),
+        8..=15 => (
+            u128::from(load_u64(&name[..8])),
+            u128::from(load_u64(&name[n - 8..])),
+            8,
+        ),
         _ => {
             let mut b = [0u8; 16];
             b.copy_from_slice(&name[..16]);
@@ -149,13 +177,21 @@ mod tests {
     fn order_of(names: &[&str]) -> Result<Vec<String>> {
         let fields: Vec<(&str, &str)> = names.iter().map(|&n| (n, "")).collect();
         let mut keys = Keys::new();
-        let order = keys.order(fields.as_slice(), |n| Error::new(ErrorKind::DuplicateField, n.to_owned()))?;
+        let order = keys.order(fields.as_slice(), |n| {
+            Error::new(ErrorKind::DuplicateField, n.to_owned())
+        })?;
         Ok(order.indices().map(|i| names[i].to_owned()).collect())
     }
 
     #[test]
     fn names_sharing_a_long_prefix_are_ordered_in_full() {
-        let names = ["coupon_fee_type_10", "coupon_fee_type_1", "a", "coupon_fee_type_0", "coupon_fee_type_"];
+        let names = [
+            "coupon_fee_type_10",
+            "coupon_fee_type_1",
+            "a",
+            "coupon_fee_type_0",
+            "coupon_fee_type_",
+        ];
         let mut expected: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         expected.sort();
         assert_eq!(order_of(&names).unwrap(), expected);
@@ -168,20 +204,31 @@ mod tests {
 
     #[test]
     fn duplicates_are_found_in_and_beyond_the_prefix() {
-        assert_eq!(order_of(&["b", "a", "b"]).unwrap_err().kind(), ErrorKind::DuplicateField);
+        assert_eq!(
+            order_of(&["b", "a", "b"]).unwrap_err().kind(),
+            ErrorKind::DuplicateField
+        );
         let long = "a_name_longer_than_sixteen_bytes";
-        assert_eq!(order_of(&[long, "x", long]).unwrap_err().kind(), ErrorKind::DuplicateField);
+        assert_eq!(
+            order_of(&[long, "x", long]).unwrap_err().kind(),
+            ErrorKind::DuplicateField
+        );
     }
 
     #[test]
     fn an_empty_name_is_refused() {
-        assert_eq!(order_of(&["a", ""]).unwrap_err().kind(), ErrorKind::InvalidFieldName);
+        assert_eq!(
+            order_of(&["a", ""]).unwrap_err().kind(),
+            ErrorKind::InvalidFieldName
+        );
     }
 
     #[test]
     fn every_index_width_orders_the_same_way() {
         for count in [3usize, 64, 65, 300, 70_000] {
-            let names: Vec<String> = (0..count).map(|i| format!("f{:x}", i.wrapping_mul(2_654_435_761) % 1_000_003)).collect();
+            let names: Vec<String> = (0..count)
+                .map(|i| format!("f{:x}", i.wrapping_mul(2_654_435_761) % 1_000_003))
+                .collect();
             let mut unique = names.clone();
             unique.sort();
             unique.dedup();

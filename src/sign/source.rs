@@ -34,7 +34,9 @@ pub(super) trait Source {
     }
 
     fn find(&self, name: &str) -> Option<&str> {
-        (0..self.count()).find(|&i| self.name(i) == name).map(|i| self.value(i))
+        (0..self.count())
+            .find(|&i| self.name(i) == name)
+            .map(|i| self.value(i))
     }
 }
 
@@ -90,6 +92,8 @@ impl Source for Flat<'_> {
     }
 
     fn find(&self, name: &str) -> Option<&str> {
-        (0..self.count()).find(|&i| self.name_bytes(i) == name.as_bytes()).map(|i| self.value(i))
+        (0..self.count())
+            .find(|&i| self.name_bytes(i) == name.as_bytes())
+            .map(|i| self.value(i))
     }
 }

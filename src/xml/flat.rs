@@ -26,7 +26,10 @@ pub(crate) struct Flat<'a> {
 
 impl<'a> Flat<'a> {
     pub(crate) fn locate(doc: &'a str) -> Option<Flat<'a>> {
-        Some(Flat { doc, spans: spans(doc.as_bytes())? })
+        Some(Flat {
+            doc,
+            spans: spans(doc.as_bytes())?,
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -66,7 +69,12 @@ impl<'a> Flat<'a> {
 
     pub(crate) fn into_fields(self) -> Vec<Field<'a>> {
         (0..self.len())
-            .map(|i| (Cow::Borrowed(self.text(self.name_span(i))), Cow::Borrowed(self.text(self.value_span(i)))))
+            .map(|i| {
+                (
+                    Cow::Borrowed(self.text(self.name_span(i))),
+                    Cow::Borrowed(self.text(self.value_span(i))),
+                )
+            })
             .collect()
     }
 }
@@ -144,7 +152,9 @@ fn name_len(bytes: &[u8], from: usize) -> usize {
         }
     }
     let rest = bytes.get(from..).unwrap_or_default();
-    rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(rest.len())
+    rest.iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or(rest.len())
 }
 
 /// Where the `]]>` closing a CDATA section starts.
@@ -179,7 +189,11 @@ fn value_stop(bytes: &[u8], mut from: usize, stops: fn(&[u8; 16]) -> u16) -> Opt
         match bytes[i] {
             b if b >= 0x20 && b != 0xEF => return Some(i),
             b'\t' | b'\n' => from = i + 1,
-            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => return None,
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                return None;
+            }
             0xEF => from = i + 1,
             _ => return None,
         }
@@ -207,7 +221,10 @@ use crate::chunk::{self, at as chunk};
 
 /// The position after `want` if the document has it at `at`.
 fn expect(bytes: &[u8], at: usize, want: &[u8]) -> Option<usize> {
-    bytes.get(at..)?.starts_with(want).then_some(at + want.len())
+    bytes
+        .get(at..)?
+        .starts_with(want)
+        .then_some(at + want.len())
 }
 
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
@@ -228,7 +245,10 @@ mod tests {
     fn name_len_reads_past_sixteen_bytes_and_up_to_the_end() {
         for n in 0..40 {
             let name = "n".repeat(n);
-            assert_eq!(name_len(format!("{name}>and more text here").as_bytes(), 0), n);
+            assert_eq!(
+                name_len(format!("{name}>and more text here").as_bytes(), 0),
+                n
+            );
             assert_eq!(name_len(name.as_bytes(), 0), n);
         }
     }
