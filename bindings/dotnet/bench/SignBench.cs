@@ -8,7 +8,10 @@ using WeChatPay.Reference;
 
 /// <summary>
 /// Signs a 16-field unified order through libwxpay and with the plain C# algorithm, in the
-/// same process, and prints the median time per signature of several rounds.
+/// same process, and prints the median and the best time per signature of several rounds.
+/// Variants: plain C# (new or reused hash object), WxPay.Sign and WxPaySigner.Sign (a dictionary,
+/// or a WxPayFields read in place), and a new WxPaySigner per call (what routing WxPay.Sign
+/// through a signer would cost without a cache of signers).
 /// Usage: SignBench.exe [iterations per round] [rounds] [--native-only]
 /// </summary>
 /// <remarks>
@@ -49,7 +52,7 @@ internal static class SignBench
         int iterations = args.Length > 0 ? int.Parse(args[0]) : 50000;
         int rounds = args.Length > 1 ? int.Parse(args[1]) : 7;
         string runtime = Type.GetType("Mono.Runtime") != null ? "Mono" : ".NET Core " + Environment.Version;
-        Console.WriteLine("runtime: {0}; libwxpay {1}; {2} rounds of {3} signatures; median ns per signature, rounds interleaved",
+        Console.WriteLine("runtime: {0}; libwxpay {1}; {2} rounds of {3} signatures; median and best round, ns per signature, rounds interleaved",
             runtime, WxPay.NativeVersion, rounds, iterations);
 
         bool allFaster = true;
@@ -61,11 +64,16 @@ internal static class SignBench
             if (nativeOnly)
             {
                 using (var native = new WxPayFields(order))
+                using (var signer = new WxPaySigner(Key, type))
                 {
-                    double[] ns = MeasureInterleaved(iterations, rounds,
-                        () => WxPay.Sign(order, Key, type), () => WxPay.Sign(native, Key, type));
-                    Console.WriteLine("{0,-12} WxPay.Sign(Dictionary)         {1,8:F0} ns", name, ns[0]);
-                    Console.WriteLine("{0,-12} WxPay.Sign(WxPayFields)        {1,8:F0} ns", name, ns[1]);
+                    Stat[] ns = MeasureInterleaved(iterations, rounds,
+                        () => WxPay.Sign(order, Key, type), () => WxPay.Sign(native, Key, type),
+                        () => signer.Sign(order), () => signer.Sign(native), () => SignWithNewSigner(order, type));
+                    Print(name, "WxPay.Sign(Dictionary)", ns[0]);
+                    Print(name, "WxPay.Sign(WxPayFields)", ns[1]);
+                    Print(name, "WxPaySigner.Sign(Dictionary)", ns[2]);
+                    Print(name, "WxPaySigner.Sign(WxPayFields)", ns[3]);
+                    Print(name, "new WxPaySigner per call", ns[4]);
                 }
                 continue;
             }
@@ -77,20 +85,35 @@ internal static class SignBench
             }
             HashAlgorithm reused = hmac ? (HashAlgorithm)new HMACSHA256(System.Text.Encoding.UTF8.GetBytes(Key)) : MD5.Create();
             using (var native = new WxPayFields(order))
+            using (var signer = new WxPaySigner(Key, type))
             {
-                double[] ns = MeasureInterleaved(iterations, rounds,
+                if (signer.Sign(order) != expected || SignWithNewSigner(order, type) != expected)
+                {
+                    Console.WriteLine("MISMATCH: WxPaySigner and the plain C# signature differ");
+                    return 2;
+                }
+                Stat[] ns = MeasureInterleaved(iterations, rounds,
                     () => PlainSigner.Sign(order, Key, hmac),
                     () => PlainSigner.Sign(order, Key, reused),
                     () => WxPay.Sign(order, Key, type),
-                    () => WxPay.Sign(native, Key, type));
-                double typical = ns[0], tuned = ns[1], viaDictionary = ns[2], viaFields = ns[3];
-                Console.WriteLine("{0,-12} plain C# (new hash per call)   {1,8:F0} ns", name, typical);
-                Console.WriteLine("{0,-12} plain C# (reused hash object)  {1,8:F0} ns", name, tuned);
-                Console.WriteLine("{0,-12} WxPay.Sign(Dictionary)         {1,8:F0} ns   {2:F2}x vs new-hash, {3:F2}x vs reused",
-                    name, viaDictionary, typical / viaDictionary, tuned / viaDictionary);
-                Console.WriteLine("{0,-12} WxPay.Sign(WxPayFields)        {1,8:F0} ns   {2:F2}x vs new-hash, {3:F2}x vs reused",
-                    name, viaFields, typical / viaFields, tuned / viaFields);
-                allFaster &= typical / viaDictionary >= 1.5;
+                    () => WxPay.Sign(native, Key, type),
+                    () => signer.Sign(order),
+                    () => signer.Sign(native),
+                    () => SignWithNewSigner(order, type));
+                Stat typical = ns[0], tuned = ns[1];
+                Print(name, "plain C# (new hash per call)", typical);
+                Print(name, "plain C# (reused hash object)", tuned);
+                string[] labels =
+                {
+                    "WxPay.Sign(Dictionary)", "WxPay.Sign(WxPayFields)", "WxPaySigner.Sign(Dictionary)",
+                    "WxPaySigner.Sign(WxPayFields)", "new WxPaySigner per call",
+                };
+                for (int v = 2; v < ns.Length; v++)
+                {
+                    Print(name, labels[v - 2], ns[v], string.Format("   {0:F2}x vs new-hash, {1:F2}x vs reused (medians)",
+                        typical.Median / ns[v].Median, tuned.Median / ns[v].Median));
+                }
+                allFaster &= typical.Median / ns[2].Median >= 1.5;
             }
             reused.Dispose();
         }
@@ -104,11 +127,31 @@ internal static class SignBench
         return 0;
     }
 
+    /// <summary>What routing WxPay.Sign through a signer would cost without a cache: one signer per call.</summary>
+    private static string SignWithNewSigner(Dictionary<string, string> order, SignType type)
+    {
+        using (var signer = new WxPaySigner(Key, type))
+        {
+            return signer.Sign(order);
+        }
+    }
+
+    private struct Stat
+    {
+        internal double Median;
+        internal double Best;
+    }
+
+    private static void Print(string algorithm, string variant, Stat ns, string extra = "")
+    {
+        Console.WriteLine("{0,-12} {1,-30} median {2,8:F0} ns, best {3,8:F0} ns{4}", algorithm, variant, ns.Median, ns.Best, extra);
+    }
+
     /// <summary>
-    /// Median ns per call of each variant. Rounds alternate between the variants so that
+    /// Median and best ns per call of each variant. Rounds alternate between the variants so that
     /// load from other processes on the machine falls on all of them alike.
     /// </summary>
-    private static double[] MeasureInterleaved(int iterations, int rounds, params Func<string>[] variants)
+    private static Stat[] MeasureInterleaved(int iterations, int rounds, params Func<string>[] variants)
     {
         var perRound = variants.Select(_ => new List<double>()).ToArray();
         var clock = new Stopwatch();
@@ -133,7 +176,7 @@ internal static class SignBench
         return perRound.Select(times =>
         {
             times.Sort();
-            return times[times.Count / 2];
+            return new Stat { Median = times[times.Count / 2], Best = times[0] };
         }).ToArray();
     }
 }

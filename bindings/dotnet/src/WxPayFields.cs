@@ -274,6 +274,30 @@ namespace WeChatPay
             }
         }
 
+        internal unsafe string SignWith(Api api, WxPaySigner signer)
+        {
+            lock (gate)
+            {
+                Live();
+                IntPtr data;
+                long length, count;
+                PackedView(api, out data, out length, out count);
+                return signer.Sign(api, (byte*)data, length, count);
+            }
+        }
+
+        internal unsafe SignType VerifyWith(Api api, WxPaySigner signer)
+        {
+            lock (gate)
+            {
+                Live();
+                IntPtr data;
+                long length, count;
+                PackedView(api, out data, out length, out count);
+                return signer.Verify(api, (byte*)data, length, count);
+            }
+        }
+
         internal unsafe string BuildXml(Api api)
         {
             lock (gate)

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 using WeChatPay.Native;
 
@@ -25,6 +28,7 @@ namespace WeChatPay.Tests
 
         // The 4xx-7xx codes cannot be provoked until the client ABI lands; the table is checked directly.
         [TestCase(100, typeof(WxPayInvalidInputException))]
+        [TestCase(112, typeof(WxPayInvalidInputException))]
         [TestCase(199, typeof(WxPayInvalidInputException))]
         [TestCase(201, typeof(WxPaySignatureException))]
         [TestCase(306, typeof(WxPayXmlException))]
@@ -42,6 +46,44 @@ namespace WeChatPay.Tests
             Assert.AreEqual(code, e.Code);
             Assert.AreEqual("NAME", e.CodeName);
             Assert.AreEqual("message", e.Message);
+        }
+
+        private static string Header()
+        {
+            // Tests run from bindings/dotnet/build (Mono and .NET Core alike); the header is at the root.
+            for (var dir = new DirectoryInfo(AppDomain.CurrentDomain.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "include", "wxpay.h");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+            Assert.Fail("include/wxpay.h not found above " + AppDomain.CurrentDomain.BaseDirectory);
+            return null;
+        }
+
+        [Test]
+        public void EveryCodeInTheHeaderHasItsNameAndFamily()
+        {
+            var codes = Regex.Matches(File.ReadAllText(Header()), @"^\s*(WXPAY_RESULT_[A-Z0-9_]+) = (\d+),", RegexOptions.Multiline)
+                .Cast<Match>().ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+            Assert.Greater(codes.Count, 40);
+            Assert.AreEqual(112, codes["WXPAY_RESULT_CLIENT_FORKED"]);
+            var families = new Dictionary<int, Type>
+            {
+                { 1, typeof(WxPayInvalidInputException) }, { 2, typeof(WxPaySignatureException) }, { 3, typeof(WxPayXmlException) },
+                { 4, typeof(WxPayCertificateException) }, { 5, typeof(WxPayTransportException) }, { 6, typeof(WxPayProtocolException) },
+                { 7, typeof(WxPayBusinessException) }, { 9, typeof(WxPayException) },
+            };
+            Api api = LibraryLoader.Api;
+            foreach (KeyValuePair<string, int> code in codes.Where(c => c.Value != 0))
+            {
+                Assert.AreEqual(code.Key, Utf8.FromNative(api.ResultName(code.Value)), "wxpay_result_name");
+                WxPayException e = Ensure.Create(api, code.Value, "m");
+                Assert.AreEqual(code.Key, e.CodeName);
+                Assert.IsTrue(families[code.Value / 100].IsInstanceOfType(e), code.Key + " is a " + e.GetType().Name);
+            }
         }
 
         [Test]

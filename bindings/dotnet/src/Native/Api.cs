@@ -154,6 +154,19 @@ namespace WeChatPay.Native
     internal unsafe delegate int TablePackedFn(IntPtr table, IntPtr* outColumns, UIntPtr* outColumnsLen, UIntPtr* outColumnCount,
         IntPtr* outCells, UIntPtr* outCellsLen, UIntPtr* outRowCount);
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int SignerNewFn(byte* key, UIntPtr keyLen, int signType, IntPtr* outSigner);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int SignerSignFn(IntPtr signer, byte* fields, UIntPtr len, UIntPtr count, byte* output,
+        UIntPtr capacity);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int SignerVerifyFn(IntPtr signer, byte* fields, UIntPtr len, UIntPtr count, int* outSignType);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int SignerVerifyXmlFn(IntPtr signer, byte* xml, UIntPtr len, UIntPtr maxSize, IntPtr* outFields);
+
     /// <summary>The C <c>wxpay_micropay_options</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct MicropayOptionsStruct
@@ -246,6 +259,11 @@ namespace WeChatPay.Native
         internal readonly DownloadBillFn DownloadBill;
         internal readonly TablePackedFn TablePacked;
         internal readonly FreeFn TableFree;
+        internal readonly SignerNewFn SignerNew;
+        internal readonly FreeFn SignerFree;
+        internal readonly SignerSignFn SignerSign;
+        internal readonly SignerVerifyFn SignerVerify;
+        internal readonly SignerVerifyXmlFn SignerVerifyXml;
 
         /// <summary>Binds every function of the library at <paramref name="library"/>.</summary>
         /// <exception cref="WxPayLibraryException">A function is missing or the version differs.</exception>
@@ -310,6 +328,12 @@ namespace WeChatPay.Native
             DownloadBill = Bind<DownloadBillFn>(library, "wxpay_download_bill");
             TablePacked = Bind<TablePackedFn>(library, "wxpay_table_packed");
             TableFree = Bind<FreeFn>(library, "wxpay_table_free");
+            // wxpay_signer_sign_split is not bound: for .NET the packed form is as fast (README, wxpay_sign_split).
+            SignerNew = Bind<SignerNewFn>(library, "wxpay_signer_new");
+            SignerFree = Bind<FreeFn>(library, "wxpay_signer_free");
+            SignerSign = Bind<SignerSignFn>(library, "wxpay_signer_sign");
+            SignerVerify = Bind<SignerVerifyFn>(library, "wxpay_signer_verify");
+            SignerVerifyXml = Bind<SignerVerifyXmlFn>(library, "wxpay_signer_verify_xml");
         }
 
         private T Bind<T>(IntPtr library, string name) where T : class

@@ -181,4 +181,31 @@ namespace WeChatPay.Native
             return true;
         }
     }
+
+    /// <summary>An owned <c>wxpay_signer*</c>, freed with <c>wxpay_signer_free</c> (which wipes its copy of the key).</summary>
+    /// <remarks>Calls hold a reference (DangerousAddRef) for their duration, so a Dispose on another
+    /// thread closes the handle at once but frees the signer only after the last call has returned.</remarks>
+    internal sealed class SignerHandle : SafeHandle
+    {
+        internal SignerHandle()
+            : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+
+        internal void Adopt(IntPtr signer)
+        {
+            SetHandle(signer);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            LibraryLoader.Api.SignerFree(handle);
+            return true;
+        }
+    }
 }
