@@ -92,8 +92,13 @@ impl Source for Flat<'_> {
     }
 
     fn find(&self, name: &str) -> Option<&str> {
+        let name = name.as_bytes();
         (0..self.count())
-            .find(|&i| self.name_bytes(i) == name.as_bytes())
+            .find(|&i| {
+                let (start, end) = self.name_span(i);
+                // The length first: most names are ruled out without a comparison.
+                end - start == name.len() && self.name_bytes(i) == name
+            })
             .map(|i| self.value(i))
     }
 }
