@@ -18,8 +18,9 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct Joined<'a> {
     names: &'a str,
     values: &'a str,
-    name_spans: Vec<(u32, u32)>,
-    value_spans: Vec<(u32, u32)>,
+    /// The names' spans, then the values': one allocation for both.
+    spans: Vec<(u32, u32)>,
+    count: usize,
 }
 
 impl<'a> Joined<'a> {
@@ -28,28 +29,40 @@ impl<'a> Joined<'a> {
     /// ([`ErrorKind::EmbeddedNul`]); too few, or items with a count of 0, is
     /// [`ErrorKind::InvalidArgument`].
     pub fn split(names: &'a str, values: &'a str, count: usize) -> Result<Joined<'a>> {
+        let mut spans =
+            Vec::with_capacity(count.min(names.len() + values.len() + 2).saturating_mul(2));
+        items(names, count, "names", &mut spans)?;
+        items(values, count, "values", &mut spans)?;
         Ok(Joined {
             names,
             values,
-            name_spans: items(names, count, "names")?,
-            value_spans: items(values, count, "values")?,
+            spans,
+            count,
         })
     }
 
+    fn name_span(&self, i: usize) -> (u32, u32) {
+        self.spans[i]
+    }
+
+    fn value_span(&self, i: usize) -> (u32, u32) {
+        self.spans[self.count + i]
+    }
+
     pub fn len(&self) -> usize {
-        self.name_spans.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.name_spans.is_empty()
+        self.count == 0
     }
 
     /// The fields as pairs.
     pub fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
         (0..self.len()).map(|i| {
             (
-                text(self.names, self.name_spans[i]),
-                text(self.values, self.value_spans[i]),
+                text(self.names, self.name_span(i)),
+                text(self.values, self.value_span(i)),
             )
         })
     }
@@ -57,10 +70,10 @@ impl<'a> Joined<'a> {
 
 /// The `(start, end)` of each NUL-separated item of `data`, which must hold
 /// exactly `count`. NULs are found sixteen bytes at a time.
-fn items(data: &str, count: usize, what: &str) -> Result<Vec<(u32, u32)>> {
+fn items(data: &str, count: usize, what: &str, spans: &mut Vec<(u32, u32)>) -> Result<()> {
     if count == 0 {
         return if data.is_empty() {
-            Ok(Vec::new())
+            Ok(())
         } else {
             Err(Error::new(
                 ErrorKind::InvalidArgument,
@@ -81,10 +94,10 @@ fn items(data: &str, count: usize, what: &str) -> Result<Vec<(u32, u32)>> {
             format!("{what}: {} bytes is over the 4 GiB limit", bytes.len()),
         )
     })?;
-    let mut spans = Vec::with_capacity(count.min(bytes.len() + 1));
+    let base = spans.len();
     let mut start = 0usize;
     let mut end_item = |end: usize, spans: &mut Vec<(u32, u32)>| {
-        if spans.len() == count {
+        if spans.len() - base == count {
             return Err(too_many());
         }
         spans.push((start as u32, end as u32));
@@ -95,27 +108,27 @@ fn items(data: &str, count: usize, what: &str) -> Result<Vec<(u32, u32)>> {
     while let Some(c) = chunk::at(bytes, at) {
         let mut nuls = chunk::nul_bytes(c);
         while nuls != 0 {
-            end_item(at + nuls.trailing_zeros() as usize, &mut spans)?;
+            end_item(at + nuls.trailing_zeros() as usize, spans)?;
             nuls &= nuls - 1;
         }
         at += 16;
     }
     for (i, &b) in bytes.iter().enumerate().skip(at) {
         if b == 0 {
-            end_item(i, &mut spans)?;
+            end_item(i, spans)?;
         }
     }
-    end_item(bytes.len(), &mut spans)?;
-    if spans.len() < count {
+    end_item(bytes.len(), spans)?;
+    if spans.len() - base < count {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
             format!(
                 "{what}: {count} NUL-separated items expected, {} given",
-                spans.len()
+                spans.len() - base
             ),
         ));
     }
-    Ok(spans)
+    Ok(())
 }
 
 fn text(data: &str, (start, end): (u32, u32)) -> &str {
@@ -140,16 +153,16 @@ impl Source for Joined<'_> {
     }
 
     fn name(&self, i: usize) -> &str {
-        text(self.names, self.name_spans[i])
+        text(self.names, self.name_span(i))
     }
 
     fn value(&self, i: usize) -> &str {
-        text(self.values, self.value_spans[i])
+        text(self.values, self.value_span(i))
     }
 
     #[inline]
     fn prefix(&self, i: usize) -> u128 {
-        prefix(self.names, self.name_spans[i])
+        prefix(self.names, self.name_span(i))
     }
 
     #[inline]
@@ -157,16 +170,26 @@ impl Source for Joined<'_> {
         let span = |(start, end): (u32, u32)| (start as usize, end as usize);
         text.field_between(
             self.names.as_bytes(),
-            span(self.name_spans[i]),
+            span(self.name_span(i)),
             self.values.as_bytes(),
-            span(self.value_spans[i]),
+            span(self.value_span(i)),
         );
     }
 
     #[inline]
     fn signed(&self, i: usize) -> bool {
-        let (start, end) = self.value_spans[i];
+        let (start, end) = self.value_span(i);
         end > start && self.name(i) != "sign"
+    }
+
+    fn find(&self, name: &str) -> Option<&str> {
+        (0..self.count)
+            .find(|&i| {
+                let (start, end) = self.name_span(i);
+                // The length first: most names are ruled out without a comparison.
+                (end - start) as usize == name.len() && self.name(i) == name
+            })
+            .map(|i| self.value(i))
     }
 }
 
@@ -176,26 +199,30 @@ mod tests {
 
     #[test]
     fn items_are_split_at_every_position_and_counted() {
+        // Spans are appended after what the vector holds already.
+        let split = |data: &str, count| {
+            let mut spans = vec![(7, 7)];
+            items(data, count, "names", &mut spans).map(|()| spans[1..].to_vec())
+        };
         for len in 0..40 {
             for nul in 0..len {
                 let mut data = "x".repeat(len);
                 data.replace_range(nul..nul + 1, "\0");
-                let spans = items(&data, 2, "names").unwrap();
-                assert_eq!(spans, [(0, nul as u32), (nul as u32 + 1, len as u32)]);
                 assert_eq!(
-                    items(&data, 1, "names").unwrap_err().kind(),
-                    ErrorKind::EmbeddedNul
+                    split(&data, 2).unwrap(),
+                    [(0, nul as u32), (nul as u32 + 1, len as u32)]
                 );
+                assert_eq!(split(&data, 1).unwrap_err().kind(), ErrorKind::EmbeddedNul);
                 assert_eq!(
-                    items(&data, 3, "names").unwrap_err().kind(),
+                    split(&data, 3).unwrap_err().kind(),
                     ErrorKind::InvalidArgument
                 );
             }
         }
-        assert_eq!(items("", 0, "names").unwrap(), []);
-        assert_eq!(items("", 1, "names").unwrap(), [(0, 0)]);
+        assert_eq!(split("", 0).unwrap(), []);
+        assert_eq!(split("", 1).unwrap(), [(0, 0)]);
         assert_eq!(
-            items("a", 0, "names").unwrap_err().kind(),
+            split("a", 0).unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
     }
