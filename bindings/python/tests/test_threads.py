@@ -2,7 +2,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from reference import KEY, hmac_sign, md5_sign, unified_order
 
 import wxpay

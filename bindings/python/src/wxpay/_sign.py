@@ -217,9 +217,9 @@ class Signer:
         if _fast_sign is not None:
             result = _fast_sign(native.pointer, fields)
             if result.__class__ is str:
-                return result  # type: ignore[return-value]
+                return result
             if result is not None:
-                raise_last(result)  # type: ignore[arg-type]
+                raise_last(result)  # type: ignore[arg-type]  # an int: a str returned above
         try:
             names = "\0".join(fields).encode()
             values = "\0".join(fields.values()).encode()
@@ -336,11 +336,11 @@ def _signer_in_cache(key: Any, sign_type: Any) -> Optional[_NativeSigner]:
         return last[2]  # type: ignore[no-any-return]
     if key.__class__ is not str and key.__class__ is not bytes:
         return None
-    # Only types whose number no Python code computes: the path below reads
-    # an int subclass's number once per call, and so must this one (not at all).
-    if sign_type is None or sign_type.__class__ is SignType or sign_type.__class__ is int:
-        if _is_code(sign_type):
-            return _cache.get((key, _code(sign_type)))
+    # Only types whose number no Python code computes: an int subclass's
+    # __int__ runs once per call on the path below and must not run twice.
+    fixed = sign_type is None or sign_type.__class__ is SignType or sign_type.__class__ is int
+    if fixed and _is_code(sign_type):
+        return _cache.get((key, _code(sign_type)))
     return None
 
 
@@ -361,9 +361,9 @@ def sign(fields: Mapping[str, str], key: Union[str, bytes], sign_type: SignTypeA
         if native is not None:
             result = _fast_sign(native.pointer, fields)
             if result.__class__ is str:
-                return result  # type: ignore[return-value]
+                return result
             if result is not None:
-                raise_last(result)  # type: ignore[arg-type]
+                raise_last(result)  # type: ignore[arg-type]  # an int: a str returned above
     # Two C-level joins (names, values) instead of interleaving them with
     # chain(): the split call takes the two lists as they are. The field
     # checks hide inside join/encode, which raise on anything but str, and
