@@ -68,7 +68,8 @@ rm -rf "$here/build"
 if "$py" -c 'import wxpay._speedups' 2>/dev/null; then
     echo "test.sh: the C accelerator wxpay._speedups is built; signing tests run on it and on the ctypes path"
 else
-    echo "test.sh: the C accelerator wxpay._speedups could NOT be built; testing the ctypes path alone"
+    echo "test.sh: the C accelerator wxpay._speedups could NOT be built; testing the ctypes path alone" \
+        "(pip install -v $here shows why)"
 fi
 
 cd "$here"

@@ -43,8 +43,8 @@ def empty_cache():
 
 
 def test_the_extension_is_built_where_the_build_is_required():
-    # test.sh sets this when a compiler and the Python headers are present, so CI fails
-    # instead of silently testing the fallback alone.
+    # CI sets this (test.sh passes it through), so that a build that quietly fails there fails
+    # the suite instead of leaving only the fallback tested.
     if os.environ.get("WXPAY_PY_REQUIRE_SPEEDUPS") != "1":
         pytest.skip("WXPAY_PY_REQUIRE_SPEEDUPS is not 1")
     assert BUILT, "wxpay._speedups was not built although the build tools are present"
