@@ -39,8 +39,8 @@ def assert_flat(step, total: int, warmup: int, samples: int = 10):
     assert growth < MARGIN, f"RSS grew by {growth} bytes over {total} calls (readings {readings}, baseline {baseline})"
 
 
-def test_sign_and_verify_200k_calls_do_not_grow():
-    """Both paths: the module functions (through their signer cache) and a Signer."""
+def test_sign_and_verify_200k_calls_do_not_grow(sign_path):
+    """The module functions (through their signer cache) and a Signer, on the accelerated and the ctypes path."""
     order = unified_order()
     signed = dict(order, sign=wxpay.sign(order, KEY))
     signer = wxpay.Signer(KEY)

@@ -10,6 +10,9 @@ from reference import KEY, hmac_sign, md5_sign, unified_order
 import wxpay
 from wxpay import InvalidInput, SignatureError, SignatureMissing, SignType
 
+# Every test runs on both signing paths (conftest.sign_path).
+pytestmark = pytest.mark.usefixtures("sign_path")
+
 # The example from WeChat Pay's public signing documentation.
 DOC_FIELDS = {
     "appid": "wxd930ea5d5a258f4f",

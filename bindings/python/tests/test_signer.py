@@ -15,6 +15,9 @@ from reference import KEY, hmac_sign, md5_sign, unified_order
 import wxpay
 from wxpay import InvalidInput, SignatureError, SignatureMissing, Signer, SignerClosed, SignType, XmlError, _sign
 
+# Every test runs on both signing paths (conftest.sign_path).
+pytestmark = pytest.mark.usefixtures("sign_path")
+
 OTHER_KEY = "0123456789abcdefghijABCDEFGHIJ01"
 DOC_FIELDS = {
     "appid": "wxd930ea5d5a258f4f",

@@ -1,10 +1,14 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from reference import KEY, hmac_sign, md5_sign, unified_order
 
 import wxpay
 from wxpay import SignType, XmlError
+
+# Every test runs on both signing paths (conftest.sign_path).
+pytestmark = pytest.mark.usefixtures("sign_path")
 
 THREADS = 8
 ROUNDS = 2_000
