@@ -51,7 +51,7 @@ test-dotnet: build
 	bindings/dotnet/test.sh
 
 test-python: build
-	bindings/python/test.sh
+	WXPAY_PY_REQUIRE_SPEEDUPS=1 bindings/python/test.sh
 
 bench:
 	$(CARGO) bench --bench sign
