@@ -343,6 +343,12 @@ wxpay_result wxpay_signer_sign_split(const wxpay_signer *signer,
                                      char *out_sign,
                                      size_t out_sign_cap);
 
+wxpay_result wxpay_signer_sign_lists(const wxpay_signer *signer,
+                                     const char *fields,
+                                     size_t fields_len,
+                                     size_t count,
+                                     char *out_sign);
+
 wxpay_result wxpay_signer_verify(const wxpay_signer *signer,
                                  const char *fields,
                                  size_t fields_len,

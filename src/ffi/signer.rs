@@ -144,6 +144,43 @@ pub unsafe extern "C" fn wxpay_signer_sign_split(
     })
 }
 
+/// `wxpay_signer_sign_split` with both lists in one buffer: the `count`
+/// names joined by NUL bytes, one NUL, then the `count` values joined the
+/// same way (`2 * count` items; an empty buffer for no fields). One string
+/// to build and five arguments to pass, which is what an FFI whose calls
+/// cost per argument (PHP's) does fastest. A NUL inside a name or value
+/// adds an item and is `WXPAY_RESULT_EMBEDDED_NUL`.
+///
+/// Ownership: inputs are borrowed for the call; `out_sign` is the caller's
+/// buffer of `WXPAY_SIGN_BUF_LEN` bytes, written only on success.
+///
+/// Thread safety: may be called from any number of threads at once.
+///
+/// # Safety
+/// `signer` must be a live signer; `fields` must point to `fields_len`
+/// readable bytes; `out_sign` to `WXPAY_SIGN_BUF_LEN` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpay_signer_sign_lists(
+    signer: *const wxpay_signer,
+    fields: *const c_char,
+    fields_len: usize,
+    count: usize,
+    out_sign: *mut c_char,
+) -> wxpay_result {
+    guard("wxpay_signer_sign_lists", || {
+        // SAFETY: the caller's contract.
+        let signer = unsafe { borrow(signer) }?;
+        if out_sign.is_null() {
+            return Err(args::null("out_sign"));
+        }
+        // SAFETY: the caller's contract.
+        let data = unsafe { args::text(fields, fields_len, "fields") }?;
+        let fields = sign::Joined::split_one(data, count)?;
+        let signature = sign::sign_joined(&fields, &signer.key, signer.sign_type)?;
+        write_cstr(signature.as_str(), out_sign, super::sign::WXPAY_SIGN_BUF_LEN, "out_sign")
+    })
+}
+
 /// `wxpay_verify` with the signer's key and algorithm.
 ///
 /// Ownership: inputs borrowed for the call. `out_sign_type` may be NULL; if

@@ -15,6 +15,7 @@ use crate::chunk;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Two joined lists, split.
+#[derive(Debug)]
 pub struct Joined<'a> {
     names: &'a str,
     values: &'a str,
@@ -39,6 +40,18 @@ impl<'a> Joined<'a> {
             spans,
             count,
         })
+    }
+
+    /// Splits one buffer holding the `count` names joined by NUL, a NUL,
+    /// then the `count` values joined by NUL: `2 * count` items (an empty
+    /// buffer for no fields). Errors as [`Joined::split`].
+    pub fn split_one(data: &'a str, count: usize) -> Result<Joined<'a>> {
+        let items_count = count
+            .checked_mul(2)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, format!("fields: a count of {count} is too large")))?;
+        let mut spans = Vec::with_capacity(items_count.min(data.len() + 1));
+        items(data, items_count, "fields", &mut spans)?;
+        Ok(Joined { names: data, values: data, spans, count })
     }
 
     fn name_span(&self, i: usize) -> (u32, u32) {
@@ -225,6 +238,16 @@ mod tests {
             split("a", 0).unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
+    }
+
+    #[test]
+    fn one_buffer_holds_the_names_then_the_values() {
+        let joined = Joined::split_one("a\0bb\0\01", 2).unwrap();
+        assert_eq!(joined.pairs().collect::<Vec<_>>(), [("a", ""), ("bb", "1")]);
+        assert_eq!(Joined::split_one("", 0).unwrap().len(), 0);
+        assert_eq!(Joined::split_one("a\0b\0c", 2).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(Joined::split_one("a\0b\0c\0d\0e", 2).unwrap_err().kind(), ErrorKind::EmbeddedNul);
+        assert_eq!(Joined::split_one("a", usize::MAX).unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
 
     #[test]

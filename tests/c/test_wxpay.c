@@ -164,6 +164,17 @@ static void test_signer(void) {
     static const char VALUES[] = "wxd930ea5d5a258f4f\00010000100\0001000\000test\000ibuaiVcKdpRxkhJA";
     EXPECT_OK(wxpay_signer_sign_split(md5, NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, split, sizeof split));
     CHECK(strcmp(split, sig) == 0);
+    static const char LISTS[] = "appid\000mch_id\000device_info\000body\000nonce_str\000"
+                                "wxd930ea5d5a258f4f\00010000100\0001000\000test\000ibuaiVcKdpRxkhJA";
+    memset(split, 0, sizeof split);
+    EXPECT_OK(wxpay_signer_sign_lists(md5, LISTS, sizeof LISTS - 1, 5, split));
+    CHECK(strcmp(split, sig) == 0);
+    EXPECT_ERR(wxpay_signer_sign_lists(md5, LISTS, sizeof LISTS - 1, 4, split), WXPAY_RESULT_EMBEDDED_NUL);
+    EXPECT_ERR(wxpay_signer_sign_lists(md5, LISTS, sizeof LISTS - 1, 6, split), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign_lists(NULL, LISTS, sizeof LISTS - 1, 5, split), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign_lists(md5, NULL, 3, 5, split), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_signer_sign_lists(md5, LISTS, sizeof LISTS - 1, 5, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_OK(wxpay_signer_sign_lists(md5, "", 0, 0, split));
     /* The same signer, used twice, gives the same answer (no state carried over). */
     for (int i = 0; i < 2; i++) {
         EXPECT_OK(wxpay_signer_sign(hmac, DOC, DOC_LEN, 5, sig, sizeof sig));

@@ -95,11 +95,10 @@ final class Signer
                 Packed::refuseValues($fields);
             }
         }
-        $names = \implode("\0", \array_keys($fields));
-        $values = \implode("\0", $fields);
-        $rc = $this->ffi->wxpay_signer_sign_split(
-            $handle, $names, \strlen($names), $values, \strlen($values), \count($fields), $this->out, Abi::SIGN_BUF_LEN,
-        );
+        // Names, a NUL, values: one string and five arguments (PHP's FFI
+        // pays for every argument on every call).
+        $data = $fields === [] ? '' : \implode("\0", \array_keys($fields)) . "\0" . \implode("\0", $fields);
+        $rc = $this->ffi->wxpay_signer_sign_lists($handle, $data, \strlen($data), \count($fields), $this->out);
         if ($rc !== 0) {
             Errors::throwLast($this->ffi, $rc);
         }

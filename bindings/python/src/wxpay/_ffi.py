@@ -122,6 +122,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_signer_free": (None, [c_void_p]),
     "wxpay_signer_sign": (_result, [c_void_p, _str_in, LEN, LEN, c_void_p, LEN]),
     "wxpay_signer_sign_split": (_result, [c_void_p, _str_in, LEN, _str_in, LEN, LEN, c_void_p, LEN]),
+    "wxpay_signer_sign_lists": (_result, [c_void_p, _str_in, LEN, LEN, c_void_p]),
     "wxpay_signer_verify": (_result, [c_void_p, _str_in, LEN, LEN, POINTER(c_int32)]),
     "wxpay_signer_verify_xml": (_result, [c_void_p, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
