@@ -104,6 +104,11 @@ fn spans(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
             return None;
         }
         let name_start = at + 1;
+        // Started at the name, before its end is known, so that the two
+        // searches overlap instead of waiting on each other: a name and
+        // `><![CDATA[` hold no byte this stops at, so for a CDATA value it
+        // finds the value's first stop.
+        let early = first_flagged(bytes, name_start, chunk::cdata_stops);
         let name_end = name_start + name_len(bytes, name_start);
         if name_end == name_start {
             let after = expect(bytes, name_start, b"/xml>")?;
@@ -115,7 +120,10 @@ fn spans(bytes: &[u8]) -> Option<Vec<(u64, u64)>> {
         let (value_start, value_end, close);
         if let Some(inner) = cdata_start(bytes, name_end + 1) {
             value_start = inner;
-            value_end = cdata_end(bytes, inner)?;
+            value_end = match early {
+                Some(i) if i >= inner => cdata_end_from(bytes, i)?,
+                _ => cdata_end(bytes, inner)?,
+            };
             close = value_end + 3;
         } else {
             value_start = name_end + 1;
@@ -157,15 +165,19 @@ fn name_len(bytes: &[u8], from: usize) -> usize {
         .unwrap_or(rest.len())
 }
 
-/// Where the `]]>` closing a CDATA section starts.
-fn cdata_end(bytes: &[u8], mut from: usize) -> Option<usize> {
-    loop {
-        let i = value_stop(bytes, from, chunk::cdata_stops)?;
-        if bytes[i..].starts_with(b"]]>") {
-            return Some(i);
-        }
-        from = i + 1;
+/// Where the `]]>` closing a CDATA section that starts at `from` starts.
+fn cdata_end(bytes: &[u8], from: usize) -> Option<usize> {
+    cdata_end_from(bytes, first_flagged(bytes, from, chunk::cdata_stops)?)
+}
+
+/// `cdata_end` given `first`, the section's first byte that
+/// `chunk::cdata_stops` flags.
+fn cdata_end_from(bytes: &[u8], first: usize) -> Option<usize> {
+    let mut i = resolve_stop(bytes, first, chunk::cdata_stops)?;
+    while !bytes[i..].starts_with(b"]]>") {
+        i = value_stop(bytes, i + 1, chunk::cdata_stops)?;
     }
+    Some(i)
 }
 
 /// Where the text value starting at `from` ends (its `<`), if it holds no
@@ -183,20 +195,25 @@ fn text_end(bytes: &[u8], from: usize) -> Option<usize> {
 ///
 /// Only values can hold such bytes: names, tags and the space between them
 /// are matched exactly.
-fn value_stop(bytes: &[u8], mut from: usize, stops: fn(&[u8; 16]) -> u16) -> Option<usize> {
+fn value_stop(bytes: &[u8], from: usize, stops: fn(&[u8; 16]) -> u16) -> Option<usize> {
+    resolve_stop(bytes, first_flagged(bytes, from, stops)?, stops)
+}
+
+/// `value_stop` given `i`, the first byte that `stops` flags.
+fn resolve_stop(bytes: &[u8], mut i: usize, stops: fn(&[u8; 16]) -> u16) -> Option<usize> {
     loop {
-        let i = first_flagged(bytes, from, stops)?;
         match bytes[i] {
             b if b >= 0x20 && b != 0xEF => return Some(i),
-            b'\t' | b'\n' => from = i + 1,
+            b'\t' | b'\n' => {}
             0xEF if bytes.get(i + 1) == Some(&0xBF)
                 && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
             {
                 return None;
             }
-            0xEF => from = i + 1,
+            0xEF => {}
             _ => return None,
         }
+        i = first_flagged(bytes, i + 1, stops)?;
     }
 }
 
