@@ -114,10 +114,6 @@ fn a_client_made_before_fork_is_refused_and_freed_safely_in_the_child() {
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork failed");
     if pid == 0 {
-        // A hang guard, not a timing check: without it a regression (a free
-        // joining the parent's thread) would hang the suite instead of
-        // failing it. SIGALRM ends the child, which the parent reports.
-        unsafe { libc::alarm(300) };
         let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| in_child(client, sandbox))).unwrap_or(99);
         unsafe { libc::_exit(status) };
     }
@@ -126,7 +122,7 @@ fn a_client_made_before_fork_is_refused_and_freed_safely_in_the_child() {
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert!(
         libc::WIFEXITED(status),
-        "the child did not exit: signal {} (14: SIGALRM, it hung)",
+        "the child did not exit: signal {}",
         libc::WTERMSIG(status)
     );
     assert_eq!(libc::WEXITSTATUS(status), 0, "the child's check number {} failed", libc::WEXITSTATUS(status));

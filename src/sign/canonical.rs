@@ -31,23 +31,15 @@ impl<'h, H: Update> Canonical<'h, H> {
         }
     }
 
-    /// Appends `name=value&` where name and value are spans of `doc`.
+    /// Appends `name=value&` where name is a span of `names` and value a
+    /// span of `values` (the same buffer or two).
     ///
-    /// Each piece is moved sixteen bytes at a time, including whatever
-    /// follows it in the document: the next write overwrites the excess.
-    /// One fixed-size move is cheaper than choosing how to move a piece of
-    /// any length.
+    /// Each piece is moved up to 32 bytes at a time, including whatever
+    /// follows it in its buffer: the next write overwrites the excess. One
+    /// fixed-size move is cheaper than choosing how to move a piece of any
+    /// length.
     #[inline]
-    pub(super) fn field_within(&mut self, doc: &[u8], name: (usize, usize), value: (usize, usize)) {
-        self.put_within(doc, name);
-        self.put_byte(b'=');
-        self.put_within(doc, value);
-        self.put_byte(b'&');
-    }
-
-    /// `field_within` for a name and a value in two different buffers.
-    #[inline]
-    pub(super) fn field_between(
+    pub(super) fn field_within(
         &mut self,
         names: &[u8],
         name: (usize, usize),
@@ -268,7 +260,7 @@ mod tests {
             let mut b = Canonical::new(&mut plain);
             for (k, v) in fields {
                 if span(v).1 <= cut {
-                    a.field_within(doc, span(k), span(v));
+                    a.field_within(doc, span(k), doc, span(v));
                     b.field(k.as_bytes(), v.as_bytes());
                 }
             }

@@ -46,12 +46,20 @@ impl<'a> Joined<'a> {
     /// then the `count` values joined by NUL: `2 * count` items (an empty
     /// buffer for no fields). Errors as [`Joined::split`].
     pub fn split_one(data: &'a str, count: usize) -> Result<Joined<'a>> {
-        let items_count = count
-            .checked_mul(2)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, format!("fields: a count of {count} is too large")))?;
+        let items_count = count.checked_mul(2).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("fields: a count of {count} is too large"),
+            )
+        })?;
         let mut spans = Vec::with_capacity(items_count.min(data.len() + 1));
         items(data, items_count, "fields", &mut spans)?;
-        Ok(Joined { names: data, values: data, spans, count })
+        Ok(Joined {
+            names: data,
+            values: data,
+            spans,
+            count,
+        })
     }
 
     fn name_span(&self, i: usize) -> (u32, u32) {
@@ -181,7 +189,7 @@ impl Source for Joined<'_> {
     #[inline]
     fn write<H: Update>(&self, i: usize, text: &mut Canonical<'_, H>) {
         let span = |(start, end): (u32, u32)| (start as usize, end as usize);
-        text.field_between(
+        text.field_within(
             self.names.as_bytes(),
             span(self.name_span(i)),
             self.values.as_bytes(),
@@ -193,16 +201,6 @@ impl Source for Joined<'_> {
     fn signed(&self, i: usize) -> bool {
         let (start, end) = self.value_span(i);
         end > start && self.name(i) != "sign"
-    }
-
-    fn find(&self, name: &str) -> Option<&str> {
-        (0..self.count)
-            .find(|&i| {
-                let (start, end) = self.name_span(i);
-                // The length first: most names are ruled out without a comparison.
-                (end - start) as usize == name.len() && self.name(i) == name
-            })
-            .map(|i| self.value(i))
     }
 }
 
@@ -245,9 +243,18 @@ mod tests {
         let joined = Joined::split_one("a\0bb\0\01", 2).unwrap();
         assert_eq!(joined.pairs().collect::<Vec<_>>(), [("a", ""), ("bb", "1")]);
         assert_eq!(Joined::split_one("", 0).unwrap().len(), 0);
-        assert_eq!(Joined::split_one("a\0b\0c", 2).unwrap_err().kind(), ErrorKind::InvalidArgument);
-        assert_eq!(Joined::split_one("a\0b\0c\0d\0e", 2).unwrap_err().kind(), ErrorKind::EmbeddedNul);
-        assert_eq!(Joined::split_one("a", usize::MAX).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(
+            Joined::split_one("a\0b\0c", 2).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            Joined::split_one("a\0b\0c\0d\0e", 2).unwrap_err().kind(),
+            ErrorKind::EmbeddedNul
+        );
+        assert_eq!(
+            Joined::split_one("a", usize::MAX).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Source for Flat<'_> {
 
     #[inline]
     fn write<H: Update>(&self, i: usize, text: &mut Canonical<'_, H>) {
-        text.field_within(self.bytes(), self.name_span(i), self.value_span(i));
+        text.field_within(self.bytes(), self.name_span(i), self.bytes(), self.value_span(i));
     }
 
     #[inline]
