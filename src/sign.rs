@@ -9,11 +9,11 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use hmac::{KeyInit, Mac};
-use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::md5::Md5;
 
 mod canonical;
 mod joined;
