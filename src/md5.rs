@@ -178,22 +178,31 @@ macro_rules! round {
         let r: [u32; 4] = $r;
         let mut i = 0;
         while i < 16 {
-            step!($f, $a, $b, $c, $d, $m[order[i]], K[$first + i], r[0]);
-            step!($f, $d, $a, $b, $c, $m[order[i + 1]], K[$first + i + 1], r[1]);
-            step!($f, $c, $d, $a, $b, $m[order[i + 2]], K[$first + i + 2], r[2]);
-            step!($f, $b, $c, $d, $a, $m[order[i + 3]], K[$first + i + 3], r[3]);
+            step!($f, $a, $b, $c, $d, $m.word(order[i]), K[$first + i], r[0]);
+            step!($f, $d, $a, $b, $c, $m.word(order[i + 1]), K[$first + i + 1], r[1]);
+            step!($f, $c, $d, $a, $b, $m.word(order[i + 2]), K[$first + i + 2], r[2]);
+            step!($f, $b, $c, $d, $a, $m.word(order[i + 3]), K[$first + i + 3], r[3]);
             i += 4;
         }
     };
 }
 
+/// A block's sixteen little-endian words.
+struct Words<'a>(&'a [[u8; 4]]);
+
+impl Words<'_> {
+    #[inline(always)]
+    fn word(&self, i: usize) -> u32 {
+        u32::from_le_bytes(self.0[i])
+    }
+}
+
 fn compress(state: &mut [u32; 4], blocks: &[[u8; 64]]) {
     let [mut a, mut b, mut c, mut d] = *state;
     for block in blocks {
-        let mut m = [0u32; 16];
-        for (word, bytes) in m.iter_mut().zip(block.as_chunks::<4>().0) {
-            *word = u32::from_le_bytes(*bytes);
-        }
+        // Words are read from the block where each step needs them: a copy
+        // on the stack would hold the key's bytes and need wiping too.
+        let m = Words(block.as_chunks::<4>().0);
         let (a0, b0, c0, d0) = (a, b, c, d);
         round!(F, a, b, c, d, m, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], 0, [7, 12, 17, 22]);
         round!(G, a, b, c, d, m, [1, 6, 11, 0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12], 16, [5, 9, 14, 20]);
@@ -203,7 +212,6 @@ fn compress(state: &mut [u32; 4], blocks: &[[u8; 64]]) {
         b = b.wrapping_add(b0);
         c = c.wrapping_add(c0);
         d = d.wrapping_add(d0);
-        m.zeroize();
     }
     *state = [a, b, c, d];
 }

@@ -166,8 +166,8 @@ impl Signature {
     }
 
     pub fn as_str(&self) -> &str {
-        // Only ASCII hex digits are ever written.
-        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or_default()
+        // SAFETY: `from_digest` writes only ASCII hex digits, up to `len`.
+        unsafe { std::str::from_utf8_unchecked(&self.buf[..usize::from(self.len)]) }
     }
 }
 

@@ -115,38 +115,45 @@ fn items(data: &str, count: usize, what: &str, spans: &mut Vec<(u32, u32)>) -> R
             format!("{what}: {} bytes is over the 4 GiB limit", bytes.len()),
         )
     })?;
+    // The spans are written in place: `count` of them, each ended by a NUL
+    // or by the end of the data; one NUL too many is an item too many.
+    if count > bytes.len() + 1 {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{what}: {count} NUL-separated items expected, {} bytes hold at most {}", bytes.len(), bytes.len() + 1),
+        ));
+    }
     let base = spans.len();
-    let mut start = 0usize;
-    let mut end_item = |end: usize, spans: &mut Vec<(u32, u32)>| {
-        if spans.len() - base == count {
-            return Err(too_many());
-        }
-        spans.push((start as u32, end as u32));
-        start = end + 1;
+    spans.resize(base + count, (0, 0));
+    let out = &mut spans[base..];
+    let mut found = 0;
+    let mut start = 0u32;
+    let mut end_item = |end: usize| -> Result<()> {
+        let slot = out.get_mut(found).ok_or_else(too_many)?;
+        *slot = (start, end as u32);
+        start = end as u32 + 1;
+        found += 1;
         Ok(())
     };
     let mut at = 0;
     while let Some(c) = chunk::at(bytes, at) {
         let mut nuls = chunk::nul_bytes(c);
         while nuls != 0 {
-            end_item(at + nuls.trailing_zeros() as usize, spans)?;
+            end_item(at + nuls.trailing_zeros() as usize)?;
             nuls &= nuls - 1;
         }
         at += 16;
     }
     for (i, &b) in bytes.iter().enumerate().skip(at) {
         if b == 0 {
-            end_item(i, spans)?;
+            end_item(i)?;
         }
     }
-    end_item(bytes.len(), spans)?;
-    if spans.len() - base < count {
+    end_item(bytes.len())?;
+    if found < count {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!(
-                "{what}: {count} NUL-separated items expected, {} given",
-                spans.len() - base
-            ),
+            format!("{what}: {count} NUL-separated items expected, {found} given"),
         ));
     }
     Ok(())
@@ -169,6 +176,8 @@ fn prefix(data: &str, (start, end): (u32, u32)) -> u128 {
 }
 
 impl Source for Joined<'_> {
+    const NARROW_KEYS: bool = true;
+
     fn count(&self) -> usize {
         self.len()
     }
@@ -200,8 +209,20 @@ impl Source for Joined<'_> {
     #[inline]
     fn signed(&self, i: usize) -> bool {
         let (start, end) = self.value_span(i);
-        end > start && self.name(i) != "sign"
+        end > start && bytes(self.names, self.name_span(i)) != b"sign"
     }
+
+    fn find(&self, name: &str) -> Option<&str> {
+        // Bytes, not text: a text slice checks both ends for character
+        // boundaries, on every name.
+        (0..self.count())
+            .find(|&i| bytes(self.names, self.name_span(i)) == name.as_bytes())
+            .map(|i| self.value(i))
+    }
+}
+
+fn bytes(data: &str, (start, end): (u32, u32)) -> &[u8] {
+    &data.as_bytes()[start as usize..end as usize]
 }
 
 #[cfg(test)]

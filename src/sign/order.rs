@@ -7,6 +7,8 @@
 //! by comparing them in full. Integers sort several times faster than
 //! tuples of string slices, with no `memcmp` call per comparison.
 
+use std::mem::MaybeUninit;
+
 use super::source::Source;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -14,22 +16,33 @@ use crate::error::{Error, ErrorKind, Result};
 /// the heap beyond. It lives in the caller's frame so that the keys are
 /// never moved.
 pub(super) struct Keys {
-    stack: [u128; STACK_FIELDS],
+    /// Left uninitialized: zeroing them costs more than sorting a usual
+    /// message's keys. Only the entries `order` writes are read.
+    wide: [MaybeUninit<u128>; STACK_FIELDS],
+    narrow: [MaybeUninit<u64>; STACK_FIELDS],
     heap: Vec<u128>,
 }
 
 const STACK_FIELDS: usize = 64;
 
+/// The index bits of a narrow key: `STACK_FIELDS` indices fit.
+const NARROW_INDEX: u64 = 0xff;
+
 impl Keys {
     pub(super) fn new() -> Keys {
         Keys {
-            stack: [0; STACK_FIELDS],
+            wide: [MaybeUninit::uninit(); STACK_FIELDS],
+            narrow: [MaybeUninit::uninit(); STACK_FIELDS],
             heap: Vec::new(),
         }
     }
 
     /// Orders the fields of `source` by name, refusing a name given twice
     /// (so that no copy of a field escapes the signature) and an empty name.
+    ///
+    /// A source whose names usually differ within seven bytes (a request's)
+    /// is sorted by 64-bit keys first, which sort more than twice as fast;
+    /// if two names share those bytes, it is sorted again by 128-bit keys.
     pub(super) fn order<S: Source + ?Sized>(
         &mut self,
         source: &S,
@@ -37,46 +50,77 @@ impl Keys {
     ) -> Result<Order<'_>> {
         let count = source.count();
         let name = |i: usize| source.name(i);
+        if S::NARROW_KEYS && count <= STACK_FIELDS {
+            let keys = init(&mut self.narrow[..count], |i| {
+                ((source.prefix(i) >> 64) as u64 & !NARROW_INDEX) | i as u64
+            });
+            keys.sort_unstable();
+            if keys.windows(2).all(|w| (w[0] ^ w[1]) & !NARROW_INDEX != 0) {
+                refuse_empty_name(keys.first().map(|&k| name((k & NARROW_INDEX) as usize)))?;
+                return Ok(Order {
+                    narrow: keys,
+                    wide: &[],
+                    index_mask: 0,
+                });
+            }
+        }
         let index_bits = match count {
             0..=0x100 => 8,
             0x101..=0x1_0000 => 16,
             _ => 64,
         };
         let index_mask = (1u128 << index_bits) - 1;
-        let keys = if count > STACK_FIELDS {
-            self.heap = vec![0; count];
+        let key = |i: usize| (source.prefix(i) & !index_mask) | i as u128;
+        let keys: &mut [u128] = if count > STACK_FIELDS {
+            self.heap = (0..count).map(key).collect();
             &mut self.heap[..]
         } else {
-            &mut self.stack[..count]
+            init(&mut self.wide[..count], key)
         };
-        for (i, key) in keys.iter_mut().enumerate() {
-            *key = (source.prefix(i) & !index_mask) | i as u128;
-        }
         keys.sort_unstable();
         settle_ties(keys, index_mask, &name, on_duplicate)?;
-        if let Some(&first) = keys.first()
-            && name((first & index_mask) as usize).is_empty()
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidFieldName,
-                "a field has an empty name",
-            ));
-        }
-        Ok(Order { keys, index_mask })
+        refuse_empty_name(keys.first().map(|&k| name((k & index_mask) as usize)))?;
+        Ok(Order {
+            narrow: &[],
+            wide: keys,
+            index_mask,
+        })
     }
 }
 
-/// Field indices in name byte order.
+/// Writes `key(i)` into every slot and returns them as initialized.
+fn init<T: Copy>(slots: &mut [MaybeUninit<T>], key: impl Fn(usize) -> T) -> &mut [T] {
+    for (i, slot) in slots.iter_mut().enumerate() {
+        slot.write(key(i));
+    }
+    // SAFETY: every slot was just written, and `MaybeUninit<T>` has the
+    // layout of `T`.
+    unsafe { &mut *(slots as *mut [MaybeUninit<T>] as *mut [T]) }
+}
+
+/// Names sort first when empty: the first name is the one to check.
+fn refuse_empty_name(first: Option<&str>) -> Result<()> {
+    match first {
+        Some("") => Err(Error::new(
+            ErrorKind::InvalidFieldName,
+            "a field has an empty name",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Field indices in name byte order: from narrow keys or from wide ones.
 pub(super) struct Order<'k> {
-    keys: &'k [u128],
+    narrow: &'k [u64],
+    wide: &'k [u128],
     index_mask: u128,
 }
 
 impl Order<'_> {
     pub(super) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
-        self.keys
-            .iter()
-            .map(|&key| (key & self.index_mask) as usize)
+        let narrow = self.narrow.iter().map(|&key| (key & NARROW_INDEX) as usize);
+        let wide = self.wide.iter().map(|&key| (key & self.index_mask) as usize);
+        narrow.chain(wide)
     }
 }
 
@@ -221,6 +265,28 @@ mod tests {
             order_of(&["a", ""]).unwrap_err().kind(),
             ErrorKind::InvalidFieldName
         );
+    }
+
+    proptest::proptest! {
+        /// Names from a small alphabet share seven-byte prefixes often, so
+        /// that both the narrow keys and the fallback to wide keys run.
+        #[test]
+        fn any_names_are_put_in_byte_order(
+            names in proptest::collection::vec("[ab_]{0,3}[ab_0-9]{0,14}", 0..=STACK_FIELDS + 2),
+        ) {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut expected: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            expected.sort();
+            let got = order_of(&names);
+            // A duplicate is reported before an empty name, as always.
+            if expected.windows(2).any(|w| w[0] == w[1]) {
+                proptest::prop_assert_eq!(got.unwrap_err().kind(), ErrorKind::DuplicateField);
+            } else if expected.first().is_some_and(String::is_empty) {
+                proptest::prop_assert_eq!(got.unwrap_err().kind(), ErrorKind::InvalidFieldName);
+            } else {
+                proptest::prop_assert_eq!(got.unwrap(), expected);
+            }
+        }
     }
 
     #[test]

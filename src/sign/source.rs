@@ -13,6 +13,11 @@ use super::order;
 use crate::xml::flat::Flat;
 
 pub(super) trait Source {
+    /// Whether names usually differ within their first seven bytes, as a
+    /// request's do, so that `order::Keys` tries 64-bit sort keys first. A
+    /// response's `coupon_fee_0`, `coupon_id_0`... do not.
+    const NARROW_KEYS: bool = false;
+
     fn count(&self) -> usize;
     fn name(&self, i: usize) -> &str;
     fn value(&self, i: usize) -> &str;
@@ -41,6 +46,8 @@ pub(super) trait Source {
 }
 
 impl<K: AsRef<str>, V: AsRef<str>> Source for [(K, V)] {
+    const NARROW_KEYS: bool = true;
+
     fn count(&self) -> usize {
         self.len()
     }
