@@ -4,9 +4,13 @@
  * Signing a 16-field unified order: WxPay::sign and Signer::sign through FFI beside a plain
  * PHP implementation (ksort, build the string, md5 / hash_hmac), MD5 and
  * HMAC-SHA256, in the same process, in interleaved rounds (the best of 7
- * counts). A benchmark, not a test: it prints and asserts nothing about speed.
+ * counts). That is repeated in several processes started with the same php
+ * options, and the median process is reported: the tracing JIT compiles a
+ * little differently in every process, which moves one process's numbers by
+ * up to 10%. A benchmark, not a test: it prints and asserts nothing about
+ * speed.
  *
- *   WXPAY_LIBRARY=target/release/libwxpay.so php bindings/php/benchmarks/bench_sign.php [iterations]
+ *   WXPAY_LIBRARY=target/release/libwxpay.so php [-d ...] bindings/php/benchmarks/bench_sign.php [iterations [processes]]
  */
 
 declare(strict_types=1);
@@ -97,29 +101,86 @@ if (($argv[1] ?? '') === '--only') {
     exit(0);
 }
 
+/** @return array<string, float> nanoseconds per call by variant, measured in this process */
+function measure_here(array $order, array $variants, int $iterations): array
+{
+    $times = [];
+    foreach ([['MD5', 'md5'], ['HMAC-SHA256', 'hmac']] as [$name, $short]) {
+        $expected = plain_sign($order, KEY, $name);
+        foreach (['wxpay', 'signer'] as $contender) {
+            $got = $variants["$contender-$short"]();
+            if ($got !== $expected) {
+                fwrite(STDERR, "$name: $contender signs $got, plain PHP $expected\n");
+                exit(1);
+            }
+        }
+        $names = ["wxpay-$short", "signer-$short", "plain-$short"];
+        $best = measure_interleaved(array_map(static fn ($v) => $variants[$v], $names), $iterations);
+        $times += array_combine($names, $best);
+    }
+    return $times;
+}
+
+/** The php options this process runs with that matter here, to start the others alike. */
+function php_options(): array
+{
+    $options = [];
+    foreach (['opcache.enable_cli', 'opcache.jit', 'opcache.jit_buffer_size'] as $name) {
+        $value = ini_get($name);
+        if ($value !== false) {
+            $options[] = '-d';
+            $options[] = "$name=$value";
+        }
+    }
+    return $options;
+}
+
 $iterations = (int) ($argv[1] ?? 100000);
+$processes = max(1, (int) ($argv[2] ?? 5));
+
+// `bench_sign.php --child N`: one process's measurements, as JSON.
+if (($argv[1] ?? '') === '--child') {
+    echo json_encode(measure_here($order, $variants, (int) ($argv[2] ?? 100000))), "\n";
+    exit(0);
+}
+
 printf(
-    "PHP %s, libwxpay %s, opcache %s, JIT %s, %d iterations x 7 interleaved rounds (best), 16 fields\n",
+    "PHP %s, libwxpay %s, opcache %s, JIT %s, 16 fields: %d iterations x 7 interleaved rounds (best), median of %d processes\n",
     PHP_VERSION,
     WxPay::version(),
     function_exists('opcache_get_status') && (opcache_get_status()['opcache_enabled'] ?? false) ? 'on' : 'off',
     function_exists('opcache_get_status') && (opcache_get_status()['jit']['on'] ?? false) ? 'on' : 'off',
     $iterations,
+    $processes,
 );
-printf("%-12s %16s %16s %14s %10s %10s\n", 'algorithm', 'WxPay::sign (ns)', 'Signer::sign (ns)', 'plain PHP (ns)', 'ratio', 'ratio');
-foreach ([['MD5', SignType::Md5], ['HMAC-SHA256', SignType::HmacSha256]] as [$name, $type]) {
-    $short = $type === SignType::Md5 ? 'md5' : 'hmac';
-    $expected = plain_sign($order, KEY, $name);
-    foreach (['wxpay', 'signer'] as $contender) {
-        $got = $variants["$contender-$short"]();
-        if ($got !== $expected) {
-            fwrite(STDERR, "$name: $contender signs $got, plain PHP $expected\n");
-            exit(1);
-        }
+$command = array_merge([PHP_BINARY], php_options(), [__FILE__, '--child', (string) $iterations]);
+$runs = [];
+for ($i = 0; $i < $processes; $i++) {
+    $output = [];
+    exec(implode(' ', array_map('escapeshellarg', $command)), $output, $status);
+    $run = $status === 0 ? json_decode(implode('', $output), true) : null;
+    if (!is_array($run)) {
+        fwrite(STDERR, "a benchmark process failed (exit status $status)\n");
+        exit(1);
     }
-    [$static, $signer, $plain] = measure_interleaved(
-        [$variants["wxpay-$short"], $variants["signer-$short"], $variants["plain-$short"]],
-        $iterations,
+    $runs[] = $run;
+}
+printf("%-12s %16s %17s %14s %10s %10s   %s\n", 'algorithm', 'WxPay::sign (ns)', 'Signer::sign (ns)', 'plain PHP (ns)', 'ratio', 'ratio', 'ratios of each process (WxPay::sign, Signer::sign)');
+foreach ([['MD5', 'md5'], ['HMAC-SHA256', 'hmac']] as [$name, $short]) {
+    // The process whose WxPay::sign ratio is the median; its three numbers
+    // come from the same rounds.
+    $ratio = static fn (array $run, string $who) => $run["$who-$short"] / $run["plain-$short"];
+    usort($runs, static fn ($a, $b) => $ratio($a, 'wxpay') <=> $ratio($b, 'wxpay'));
+    $median = $runs[intdiv(count($runs), 2)];
+    $each = implode(' ', array_map(static fn ($run) => sprintf('%.2f/%.2f', $ratio($run, 'wxpay'), $ratio($run, 'signer')), $runs));
+    printf(
+        "%-12s %16.0f %17.0f %14.0f %9.2fx %9.2fx   %s\n",
+        $name,
+        $median["wxpay-$short"],
+        $median["signer-$short"],
+        $median["plain-$short"],
+        $ratio($median, 'wxpay'),
+        $ratio($median, 'signer'),
+        $each,
     );
-    printf("%-12s %16.0f %17.0f %14.0f %9.2fx %9.2fx\n", $name, $static, $signer, $plain, $static / $plain, $signer / $plain);
 }

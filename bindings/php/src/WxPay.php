@@ -80,7 +80,9 @@ final class WxPay
      */
     public static function sign(array $fields, #[\SensitiveParameter] string $key, SignType|string $type = SignType::Auto): string
     {
-        if (!$type instanceof SignType) {
+        // is_string() compiles to a type check; `instanceof` would look the
+        // class up on every call.
+        if (\is_string($type)) {
             FFI::instance();
             $type = SignType::fromName($type);
         }
