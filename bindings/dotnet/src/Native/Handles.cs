@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace WeChatPay.Native
 {
-    /// <summary>An owned <c>wxpay_fields*</c>, freed with <c>wxpay_fields_free</c>.</summary>
-    internal sealed class FieldsHandle : SafeHandle
+    /// <summary>A pointer the library handed out, null until adopted; each subclass frees its kind.</summary>
+    internal abstract class LibraryHandle : SafeHandle
     {
-        internal FieldsHandle()
+        protected LibraryHandle()
             : base(IntPtr.Zero, true)
         {
         }
@@ -15,7 +15,11 @@ namespace WeChatPay.Native
         {
             get { return handle == IntPtr.Zero; }
         }
+    }
 
+    /// <summary>An owned <c>wxpay_fields*</c>, freed with <c>wxpay_fields_free</c>.</summary>
+    internal sealed class FieldsHandle : LibraryHandle
+    {
         /// <summary>Takes ownership of a pointer an out-parameter received.</summary>
         /// <remarks>Called from a finally block right after the native call, so that
         /// nothing can interrupt the thread between the call and the adoption.</remarks>
@@ -33,18 +37,8 @@ namespace WeChatPay.Native
     }
 
     /// <summary>An owned <c>char*</c> from the library, freed with <c>wxpay_string_free</c>.</summary>
-    internal sealed class StringHandle : SafeHandle
+    internal sealed class StringHandle : LibraryHandle
     {
-        internal StringHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
-
         /// <summary>As <see cref="FieldsHandle.Adopt"/>.</summary>
         internal void Adopt(IntPtr text)
         {
@@ -59,18 +53,8 @@ namespace WeChatPay.Native
     }
 
     /// <summary>An owned <c>wxpay_config*</c>, freed with <c>wxpay_config_free</c> (which wipes the secrets it copied).</summary>
-    internal sealed class ConfigHandle : SafeHandle
+    internal sealed class ConfigHandle : LibraryHandle
     {
-        internal ConfigHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
-
         internal void Adopt(IntPtr config)
         {
             SetHandle(config);
@@ -92,19 +76,9 @@ namespace WeChatPay.Native
     /// released here, after <c>wxpay_client_free</c> has returned. SafeHandle's reference count
     /// defers this until the last call in flight on another thread has finished.
     /// </remarks>
-    internal sealed class ClientHandle : SafeHandle
+    internal sealed class ClientHandle : LibraryHandle
     {
         private GCHandle logSink;
-
-        internal ClientHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
 
         /// <summary>Takes ownership of a new client and of the GC handle its log callback receives.</summary>
         internal void Adopt(IntPtr client, GCHandle sink)
@@ -125,18 +99,8 @@ namespace WeChatPay.Native
     }
 
     /// <summary>An owned <c>wxpay_table*</c>, freed with <c>wxpay_table_free</c>.</summary>
-    internal sealed class TableHandle : SafeHandle
+    internal sealed class TableHandle : LibraryHandle
     {
-        internal TableHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
-
         internal void Adopt(IntPtr table)
         {
             SetHandle(table);
@@ -150,19 +114,9 @@ namespace WeChatPay.Native
     }
 
     /// <summary>Bytes from <c>wxpay_download</c>, freed with <c>wxpay_bytes_free(data, len)</c>.</summary>
-    internal sealed class BytesHandle : SafeHandle
+    internal sealed class BytesHandle : LibraryHandle
     {
         private UIntPtr length;
-
-        internal BytesHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
 
         internal long Length
         {
@@ -185,18 +139,8 @@ namespace WeChatPay.Native
     /// <summary>An owned <c>wxpay_signer*</c>, freed with <c>wxpay_signer_free</c> (which wipes its copy of the key).</summary>
     /// <remarks>Calls hold a reference (DangerousAddRef) for their duration, so a Dispose on another
     /// thread closes the handle at once but frees the signer only after the last call has returned.</remarks>
-    internal sealed class SignerHandle : SafeHandle
+    internal sealed class SignerHandle : LibraryHandle
     {
-        internal SignerHandle()
-            : base(IntPtr.Zero, true)
-        {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
-        }
-
         internal void Adopt(IntPtr signer)
         {
             SetHandle(signer);
