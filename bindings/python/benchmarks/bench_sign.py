@@ -90,7 +90,7 @@ def pack_and_call(
     """Signer.sign without the method: the joins and the ctypes call with the lengths as plain ints."""
     native = signer._native.arg  # type: ignore[union-attr]
     out = ctypes.c_void_p(ctypes.addressof(buf))
-    cap = wxpay._ffi.LEN(65)
+    cap = wxpay._ffi.c_size_t(65)
 
     def run() -> int:
         names = "\0".join(order).encode()
@@ -155,7 +155,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         paths.insert(0, ("speedups", accelerator))
     buf = ctypes.create_string_buffer(65)
     raw_sign = wxpay._ffi.lib.wxpay_signer_sign_split
-    length = wxpay._ffi.LEN  # the ctypes type the wrapper declares for the lengths
+    length = wxpay._ffi.c_size_t  # the ctypes type the wrapper declares for the lengths
     candidates: Dict[str, Candidate] = {"empty call": (wxpay._ffi.lib.wxpay_last_error_code, None)}
     signers = []
     algorithms = (("MD5", SignType.MD5, wechat_md5), ("HMAC-SHA256", SignType.HMAC_SHA256, wechat_hmac))

@@ -32,7 +32,6 @@ from ctypes import (
     c_size_t,
     c_uint64,
     c_void_p,
-    sizeof,
 )
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -57,14 +56,6 @@ _buf_out = POINTER(c_char)
 _config_p = c_void_p
 _client_p = c_void_p
 _table_p = c_void_p
-
-# The size_t parameters of the signer's sign/verify calls, the hot path: where
-# void* and size_t have the same size (every platform CPython supports) they
-# are declared void*, which the C ABI passes exactly like size_t. ctypes
-# converts an int to c_void_p about 100 ns faster than to c_size_t, whose
-# from_param looks the type code up on every call. Only lengths the wrapper
-# computes with len() and its constant buffer size travel this way.
-LEN = c_void_p if sizeof(c_void_p) == sizeof(c_size_t) else c_size_t
 
 # wxpay_log_callback: the message arrives as a pointer and a length (read with
 # string_at), so a NUL can never cut it short.
@@ -120,10 +111,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_verify_xml": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(_fields_p)]),
     "wxpay_signer_new": (_result, [_str_in, c_size_t, c_int32, POINTER(c_void_p)]),
     "wxpay_signer_free": (None, [c_void_p]),
-    "wxpay_signer_sign": (_result, [c_void_p, _str_in, LEN, LEN, c_void_p, LEN]),
-    "wxpay_signer_sign_split": (_result, [c_void_p, _str_in, LEN, _str_in, LEN, LEN, c_void_p, LEN]),
-    "wxpay_signer_sign_lists": (_result, [c_void_p, _str_in, LEN, LEN, c_void_p]),
-    "wxpay_signer_verify": (_result, [c_void_p, _str_in, LEN, LEN, POINTER(c_int32)]),
+    "wxpay_signer_sign": (_result, [c_void_p, _str_in, c_size_t, c_size_t, c_void_p, c_size_t]),
+    "wxpay_signer_sign_split": (_result, [c_void_p, _str_in, c_size_t, _str_in, c_size_t, c_size_t, c_void_p, c_size_t]),
+    "wxpay_signer_sign_lists": (_result, [c_void_p, _str_in, c_size_t, c_size_t, c_void_p]),
+    "wxpay_signer_verify": (_result, [c_void_p, _str_in, c_size_t, c_size_t, POINTER(c_int32)]),
     "wxpay_signer_verify_xml": (_result, [c_void_p, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_xml_build": (_result, [_str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)]),

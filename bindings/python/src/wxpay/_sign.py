@@ -64,7 +64,7 @@ _SIGN_TYPES = tuple(SignType)
 # Arguments that are the same on every call are converted to ctypes objects
 # once: ctypes passes those as they are and skips the per-call conversion.
 _SIGN_BUF_LEN_ARG = ctypes.c_size_t(_SIGN_BUF_LEN)
-_SIGNER_BUF_LEN_ARG = _ffi.LEN(_SIGN_BUF_LEN)
+_SIGNER_BUF_LEN_ARG = _ffi.c_size_t(_SIGN_BUF_LEN)
 
 
 def _load_speedups() -> Optional[Callable[[int, Any], Union[str, int, None]]]:
