@@ -518,11 +518,14 @@ fn payment_notification_is_retried_until_acknowledged_then_stops() {
     assert_eq!(attempts[0]["acknowledged"], false);
     assert_eq!(attempts[2]["acknowledged"], true);
 
-    // The schedule's next waits are 30 ms and 180 ms at this scale: far longer
-    // than that passes, and nothing more arrives.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Once the delivery's task has ended nothing more can arrive: the
+    // acknowledged third attempt must have been the last.
+    let d = eventually(60, || {
+        let list = deliveries(&sim, &trade);
+        (list[0]["finished"] == true).then(|| list[0].clone())
+    });
+    assert_eq!(d["attempt_count"], 3);
     assert_eq!(merchant.hits.load(Ordering::SeqCst), 3);
-    assert_eq!(deliveries(&sim, &trade)[0]["attempt_count"], 3);
 
     let bodies = merchant.bodies.lock().unwrap();
     assert!(bodies.iter().all(|b| b == &bodies[0]), "every retry carries the same notification");

@@ -128,6 +128,7 @@ fn notifications(app: &App, out_trade_no: Option<&str>) -> String {
         }
         j.field_str("state", d.state.as_str());
         j.field_num("attempt_count", d.attempts.len() as u64);
+        j.field_bool("finished", d.finished);
         j.field_raw("attempts", &attempts.finish());
         list.item_raw(&j.finish());
     }

@@ -120,6 +120,8 @@ pub struct Delivery {
     pub out_refund_no: Option<String>,
     pub state: State,
     pub attempts: Vec<Attempt>,
+    /// The delivery's task has ended: no further attempt will be made.
+    pub finished: bool,
 }
 
 #[derive(Default)]
@@ -170,10 +172,14 @@ impl Notifier {
                 out_refund_no: msg.out_refund_no.clone(),
                 state: State::Pending,
                 attempts: Vec::new(),
+                finished: false,
             });
             (id, log.generation)
         };
-        tokio::spawn(async move { shared.deliver(id, generation, msg).await });
+        tokio::spawn(async move {
+            shared.deliver(id, generation, msg).await;
+            shared.finish(id, generation);
+        });
     }
 
     pub fn snapshot(&self) -> Vec<Delivery> {
@@ -248,6 +254,16 @@ impl Shared {
                 true
             }
             None => false,
+        }
+    }
+
+    fn finish(&self, id: u64, generation: u64) {
+        let mut log = self.lock();
+        if log.generation != generation {
+            return;
+        }
+        if let Some(d) = log.deliveries.iter_mut().find(|d| d.id == id) {
+            d.finished = true;
         }
     }
 
