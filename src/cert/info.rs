@@ -9,7 +9,7 @@ use openssl::pkey::{Id, PKey, Private};
 use openssl::x509::{X509, X509NameRef};
 
 use super::time::{days_between, iso8601, unix_of};
-use crate::client::identity::{corrupt, reason};
+use super::load::{corrupt, reason};
 use crate::error::Result;
 
 /// Issuer CN of certificates WeChat Pay issued itself.

@@ -2,10 +2,11 @@
 //! validity, issuer kind, key), expiry, file-permission checks, and the
 //! `.p12` to PEM conversion.
 //!
-//! Loading reuses [`crate::client::identity`], so a file that inspects
-//! cleanly is one the client loads (RC2-40 `.p12` files included).
+//! Loading lives in `load`, which the client's `Identity` uses too, so a file
+//! that inspects cleanly is one the client loads (RC2-40 `.p12` files included).
 
 mod info;
+pub(crate) mod load;
 mod permissions;
 mod time;
 
@@ -16,7 +17,7 @@ pub use time::{days_between, iso8601, now_unix};
 use openssl::x509::X509;
 use zeroize::Zeroizing;
 
-use crate::client::identity::{Parts, corrupt, load_pem_key, pem_certificates, reason};
+use load::{Parts, corrupt, load_pem_key, pem_certificates, reason};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Whether bytes look like PEM text rather than DER.
