@@ -1,10 +1,14 @@
 # The two commands of the README:
 #   make demo   build everything and run the demo
 #   make test   install what the tests need, then run every test
-.PHONY: all build-deps build demo test test-deps test-rust test-vectors test-c test-header test-php test-dotnet test-python bench clean
+.PHONY: all build-deps build demo install test test-deps test-rust test-vectors test-c test-install test-header test-php test-dotnet test-python bench clean
 
 CARGO ?= cargo
 LIB := target/release/libwxpay.so
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+PREFIX ?= /usr/local
+DESTDIR ?=
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -Iinclude
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
@@ -20,7 +24,21 @@ build: build-deps
 demo: build
 	$(CARGO) run --release --quiet --example demo
 
-test: test-deps build test-header test-rust test-vectors test-c test-php test-dotnet test-python
+test: test-deps build test-header test-rust test-vectors test-c test-install test-php test-dotnet test-python
+
+# The C package: header, the library with its SONAME links (debug info kept
+# apart in target/release/libwxpay.so.debug), pkg-config file, the simulator
+# and the certificate tool. `make install PREFIX=/opt/wxpay DESTDIR=...`.
+install: build
+	objcopy --only-keep-debug $(LIB) $(LIB).debug
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/wxpay.h $(DESTDIR)$(PREFIX)/include/wxpay.h
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwxpay.so.$(VERSION)
+	strip --strip-debug $(DESTDIR)$(PREFIX)/lib/libwxpay.so.$(VERSION)
+	ln -sf libwxpay.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libwxpay.so.$(MAJOR)
+	ln -sf libwxpay.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libwxpay.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' wxpay.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wxpay.pc
+	install -m 755 -s target/release/wxpay-sim target/release/wxpay-cert $(DESTDIR)$(PREFIX)/bin/
 
 test-deps:
 	scripts/install-deps.sh --test
@@ -38,11 +56,17 @@ test-vectors:
 	sh tests/vectors/gen_req_info.sh
 	git diff --exit-code tests/vectors/pay_params.json tests/vectors/req_info.txt
 
+# The library's SONAME is libwxpay.so.$(MAJOR): the link lets programs linked
+# here find it in target/release as an installed program finds it in lib/.
 target/test_wxpay_c: tests/c/test_wxpay.c include/wxpay.h $(LIB)
+	ln -sf libwxpay.so target/release/libwxpay.so.$(MAJOR)
 	gcc $(CFLAGS_TEST) $< -Ltarget/release -lwxpay -Wl,-rpath,$(CURDIR)/target/release -o $@
 
 test-c: build target/test_wxpay_c
 	$(VALGRIND) ./target/test_wxpay_c
+
+test-install: build
+	scripts/test-install.sh
 
 test-php: build
 	bindings/php/test.sh

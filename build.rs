@@ -1,4 +1,5 @@
-//! Regenerates `include/wxpay.h` from `src/ffi` with cbindgen.
+//! Regenerates `include/wxpay.h` from `src/ffi` with cbindgen, and gives the
+//! shared library its SONAME.
 //!
 //! The header is committed; CI rebuilds and fails if it changed.
 
@@ -7,6 +8,10 @@ use std::path::Path;
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    // `libwxpay.so.MAJOR`: programs linked against one major version keep
+    // loading it across compatible releases (`make install` adds the links).
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets CARGO_PKG_VERSION_MAJOR");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwxpay.so.{major}");
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let config = cbindgen::Config::from_file(Path::new(&dir).join("cbindgen.toml")).expect("cbindgen.toml is readable");
     match cbindgen::generate_with_config(&dir, config) {

@@ -4,7 +4,7 @@
 # own test scripts (bindings/*/test.sh) install PHP, Mono and the rest.
 set -euo pipefail
 
-pkgs=(gcc pkg-config libssl-dev)
+pkgs=(gcc binutils pkg-config libssl-dev)
 if [ "${1:-}" = "--test" ]; then
     pkgs+=(valgrind python3)
 fi
