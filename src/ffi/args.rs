@@ -39,11 +39,6 @@ pub(crate) unsafe fn cstr<'a>(ptr: *const c_char, what: &str) -> Result<&'a str,
 }
 
 pub(crate) fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, FfiError> {
-    // Everything a wrapper passes is checked here: simdutf8 checks valid
-    // text 16 or 32 bytes at a time; std finds where invalid text goes wrong.
-    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return Ok(text);
-    }
     std::str::from_utf8(bytes).map_err(|e| {
         FfiError::new(
             wxpay_result::InvalidUtf8,
