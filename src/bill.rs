@@ -10,8 +10,7 @@ use std::io::Read;
 
 use flate2::read::GzDecoder;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::sign::truncate;
+use crate::error::{Error, ErrorKind, Result, truncate};
 
 /// Column names and rows of cells, each row as long as `columns`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -12,8 +12,8 @@
 //! certificate. `sandboxnew/<path>` maps to the entry of `<path>`, restricted
 //! to MD5 (the sandbox accepts nothing else).
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::sign::{SignType, truncate};
+use crate::error::{Error, ErrorKind, Result, truncate};
+use crate::sign::{SignType};
 
 /// What the body of a successful response is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

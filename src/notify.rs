@@ -11,9 +11,9 @@ mod refund;
 
 pub use refund::{RefundNotification, decrypt_req_info, refund_notification};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
-use crate::sign::{self, ApiKey, SignType, truncate};
+use crate::sign::{self, ApiKey, SignType};
 use crate::xml;
 
 /// Whose notifications are accepted: the key that signs them and the

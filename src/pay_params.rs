@@ -5,9 +5,9 @@
 //! `wx.requestPayment`) take camelCase names and the signature as `paySign`;
 //! the App SDK takes lowercase names and the signature as `sign`.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
-use crate::sign::{self, ApiKey, SignType, truncate};
+use crate::sign::{self, ApiKey, SignType};
 
 /// Which client starts the payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

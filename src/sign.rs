@@ -12,7 +12,7 @@ use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::md5::Md5;
 
 mod canonical;
@@ -366,14 +366,6 @@ fn canonical<S: Source + ?Sized, H: digest::Update>(fields: &S, order: &Order, k
 /// The message's own `sign_type`; an empty value counts as absent, as it is not signed.
 fn announced_sign_type<S: Source + ?Sized>(fields: &S) -> Result<Option<SignType>> {
     fields.find("sign_type").filter(|v| !v.is_empty()).map(SignType::parse).transpose()
-}
-
-/// Shortens untrusted text quoted in an error message.
-pub(crate) fn truncate(s: &str, max_chars: usize) -> &str {
-    match s.char_indices().nth(max_chars) {
-        Some((at, _)) => &s[..at],
-        None => s,
-    }
 }
 
 #[cfg(test)]

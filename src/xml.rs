@@ -9,9 +9,8 @@ use std::borrow::Cow;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
-use crate::sign::truncate;
 
 /// The default limit on a document's size: 1 MiB.
 pub const DEFAULT_MAX_SIZE: usize = 1 << 20;

@@ -6,8 +6,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::sign::truncate;
+use crate::error::{Error, ErrorKind, Result, truncate};
 
 /// A private file that group or others may read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::log::Logger;
-use crate::sign::{ApiKey, SignType, truncate};
+use crate::sign::{ApiKey, SignType};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]

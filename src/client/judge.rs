@@ -10,9 +10,9 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 
 use crate::endpoints::Endpoint;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
-use crate::sign::{self, ApiKey, SignType, truncate};
+use crate::sign::{self, ApiKey, SignType};
 use crate::xml;
 
 /// Peer text quoted in messages is cut to this many characters.

@@ -22,10 +22,10 @@ pub use identity::Identity;
 pub use rotation::CertificateStatus;
 
 use crate::endpoints::{self, BodyKind, Lookup};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
 use crate::log::{LogLevel, Logger, log};
-use crate::sign::{self, ApiKey, SignType, truncate};
+use crate::sign::{self, ApiKey, SignType};
 use crate::{cert, nonce, xml};
 use process::Owner;
 use rotation::Certificates;

@@ -175,7 +175,7 @@ pub unsafe extern "C" fn wxpay_fields_get(
         // SAFETY: the caller's contract.
         let name = unsafe { cstr(name, "name") }?;
         let index = fields.pairs().position(|(k, _)| k == name).ok_or_else(|| {
-            FfiError::new(wxpay_result::NotFound, format!("no field `{}`", crate::sign::truncate(name, 64)))
+            FfiError::new(wxpay_result::NotFound, format!("no field `{}`", crate::error::truncate(name, 64)))
         })?;
         *out_value = fields.packed[fields.starts[index].1..].as_ptr().cast();
         Ok(())

@@ -58,7 +58,7 @@ pub unsafe extern "C" fn wxpay_mcc_code(category: *const c_char, out_code: *mut 
         let code = mcc::code(category).ok_or_else(|| {
             FfiError::new(
                 wxpay_result::NotFound,
-                format!("`{}` is not a merchant category", crate::sign::truncate(category, 64)),
+                format!("`{}` is not a merchant category", crate::error::truncate(category, 64)),
             )
         })?;
         *out_code = i32::from(code);
