@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   build everything and run the demo
 #   make test   install what the tests need, then run every test
-.PHONY: all build-deps build demo install test test-deps test-rust test-vectors test-c test-install test-header test-php test-dotnet test-python bench clean
+.PHONY: all build-deps build demo install dist test test-dist test-deps test-rust test-vectors test-c test-install test-header test-php test-dotnet test-python bench clean
 
 CARGO ?= cargo
 LIB := target/release/libwxpay.so
@@ -40,6 +40,10 @@ install: build
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' wxpay.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wxpay.pc
 	install -m 755 -s target/release/wxpay-sim target/release/wxpay-cert $(DESTDIR)$(PREFIX)/bin/
 
+# Every artifact a user installs, into dist/ (scripts/dist.sh says what).
+dist: build-deps
+	scripts/dist.sh
+
 test-deps:
 	scripts/install-deps.sh --test
 
@@ -67,6 +71,10 @@ test-c: build target/test_wxpay_c
 
 test-install: build
 	scripts/test-install.sh
+
+# Installs each artifact of dist/ as its users do and runs a smoke per language.
+test-dist: dist
+	scripts/test-dist.sh
 
 test-php: build
 	bindings/php/test.sh
