@@ -565,6 +565,10 @@ wxpay_config *wxpay_config_new(void);
 //   connection was made), `on_no_response` (also when the request was sent
 //   but no response arrived; relies on WeChat's idempotency by order
 //   number). Never after a response was received;
+// - `proxy`: `environment` (default: `HTTPS_PROXY` or `ALL_PROXY`, and
+//   `NO_PROXY`, as set when the client is made), `none`, or a proxy URL
+//   `http://[user:password@]host:port`; TLS to WeChat runs end to end
+//   through the tunnel, verified as without a proxy;
 // - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
 //   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes);
 // - `keep_alive`: `true` (default) or `false`; `false` opens a new connection for every

@@ -116,6 +116,65 @@ impl Failover {
     }
 }
 
+/// How requests reach WeChat's hosts. TLS always runs end to end between
+/// the client and WeChat, through a proxy's `CONNECT` tunnel too: the server
+/// certificate is verified the same way with or without one.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Proxy {
+    /// `HTTPS_PROXY` (or `ALL_PROXY`, either case) and `NO_PROXY`, read
+    /// when the client is built; directly when they are unset. The default.
+    Environment,
+    /// Directly, whatever the environment says.
+    Direct,
+    /// Through this proxy: `http://host:port` or `https://host:port`,
+    /// with `user:password@` when it asks for credentials (never shown by
+    /// `Debug` or in errors).
+    Url(String),
+}
+
+impl Proxy {
+    /// Parses `environment`, `none` or a proxy URL.
+    pub fn parse(value: &str) -> Result<Proxy> {
+        match value {
+            "environment" => Ok(Proxy::Environment),
+            "none" => Ok(Proxy::Direct),
+            url => {
+                // The value may hold a password: the message quotes only the scheme.
+                let bad = |why: &str| {
+                    Error::new(
+                        ErrorKind::InvalidArgument,
+                        format!("proxy {why} (expected environment, none, or http://host:port)"),
+                    )
+                };
+                let parsed = reqwest::Url::parse(url).map_err(|_| bad("is not a URL"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(bad(&format!("scheme `{}` is not http or https", truncate(parsed.scheme(), 16))));
+                }
+                if parsed.host_str().is_none_or(str::is_empty) || parsed.path() != "/" || parsed.query().is_some() {
+                    return Err(bad("must be a scheme, host and port only"));
+                }
+                Ok(Proxy::Url(url.to_owned()))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Proxy::Environment => f.write_str("Environment"),
+            Proxy::Direct => f.write_str("Direct"),
+            Proxy::Url(url) => match reqwest::Url::parse(url) {
+                Ok(u) => {
+                    let (host, port) = (u.host_str().unwrap_or_default(), u.port_or_known_default().unwrap_or_default());
+                    write!(f, "Url({}://{host}:{port})", u.scheme())
+                },
+                Err(_) => f.write_str("Url(<invalid>)"),
+            },
+        }
+    }
+}
+
 /// The backup host, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backup {
@@ -169,6 +228,7 @@ pub struct Config {
     pub(crate) host: Host,
     pub(crate) backup: Backup,
     pub(crate) failover: Failover,
+    pub(crate) proxy: Proxy,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) max_response_size: usize,
@@ -200,6 +260,7 @@ impl Default for Config {
             host: Host::Main,
             backup: Backup::Default,
             failover: Failover::OnConnectError,
+            proxy: Proxy::Environment,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
@@ -340,6 +401,11 @@ impl Config {
         self
     }
 
+    pub fn set_proxy(&mut self, proxy: Proxy) -> &mut Self {
+        self.proxy = proxy;
+        self
+    }
+
     /// The time allowed to establish a connection (TCP and TLS). Not zero.
     pub fn set_connect_timeout(&mut self, t: Duration) -> Result<&mut Self> {
         self.connect_timeout = nonzero_duration("connect_timeout", t)?;
@@ -393,7 +459,8 @@ impl Config {
     /// `appid`, `mch_id`, `api_key`, `sign_type` (`MD5` / `HMAC-SHA256`),
     /// `sub_appid`, `sub_mch_id`, `host` (`api`, `api2`, `apihk`, `apius` or
     /// an `https://` URL), `backup_host` (the same, or `none`), `failover`
-    /// (`never`, `on_connect_error`, `on_no_response`), `connect_timeout_ms`,
+    /// (`never`, `on_connect_error`, `on_no_response`), `proxy`
+    /// (`environment`, `none` or a proxy URL), `connect_timeout_ms`,
     /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
     /// `keep_alive`, `strict_permissions` (`true` / `false`),
     /// `certificate_check_interval_ms` (0 = never), `sandbox` (`true` /
@@ -411,6 +478,7 @@ impl Config {
             "host" => self.set_host(Host::parse(value)?),
             "backup_host" => self.set_backup(if value == "none" { Backup::None } else { Backup::Host(Host::parse(value)?) }),
             "failover" => self.set_failover(Failover::parse(value)?),
+            "proxy" => self.set_proxy(Proxy::parse(value)?),
             "connect_timeout_ms" => self.set_connect_timeout(Duration::from_millis(number(name, value)?))?,
             "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
             "max_response_size" => self.set_max_response_size(size(name, value)?)?,
@@ -468,6 +536,7 @@ impl fmt::Debug for Config {
             .field("host", &self.host)
             .field("backup", &self.backup)
             .field("failover", &self.failover)
+            .field("proxy", &self.proxy)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)

@@ -17,7 +17,7 @@ mod transport;
 
 use std::time::Instant;
 
-pub use config::{Backup, Config, Failover, Host};
+pub use config::{Backup, Config, Failover, Host, Proxy};
 pub use identity::Identity;
 pub use rotation::CertificateStatus;
 

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::mem::ManuallyDrop;
 use std::time::Instant;
 
-use super::config::{Config, Failover};
+use super::config::{Config, Failover, Proxy};
 use super::identity::{Identity, root_certificates};
 use super::process::Owner;
 use crate::error::{Error, ErrorKind, Result};
@@ -54,11 +54,17 @@ impl Transport {
             .min_tls_version(reqwest::tls::Version::TLS_1_2)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
             .http1_only()
             .user_agent(concat!("wxpay/", env!("CARGO_PKG_VERSION")));
+        builder = match &config.proxy {
+            Proxy::Environment => builder,
+            Proxy::Direct => builder.no_proxy(),
+            Proxy::Url(url) => builder.proxy(reqwest::Proxy::all(url.as_str()).map_err(|_| {
+                Error::new(ErrorKind::InvalidArgument, "the proxy URL is not one the HTTPS client accepts")
+            })?),
+        };
         if !config.keep_alive {
             builder = builder.pool_max_idle_per_host(0);
         }
