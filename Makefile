@@ -19,10 +19,10 @@ build-deps:
 	scripts/install-deps.sh
 
 build: build-deps
-	$(CARGO) build --release --all-targets
+	$(CARGO) build --release --all-targets --features sim
 
 demo: build
-	$(CARGO) run --release --quiet --example demo
+	$(CARGO) run --release --quiet --features sim --example demo
 
 test: test-deps build test-header test-rust test-vectors test-c test-install test-php test-dotnet test-python
 
@@ -41,7 +41,8 @@ install: build
 	install -m 755 -s target/release/wxpay-sim target/release/wxpay-cert $(DESTDIR)$(PREFIX)/bin/
 
 # Every artifact a user installs, into dist/ (scripts/dist.sh says what).
-dist: build-deps
+dist:
+	scripts/install-deps.sh --dist
 	scripts/dist.sh
 
 test-deps:
@@ -51,7 +52,7 @@ test-header: build
 	scripts/check-header.sh
 
 test-rust:
-	$(CARGO) test --release
+	$(CARGO) test --release --features sim
 
 test-vectors:
 	python3 tests/vectors/gen_signatures.py
@@ -87,7 +88,7 @@ test-python: build
 
 bench:
 	$(CARGO) bench --bench sign
-	$(CARGO) bench --bench requests
+	$(CARGO) bench --features sim --bench requests
 
 clean:
 	$(CARGO) clean

@@ -174,7 +174,7 @@ impl Simulator {
             .nth(2)
             .map(|release| release.join("wxpay-sim"))
             .filter(|p| p.exists())
-            .ok_or("wxpay-sim is not built: run `make demo` or `cargo build --release`")?;
+            .ok_or("wxpay-sim is not built: run `make demo` or `cargo build --release --features sim`")?;
         let dir = Path::new("target").join("demo-sim");
         let mut child = Command::new(bin)
             .arg("--dir")

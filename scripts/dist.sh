@@ -18,7 +18,7 @@ build=$CARGO_TARGET_DIR/release
 ship=$CARGO_TARGET_DIR/ship
 dist=$root/dist
 
-"${CARGO:-cargo}" build --release --features vendored --lib --bin wxpay-sim --bin wxpay-cert
+"${CARGO:-cargo}" build --release --features vendored,sim --lib --bin wxpay-sim --bin wxpay-cert
 
 rm -rf "$ship" "$dist"
 mkdir -p "$ship" "$dist"
