@@ -68,7 +68,7 @@ target/test_wxpay_c: tests/c/test_wxpay.c include/wxpay.h $(LIB)
 	gcc $(CFLAGS_TEST) $< -Ltarget/release -lwxpay -Wl,-rpath,$(CURDIR)/target/release -o $@
 
 test-c: build target/test_wxpay_c
-	$(VALGRIND) ./target/test_wxpay_c
+	WXPAY_SIM=$(CURDIR)/target/release/wxpay-sim $(VALGRIND) ./target/test_wxpay_c
 
 test-install: build
 	scripts/test-install.sh

@@ -3,11 +3,17 @@
  * through the C ABI exactly as a C caller sees it. Built with
  * -Wall -Wextra -Werror and run under valgrind by the test command.
  */
+#define _GNU_SOURCE /* memmem */
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <threads.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "wxpay.h"
 
@@ -668,6 +674,249 @@ static void *test_flows(void *unused) {
     return NULL;
 }
 
+
+/* ---- Against the simulator: the client over mutual TLS with every way of
+ * giving the certificate and the CA, the log callback, requests and bills.
+ * WXPAY_SIM names the wxpay-sim binary (the Makefile passes it). */
+
+extern char **environ;
+
+typedef struct {
+    pid_t pid;
+    int out; /* the simulator's stdout, kept open until it has stopped */
+    char url[128];
+    char dir[256];
+} sim_t;
+
+static int sim_start(sim_t *sim) {
+    const char *bin = getenv("WXPAY_SIM");
+    if (bin == NULL || *bin == '\0') {
+        fprintf(stderr, "WXPAY_SIM is not set: the simulator tests cannot run\n");
+        return 0;
+    }
+    char tmpl[] = "/tmp/wxpay-c-sim-XXXXXX";
+    if (mkdtemp(tmpl) == NULL) return 0;
+    snprintf(sim->dir, sizeof sim->dir, "%s/data", tmpl);
+    int out[2];
+    if (pipe(out) != 0) return 0;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    char *argv[] = {(char *)bin, "--dir", sim->dir, "--notify-scale", "0.001", NULL};
+    int rc = posix_spawn(&sim->pid, bin, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    if (rc != 0) {
+        close(out[0]);
+        return 0;
+    }
+    /* The first line: WXPAY_SIM_READY url=https://127.0.0.1:PORT dir=... */
+    char line[512];
+    size_t n = 0;
+    char c;
+    while (n + 1 < sizeof line && read(out[0], &c, 1) == 1 && c != '\n') line[n++] = c;
+    line[n] = '\0';
+    sim->out = out[0]; /* its few later lines stay in the pipe's buffer */
+    return sscanf(line, "WXPAY_SIM_READY url=%127s", sim->url) == 1;
+}
+
+static void sim_stop(sim_t *sim) {
+    kill(sim->pid, SIGTERM);
+    int status = 0;
+    waitpid(sim->pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(sim->out);
+}
+
+static char *read_file(const char *dir, const char *name, size_t *len) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *data = malloc((size_t)size + 1);
+    *len = fread(data, 1, (size_t)size, f);
+    data[*len] = '\0';
+    fclose(f);
+    return data;
+}
+
+typedef struct {
+    pthread_mutex_t lock;
+    int lines;
+    int leaked; /* a line quoting the API key */
+} log_sink;
+
+static void log_line(void *user_data, int32_t level, const char *message, size_t len) {
+    log_sink *sink = user_data;
+    pthread_mutex_lock(&sink->lock);
+    sink->lines++;
+    if (strstr(message, KEY) != NULL || strlen(message) != len || level < WXPAY_LOG_LEVEL_ERROR) sink->leaked++;
+    pthread_mutex_unlock(&sink->lock);
+}
+
+enum cert_way { P12_FILE, P12_BYTES, PEM_FILES, PEM_BYTES };
+
+static wxpay_client *sim_client(const sim_t *sim, enum cert_way way, log_sink *sink) {
+    wxpay_config *cfg = wxpay_config_new();
+    EXPECT_OK(wxpay_config_set(cfg, "appid", "wx2421b1c4370ec43b"));
+    EXPECT_OK(wxpay_config_set(cfg, "mch_id", "1900000109"));
+    EXPECT_OK(wxpay_config_set(cfg, "api_key", KEY));
+    EXPECT_OK(wxpay_config_set(cfg, "host", sim->url));
+    EXPECT_OK(wxpay_config_set(cfg, "proxy", "none"));
+    char path[512];
+    size_t ca_len = 0, a_len = 0, b_len = 0;
+    char *ca = read_file(sim->dir, "ca.pem", &ca_len);
+    CHECK(ca != NULL);
+    char *a = NULL, *b = NULL;
+    switch (way) {
+    case P12_FILE:
+        snprintf(path, sizeof path, "%s/apiclient_cert_legacy.p12", sim->dir);
+        EXPECT_OK(wxpay_config_set_p12_file(cfg, path, NULL));
+        snprintf(path, sizeof path, "%s/ca.pem", sim->dir);
+        EXPECT_OK(wxpay_config_set_root_ca_file(cfg, path));
+        break;
+    case P12_BYTES:
+        a = read_file(sim->dir, "apiclient_cert.p12", &a_len);
+        EXPECT_OK(wxpay_config_set_p12(cfg, (const uint8_t *)a, a_len, "1900000109"));
+        EXPECT_ERR(wxpay_config_set_p12(NULL, (const uint8_t *)a, a_len, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+        EXPECT_OK(wxpay_config_set_root_ca(cfg, ca, ca_len));
+        break;
+    case PEM_FILES: {
+        char key[512];
+        snprintf(path, sizeof path, "%s/apiclient_cert.pem", sim->dir);
+        snprintf(key, sizeof key, "%s/apiclient_key_pkcs1.pem", sim->dir);
+        EXPECT_OK(wxpay_config_set_pem_files(cfg, path, key, NULL));
+        EXPECT_ERR(wxpay_config_set_pem_files(cfg, "/nonexistent.pem", key, NULL), WXPAY_RESULT_CERTIFICATE_FILE);
+        EXPECT_OK(wxpay_config_set_pem_files(cfg, path, key, NULL));
+        EXPECT_OK(wxpay_config_set_root_ca(cfg, ca, ca_len));
+        break;
+    }
+    case PEM_BYTES:
+        a = read_file(sim->dir, "apiclient_cert.pem", &a_len);
+        b = read_file(sim->dir, "apiclient_key.pem", &b_len);
+        EXPECT_OK(wxpay_config_set_pem(cfg, a, a_len, b, b_len, NULL));
+        EXPECT_OK(wxpay_config_set_root_ca(cfg, ca, ca_len));
+        EXPECT_ERR(wxpay_config_set_root_ca_file(cfg, "/nonexistent/ca.pem"), WXPAY_RESULT_CERTIFICATE_FILE);
+        break;
+    }
+    if (sink != NULL) EXPECT_OK(wxpay_config_set_log(cfg, log_line, sink, WXPAY_LOG_LEVEL_DEBUG));
+    free(ca);
+    free(a);
+    free(b);
+    wxpay_client *client = NULL;
+    EXPECT_OK(wxpay_client_new(cfg, &client));
+    wxpay_config_free(cfg);
+    return client;
+}
+
+/* An order, then its reversal over mutual TLS; `no` makes the order number unique. */
+static void order_and_reverse(wxpay_client *c, const char *no) {
+    char packed[512];
+    int n = snprintf(packed, sizeof packed,
+                     "body%cC test%cout_trade_no%c%s%ctotal_fee%c1%cspbill_create_ip%c127.0.0.1%c"
+                     "notify_url%chttps://127.0.0.1:9/n%ctrade_type%cNATIVE%cproduct_id%cp1",
+                     0, 0, 0, no, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    wxpay_fields *r = NULL;
+    EXPECT_OK(wxpay_request(c, "pay/unifiedorder", packed, (size_t)n, 7, &r));
+    CHECK(strlen(field(r, "prepay_id")) > 0);
+    CHECK(strcmp(field(r, "result_code"), "SUCCESS") == 0);
+    wxpay_fields_free(r);
+    r = NULL;
+    n = snprintf(packed, sizeof packed, "out_trade_no%c%s", 0, no);
+    EXPECT_OK(wxpay_request(c, "secapi/pay/reverse", packed, (size_t)n, 1, &r));
+    CHECK(strcmp(field(r, "recall"), "N") == 0);
+    wxpay_fields_free(r);
+    r = (wxpay_fields *)0x1;
+    /* An order the simulator never saw: a business failure, its response kept as the last error's. */
+    n = snprintf(packed, sizeof packed, "out_trade_no%cC-NO-SUCH-ORDER", 0);
+    EXPECT_ERR(wxpay_request(c, "pay/orderquery", packed, (size_t)n, 1, &r), WXPAY_RESULT_BUSINESS_FAIL);
+    CHECK(r == (wxpay_fields *)0x1);
+    CHECK(strcmp(field(wxpay_last_error_response(), "err_code"), "ORDERNOTEXIST") == 0);
+}
+
+static void test_bills(wxpay_client *c) {
+    /* A micropay with an ordinary auth code is paid at once, so today's bill exists. */
+    static const char PAY[] = "body\0tea\0out_trade_no\0C-BILL-1\0total_fee\0" "101\0spbill_create_ip\0"
+                              "127.0.0.1\0auth_code\0" "130000000000000001";
+    wxpay_fields *r = NULL;
+    EXPECT_OK(wxpay_request(c, "pay/micropay", PAY, sizeof PAY - 1, 5, &r));
+    wxpay_fields_free(r);
+    time_t beijing = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&beijing, &tm);
+    char date[16], packed[64];
+    strftime(date, sizeof date, "%Y%m%d", &tm);
+    int n = snprintf(packed, sizeof packed, "bill_date%c%s%cbill_type%cALL", 0, date, 0, 0);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    EXPECT_OK(wxpay_download(c, "pay/downloadbill", packed, (size_t)n, 2, &data, &len));
+    CHECK(data != NULL && memmem(data, len, "`C-BILL-1", 9) != NULL); /* every cell starts with a backtick */
+    wxpay_bytes_free(data, len);
+    wxpay_bytes_free(NULL, 0);
+    wxpay_table *rows = NULL, *summary = NULL;
+    EXPECT_OK(wxpay_download_bill(c, "pay/downloadbill", packed, (size_t)n, 2, &rows, &summary));
+    CHECK(wxpay_table_row_count(rows) >= 1 && wxpay_table_row_count(summary) == 1);
+    wxpay_table_free(rows);
+    wxpay_table_free(summary);
+    n = snprintf(packed, sizeof packed, "bill_date%c20000101", 0);
+    data = (uint8_t *)0x1;
+    EXPECT_ERR(wxpay_download(c, "pay/downloadbill", packed, (size_t)n, 1, &data, &len), WXPAY_RESULT_PROTOCOL_FAIL);
+    CHECK(data == (uint8_t *)0x1);
+    EXPECT_ERR(wxpay_download(c, "pay/downloadbill", packed, (size_t)n, 1, NULL, &len), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_request(NULL, "pay/orderquery", packed, (size_t)n, 1, &r), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
+static void test_sign_split(void) {
+    static const char NAMES[] = "appid\000mch_id\000device_info\000body\000nonce_str";
+    static const char VALUES[] = "wxd930ea5d5a258f4f\00010000100\0001000\000test\000ibuaiVcKdpRxkhJA";
+    char sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign_split(NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5,
+                               sig, sizeof sig));
+    CHECK(strcmp(sig, "9A0A8659F005D6984697E2CA0A9CF3B7") == 0);
+    EXPECT_ERR(wxpay_sign_split(NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 4, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5,
+                                sig, sizeof sig),
+               WXPAY_RESULT_EMBEDDED_NUL);
+    EXPECT_ERR(wxpay_sign_split(NAMES, sizeof NAMES - 1, VALUES, sizeof VALUES - 1, 5, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5,
+                                sig, 8),
+               WXPAY_RESULT_INVALID_ARGUMENT);
+}
+
+static void test_endpoint_info(void) {
+    wxpay_endpoint e;
+    EXPECT_OK(wxpay_endpoint_info("/secapi/pay/refund", &e));
+    CHECK(e.matched == WXPAY_ENDPOINT_MATCH_EXACT && e.certificate && e.signed_response);
+    CHECK(e.body_kind == WXPAY_BODY_KIND_XML && strcmp(e.appid_field, "appid") == 0);
+    CHECK(e.required_count == 3 && strcmp(e.required, "out_refund_no") == 0 && e.one_of_count == 2);
+    EXPECT_OK(wxpay_endpoint_info("sandboxnew/pay/downloadbill", &e));
+    CHECK(e.sandbox && e.md5 && !e.hmac_sha256 && e.body_kind == WXPAY_BODY_KIND_BYTES);
+    EXPECT_OK(wxpay_endpoint_info("pay/somethingnew", &e));
+    CHECK(e.matched == WXPAY_ENDPOINT_MATCH_UNKNOWN && !e.certificate);
+    EXPECT_ERR(wxpay_endpoint_info("https://api.mch.weixin.qq.com/pay/orderquery", &e), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_endpoint_info("pay/orderquery", NULL), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
+static void *test_simulator(void *unused) {
+    (void)unused;
+    sim_t sim;
+    CHECK(sim_start(&sim));
+    if (failures > 0) return NULL;
+    log_sink sink = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+    const char *orders[] = {"C-P12-FILE", "C-P12-BYTES", "C-PEM-FILES", "C-PEM-BYTES"};
+    for (int way = P12_FILE; way <= PEM_BYTES; way++) {
+        wxpay_client *c = sim_client(&sim, (enum cert_way)way, way == P12_FILE ? &sink : NULL);
+        order_and_reverse(c, orders[way]);
+        if (way == P12_FILE) test_bills(c);
+        wxpay_client_free(c);
+    }
+    CHECK(sink.lines >= 6 && sink.leaked == 0);
+    sim_stop(&sim);
+    return NULL;
+}
+
 int main(void) {
     test_version_and_names();
     test_sign_and_verify();
@@ -683,6 +932,11 @@ int main(void) {
     pthread_t flows;
     CHECK(pthread_create(&flows, NULL, test_flows, NULL) == 0);
     CHECK(pthread_join(flows, NULL) == 0);
+    test_endpoint_info();
+    test_sign_split();
+    pthread_t simulator;
+    CHECK(pthread_create(&simulator, NULL, test_simulator, NULL) == 0);
+    CHECK(pthread_join(simulator, NULL) == 0);
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;
 }
