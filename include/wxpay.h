@@ -984,6 +984,56 @@ wxpay_result wxpay_pay_params(const wxpay_client *client,
                               const char *nonce,
                               wxpay_fields **out_params);
 
+// Pays to a bank card (`mmpaysptrans/pay_bank`; the client needs the
+// merchant certificate). `fields` (packed, as for `wxpay_request`) give
+// the card number as `bank_no` and the holder's name as `true_name` in
+// plain text, with `partner_trade_no`, `bank_code`, `amount` and
+// optionally `desc`; they are sent as `enc_bank_no`/`enc_true_name`,
+// encrypted (RSA-OAEP, SHA-1) with WeChat's key, which the client fetches
+// from `risk/getpublickey` on its first payout and keeps. Neither plain
+// value is logged or quoted in a message.
+//
+// Results: as `wxpay_request`; a missing `bank_no`/`true_name` is
+// `WXPAY_RESULT_MISSING_FIELD`; an `enc_bank_no`/`enc_true_name` given by
+// the caller is `WXPAY_RESULT_CONFLICTING_FIELD` (send fields encrypted
+// elsewhere with `wxpay_request`).
+//
+// Ownership: inputs are borrowed for the call. On success `*out_response`
+// receives fields the caller frees with `wxpay_fields_free`; on failure it
+// is not written. Threads: as `wxpay_request`.
+//
+// # Safety
+// `client` live; `fields` `fields_len` readable bytes; `out_response` writable.
+wxpay_result wxpay_pay_bank(const wxpay_client *client,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            wxpay_fields **out_response);
+
+// Encrypts one payout field (a card number or a name, UTF-8) with the
+// RSA public key `public_key` (PEM: PKCS#1 `BEGIN RSA PUBLIC KEY`, as
+// `risk/getpublickey` returns it, or `BEGIN PUBLIC KEY`), RSA-OAEP with
+// SHA-1 and MGF1-SHA-1, base64: the form of `enc_bank_no` and
+// `enc_true_name`. Randomized: each call gives another ciphertext.
+//
+// Results: `WXPAY_RESULT_INVALID_ARGUMENT` for a key that is not an RSA
+// public key, or a text empty or too long for the key (214 bytes for
+// 2048 bits); the text is never quoted.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_text`
+// receives a NUL-terminated string freed with `wxpay_string_free`, and
+// `*out_len` (if not NULL) its length; on failure neither is written.
+//
+// # Safety
+// `public_key` `public_key_len` readable bytes, `text` `text_len`;
+// `out_text` writable; `out_len` NULL or writable.
+wxpay_result wxpay_payout_encrypt(const char *public_key,
+                                  size_t public_key_len,
+                                  const char *text,
+                                  size_t text_len,
+                                  char **out_text,
+                                  size_t *out_len);
+
 // Signs packed fields (see `wxpay_fields_from_packed` for the format).
 //
 // Every field but `sign` is signed, empty values are dropped and `0` kept,

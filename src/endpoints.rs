@@ -241,6 +241,7 @@ const PAPAY_ENTRUSTWEB: Endpoint = Endpoint { path: "papay/", signed_response: f
 const FAMILIES: &[Endpoint] = &[
     secapi("secapi/", "", ""),
     mkt("mmpaymkttransfers/", Some("appid"), "mch_id", ""),
+    mkt("mmpaysptrans/", None, "mch_id", ""),
     bill("billcommentsp/", true, SignTypes::HmacSha256Only, ""),
     Endpoint { path: "risk/", certificate: true, signed_response: false, appid_field: None, sub_ids: false, ..DEFAULT },
 ];
@@ -302,13 +303,9 @@ pub const TABLE: &[Endpoint] = &[
         "mch_billno\0send_name\0re_openid\0total_amount\0total_num\0amt_type\0wishing\0act_name\0remark\0",
     ),
     mkt("mmpaymkttransfers/gethbinfo", Some("appid"), "mch_id", "mch_billno\0bill_type\0"),
-    mkt(
-        "mmpaymkttransfers/pay_bank",
-        None,
-        "mch_id",
-        "partner_trade_no\0enc_bank_no\0enc_true_name\0bank_code\0amount\0",
-    ),
-    mkt("mmpaymkttransfers/query_bank", None, "mch_id", "partner_trade_no\0"),
+    // Payouts to a bank card: `Client::pay_bank` encrypts the card number and name (see `payout`).
+    mkt("mmpaysptrans/pay_bank", None, "mch_id", "partner_trade_no\0enc_bank_no\0enc_true_name\0bank_code\0amount\0"),
+    mkt("mmpaysptrans/query_bank", None, "mch_id", "partner_trade_no\0"),
     mkt("mmpaymkttransfers/send_coupon", Some("appid"), "mch_id", "coupon_stock_id\0openid_count\0partner_trade_no\0openid\0"),
     mkt("mmpaymkttransfers/query_coupon_stock", Some("appid"), "mch_id", "coupon_stock_id\0"),
     mkt("mmpaymkttransfers/querycouponsinfo", Some("appid"), "mch_id", "coupon_id\0openid\0stock_id\0"),

@@ -2,7 +2,7 @@
 //!
 //! The core modules ([`sign`], [`xml`], [`nonce`], [`fields`], [`endpoints`],
 //! [`client`], [`log`], certificates: [`cert`], [`mcc`], and the merchant's
-//! flows: [`notify`], [`pay_params`], [`micropay`], [`bill`]) are plain Rust
+//! flows: [`notify`], [`pay_params`], [`micropay`], [`bill`], [`payout`]) are plain Rust
 //! and know nothing of C; [`ffi`] converts and delegates.
 
 pub mod bill;
@@ -19,6 +19,7 @@ pub mod micropay;
 pub mod nonce;
 pub mod notify;
 pub mod pay_params;
+pub mod payout;
 pub mod sign;
 pub mod xml;
 

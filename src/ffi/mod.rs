@@ -24,6 +24,7 @@ pub mod nonce;
 pub mod notify;
 mod panic;
 pub mod pay_params;
+pub mod payout;
 pub mod sign;
 pub mod signer;
 pub mod table;

@@ -885,6 +885,38 @@ static void test_sign_split(void) {
                WXPAY_RESULT_INVALID_ARGUMENT);
 }
 
+/* A payout to a bank card: the client fetches WeChat's key and encrypts; the
+ * simulator decrypts with its private key. The key's PEM also encrypts directly. */
+static void test_pay_bank(wxpay_client *c) {
+    static const char PAYOUT[] = "partner_trade_no\0C-BANK-1\0bank_no\0" "6225880137250000\0true_name\0Zhang San\0"
+                                 "bank_code\0" "1001\0amount\0" "50000";
+    wxpay_fields *r = NULL;
+    EXPECT_OK(wxpay_pay_bank(c, PAYOUT, sizeof PAYOUT - 1, 5, &r));
+    CHECK(strcmp(field(r, "cmms_amt"), "100") == 0 && strlen(field(r, "payment_no")) > 0);
+    wxpay_fields_free(r);
+    r = (wxpay_fields *)0x1;
+    static const char NO_CARD[] = "partner_trade_no\0C-BANK-2\0true_name\0Zhang San";
+    EXPECT_ERR(wxpay_pay_bank(c, NO_CARD, sizeof NO_CARD - 1, 2, &r), WXPAY_RESULT_MISSING_FIELD);
+    EXPECT_ERR(wxpay_pay_bank(NULL, PAYOUT, sizeof PAYOUT - 1, 5, &r), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(r == (wxpay_fields *)0x1);
+
+    wxpay_fields *key = NULL;
+    EXPECT_OK(wxpay_request(c, "risk/getpublickey", "", 0, 0, &key));
+    const char *pem = field(key, "pub_key");
+    CHECK(strstr(pem, "BEGIN RSA PUBLIC KEY") != NULL);
+    char *enc = NULL;
+    size_t len = 0;
+    EXPECT_OK(wxpay_payout_encrypt(pem, strlen(pem), "6225880137250000", 16, &enc, &len));
+    CHECK(enc != NULL && len == 344 && strlen(enc) == len); /* base64 of 256 bytes */
+    wxpay_string_free(enc);
+    enc = (char *)0x1;
+    EXPECT_ERR(wxpay_payout_encrypt("not a key", 9, "6225880137250000", 16, &enc, &len), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_payout_encrypt(pem, strlen(pem), "", 0, &enc, &len), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_payout_encrypt(pem, strlen(pem), "x", 1, NULL, &len), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(enc == (char *)0x1);
+    wxpay_fields_free(key);
+}
+
 static void test_endpoint_info(void) {
     wxpay_endpoint e;
     EXPECT_OK(wxpay_endpoint_info("/secapi/pay/refund", &e));
@@ -909,7 +941,10 @@ static void *test_simulator(void *unused) {
     for (int way = P12_FILE; way <= PEM_BYTES; way++) {
         wxpay_client *c = sim_client(&sim, (enum cert_way)way, way == P12_FILE ? &sink : NULL);
         order_and_reverse(c, orders[way]);
-        if (way == P12_FILE) test_bills(c);
+        if (way == P12_FILE) {
+            test_bills(c);
+            test_pay_bank(c);
+        }
         wxpay_client_free(c);
     }
     CHECK(sink.lines >= 6 && sink.leaked == 0);

@@ -14,6 +14,8 @@ pub struct App {
     /// Signs everything under `sandboxnew/`; handed out by `getsignkey`.
     pub sandbox_key: ApiKey,
     pub micropay_polls: u32,
+    /// Decrypts bank payouts; its public half is served by `risk/getpublickey`.
+    pub payout_key: crate::payout::PayoutKey,
     pub store: Store,
     pub ids: Ids,
     pub faults: Faults,

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::reply::{Reply, Request};
-use crate::{bill, misc, refund, trade};
+use crate::{bill, misc, payout, refund, trade};
 
 /// The fields that name the merchant in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,13 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "mmpaymkttransfers/promotion/transfers" => {
             Endpoint { cert: true, signed: false, identity: Identity::Transfer, ..plain(misc::transfers) }
         }
+        "risk/getpublickey" => Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::getpublickey) },
+        "mmpaysptrans/pay_bank" => {
+            Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::pay_bank) }
+        }
+        "mmpaysptrans/query_bank" => {
+            Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::query_bank) }
+        }
         "pay/getsignkey" if sandbox => {
             Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
         }
@@ -66,5 +73,9 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
 
 /// Whether a path belongs to a family that needs the client certificate.
 pub fn needs_cert(path: &str) -> bool {
-    path.starts_with("secapi/") || path.starts_with("mmpaymkttransfers/") || path == "pay/downloadfundflow"
+    path.starts_with("secapi/")
+        || path.starts_with("mmpaymkttransfers/")
+        || path.starts_with("mmpaysptrans/")
+        || path.starts_with("risk/")
+        || path == "pay/downloadfundflow"
 }

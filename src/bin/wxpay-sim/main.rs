@@ -13,6 +13,7 @@ mod json;
 mod messages;
 mod misc;
 mod notify;
+mod payout;
 mod protocol;
 mod refund;
 mod reply;
@@ -75,12 +76,14 @@ fn run(config: Config) -> Result<(), String> {
         let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let started = Instant::now();
+        let payout_key = payout::PayoutKey::generate()?;
         let app = Arc::new(App {
             mch_id: config.mch_id.clone(),
             appid: config.appid.clone(),
             key: config.key.clone(),
             sandbox_key,
             micropay_polls: config.micropay_polls,
+            payout_key,
             store: Default::default(),
             ids: store::Ids::new(),
             faults: Default::default(),

@@ -104,6 +104,18 @@ pub struct Transfer {
     pub created: OffsetDateTime,
 }
 
+/// A payout to a bank card; the card and name are kept only as MD5, as WeChat reports them.
+#[derive(Clone)]
+pub struct BankPayout {
+    pub partner_trade_no: String,
+    pub payment_no: String,
+    pub amount: u64,
+    pub cmms_amt: u64,
+    pub bank_no_md5: String,
+    pub true_name_md5: String,
+    pub created: OffsetDateTime,
+}
+
 #[derive(Default)]
 pub struct Book {
     pub orders: HashMap<String, Order>,
@@ -114,6 +126,7 @@ pub struct Book {
     /// refund_id -> out_refund_no
     pub by_refund_id: HashMap<String, String>,
     pub transfers: HashMap<String, Transfer>,
+    pub bank_payouts: HashMap<String, BankPayout>,
 }
 
 impl Book {
