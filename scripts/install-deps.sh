@@ -5,6 +5,10 @@
 set -euo pipefail
 
 pkgs=(gcc binutils pkg-config libssl-dev)
+# make dist builds OpenSSL from source (the `vendored` feature): perl and make.
+if [ "${1:-}" = "--dist" ] || [ "${1:-}" = "--test" ]; then
+    pkgs+=(perl make)
+fi
 if [ "${1:-}" = "--test" ]; then
     pkgs+=(valgrind python3)
 fi

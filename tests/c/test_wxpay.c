@@ -685,6 +685,7 @@ typedef struct {
     pid_t pid;
     int out; /* the simulator's stdout, kept open until it has stopped */
     char url[128];
+    char root[64]; /* the temporary directory, removed at the end */
     char dir[256];
 } sim_t;
 
@@ -696,6 +697,7 @@ static int sim_start(sim_t *sim) {
     }
     char tmpl[] = "/tmp/wxpay-c-sim-XXXXXX";
     if (mkdtemp(tmpl) == NULL) return 0;
+    snprintf(sim->root, sizeof sim->root, "%s", tmpl);
     snprintf(sim->dir, sizeof sim->dir, "%s/data", tmpl);
     int out[2];
     if (pipe(out) != 0) return 0;
@@ -727,6 +729,9 @@ static void sim_stop(sim_t *sim) {
     waitpid(sim->pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(sim->out);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", sim->root);
+    CHECK(system(rm) == 0);
 }
 
 static char *read_file(const char *dir, const char *name, size_t *len) {
