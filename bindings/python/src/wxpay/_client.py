@@ -27,6 +27,7 @@ from ._sign import SignType
 
 _lib = _native.lib
 _request = _lib.wxpay_request
+_pay_bank = _lib.wxpay_pay_bank
 _download = _lib.wxpay_download
 _bytes_free = _lib.wxpay_bytes_free
 _client_free = _lib.wxpay_client_free
@@ -179,6 +180,7 @@ class Client(FlowsMixin):
         host: Optional[str] = None,
         backup: Any = UNSET,
         failover: Optional[str] = None,
+        proxy: Optional[str] = None,
         max_response_size: Optional[int] = None,
         max_download_size: Optional[int] = None,
         keep_alive: Optional[bool] = None,
@@ -210,6 +212,7 @@ class Client(FlowsMixin):
                 "sign_type": None if sign_type is None else _config.sign_type_name(sign_type),
                 "host": None if host is None else _config.host_name(host, "host"),
                 "failover": failover,
+                "proxy": proxy,
                 "connect_timeout_ms": None
                 if connect_timeout is None
                 else _config.milliseconds(connect_timeout, "connect_timeout"),
@@ -405,6 +408,22 @@ class Client(FlowsMixin):
 
     def transfer(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("mmpaymkttransfers/promotion/transfers", merge(fields, more))
+
+    def pay_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """Pays to a bank card (``mmpaysptrans/pay_bank``; needs the certificate).
+
+        Give ``bank_no`` and ``true_name`` in plain text with
+        ``partner_trade_no``, ``bank_code`` and ``amount``: the core encrypts
+        them (RSA-OAEP with WeChat's key, fetched once from
+        ``risk/getpublickey``) and sends ``enc_bank_no``/``enc_true_name``.
+        """
+        packed, count = pack(merge(fields, more))
+        out = ctypes.c_void_p()
+        self._call(_pay_bank, packed, len(packed), count, ctypes.byref(out))
+        return take_fields(out.value)
+
+    def query_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("mmpaysptrans/query_bank", merge(fields, more))
 
     def download_bill(self, fields: Optional[Fields] = None, **more: str) -> bytes:
         return self.download("pay/downloadbill", merge(fields, more))

@@ -138,6 +138,11 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_mcc_code": (_result, [_str_in, POINTER(c_int32)]),
     "wxpay_mcc_list": (_result, [POINTER(_fields_p)]),
     "wxpay_request": (_result, [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_pay_bank": (_result, [_client_p, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_payout_encrypt": (
+        _result,
+        [_str_in, c_size_t, _str_in, c_size_t, POINTER(c_void_p), POINTER(c_size_t)],
+    ),
     "wxpay_download": (
         _result,
         [_client_p, _str_in, _str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)],
