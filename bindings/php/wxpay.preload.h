@@ -286,6 +286,19 @@ wxpay_result wxpay_pay_params(const wxpay_client *client,
                               const char *nonce,
                               wxpay_fields **out_params);
 
+wxpay_result wxpay_pay_bank(const wxpay_client *client,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            wxpay_fields **out_response);
+
+wxpay_result wxpay_payout_encrypt(const char *public_key,
+                                  size_t public_key_len,
+                                  const char *text,
+                                  size_t text_len,
+                                  char **out_text,
+                                  size_t *out_len);
+
 wxpay_result wxpay_sign(const char *fields,
                         size_t fields_len,
                         size_t field_count,
