@@ -24,7 +24,7 @@ build: build-deps
 demo: build
 	$(CARGO) run --release --quiet --features sim --example demo
 
-test: test-deps build test-header test-rust test-vectors test-c test-install test-php test-dotnet test-python
+test: test-deps build test-header test-rust test-vectors test-c test-install test-php test-dotnet test-python test-dist
 
 # The C package: header, the library with its SONAME links (debug info kept
 # apart in target/release/libwxpay.so.debug), pkg-config file, the simulator

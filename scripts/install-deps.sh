@@ -5,9 +5,10 @@
 set -euo pipefail
 
 pkgs=(gcc binutils pkg-config libssl-dev)
-# make dist builds OpenSSL from source (the `vendored` feature): perl and make.
+# make dist builds OpenSSL from source (the `vendored` feature): perl and make;
+# it zips the PHP and .NET packages and builds the wheel in a venv.
 if [ "${1:-}" = "--dist" ] || [ "${1:-}" = "--test" ]; then
-    pkgs+=(perl make)
+    pkgs+=(perl make zip python3-venv)
 fi
 if [ "${1:-}" = "--test" ]; then
     pkgs+=(valgrind python3)
