@@ -31,7 +31,7 @@ if [ -x "$sim" ]; then
     WXPAY_SIM_REQUIRED=1
     export WXPAY_SIM WXPAY_SIM_REQUIRED
 elif [ -d "$root/src/bin/wxpay-sim" ]; then
-    echo "test.sh: $sim not found; run 'cargo build --release' in $root or set WXPAY_SIM" >&2
+    echo "test.sh: $sim not found; run 'cargo build --release --features sim' in $root or set WXPAY_SIM" >&2
     exit 1
 else
     sim=""

@@ -25,7 +25,7 @@ if [ ! -f "$WXPAY_LIBRARY" ]; then
     exit 1
 fi
 
-# The client tests run against the simulator that `cargo build --release`
+# The client tests run against the simulator that `cargo build --release --features sim`
 # builds beside the library; a missing simulator fails them instead of
 # skipping (WXPAY_SIM_REQUIRED=0 to skip, WXPAY_SIM=/path for another binary).
 WXPAY_SIM=${WXPAY_SIM:-$root/target/release/wxpay-sim}

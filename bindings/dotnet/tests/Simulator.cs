@@ -141,7 +141,7 @@ namespace WeChatPay.Tests
             if (!File.Exists(binary))
             {
                 throw new InvalidOperationException("wxpay-sim not found at " + binary
-                    + " (cargo build --release builds it once src/bin/wxpay-sim exists; or set WXPAY_SIM)");
+                    + " (cargo build --release --features sim builds it; or set WXPAY_SIM)");
             }
             string dir = Path.Combine(Path.GetTempPath(), "wxpay-dotnet-sim-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dir);

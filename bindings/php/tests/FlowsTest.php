@@ -28,7 +28,7 @@ final class FlowsTest extends TestCase
     protected function setUp(): void
     {
         if (Simulator::binary() === null) {
-            $this->markTestSkipped('wxpay-sim is not built: run `cargo build --release` in the repository root (or set WXPAY_SIM)');
+            $this->markTestSkipped('wxpay-sim is not built: run `cargo build --release --features sim` in the repository root (or set WXPAY_SIM)');
         }
         $this->sim = Simulator::shared();
         self::$server ??= NotifyServer::start([

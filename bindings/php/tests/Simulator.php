@@ -10,7 +10,7 @@ namespace WxPay\Tests;
  * ({@see SimulatorExtension}, or at process exit).
  *
  * The binary is `$WXPAY_SIM`, else `target/release/wxpay-sim` under the
- * repository root (`cargo build --release` builds it).
+ * repository root (`cargo build --release --features sim` builds it).
  */
 final class Simulator
 {

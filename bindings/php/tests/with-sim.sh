@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 sim=${WXPAY_SIM:-$repo/target/release/wxpay-sim}
 if [ ! -x "$sim" ]; then
-    echo "wxpay-sim is not built ($sim): run 'cargo build --release' in $repo" >&2
+    echo "wxpay-sim is not built ($sim): run 'cargo build --release --features sim' in $repo" >&2
     exit 3
 fi
 

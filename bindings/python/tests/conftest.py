@@ -32,7 +32,7 @@ def sim(tmp_path_factory):
         if os.environ.get("WXPAY_SIM_REQUIRED") == "1":
             pytest.fail(f"no simulator at {SIM_BINARY} (WXPAY_SIM_REQUIRED=1)")
         pytest.skip(
-            f"no simulator at {SIM_BINARY}: run `cargo build --release` once wxpay-sim is on main, or set WXPAY_SIM"
+            f"no simulator at {SIM_BINARY}: run `cargo build --release --features sim`, or set WXPAY_SIM"
         )
     base = tmp_path_factory.mktemp("wxpay-sim")
     simulator = Simulator(base / "data", base / "stderr.log")

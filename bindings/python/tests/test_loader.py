@@ -1,4 +1,5 @@
 import ctypes
+import ctypes.util
 import os
 import re
 import shutil
@@ -49,7 +50,7 @@ def test_package_directory_is_searched_without_override(tmp_path, library_path):
 
 
 def test_candidates_in_order(tmp_path):
-    found = _ffi.candidates({}, tmp_path, lambda name: "libwxpay.so.0" if name == "wxpay" else None)
+    found = list(_ffi.candidates({}, tmp_path, lambda name: "libwxpay.so.0" if name == "wxpay" else None))
     assert [where for where, _ in found] == [
         "package directory",
         "ctypes.util.find_library('wxpay')",
@@ -57,7 +58,21 @@ def test_candidates_in_order(tmp_path):
     ]
     assert found[0][1] == str(tmp_path / _ffi.library_file_name())
     assert found[1][1] == "libwxpay.so.0"
-    assert _ffi.candidates({_ffi.ENV_VAR: "/x/libwxpay.so"}, tmp_path) == [("$WXPAY_LIBRARY", "/x/libwxpay.so")]
+    assert list(_ffi.candidates({_ffi.ENV_VAR: "/x/libwxpay.so"}, tmp_path)) == [("$WXPAY_LIBRARY", "/x/libwxpay.so")]
+
+
+def test_the_system_search_runs_only_when_the_package_copy_fails(tmp_path, library_path):
+    # find_library runs ldconfig: a wheel's import must not pay for it.
+    shutil.copy(library_path, tmp_path / _ffi.library_file_name())
+    asked = []
+    _ffi.load_library({}, tmp_path, lambda name: asked.append(name))
+    assert asked == []
+    (tmp_path / _ffi.library_file_name()).unlink()
+    try:
+        _ffi.load_library({}, tmp_path, lambda name: asked.append(name))
+    except LibraryLoadError:
+        pass  # unless a libwxpay is on the system loader path
+    assert asked == ["wxpay"]
 
 
 def test_missing_override_is_an_error_naming_it(tmp_path):
@@ -85,7 +100,7 @@ def test_failure_lists_every_place_and_why(tmp_path):
 
 
 def test_a_library_without_the_functions_is_refused(tmp_path):
-    libc = ctypes.util.find_library("c") if hasattr(ctypes, "util") else None
+    libc = ctypes.util.find_library("c")
     if not libc:
         pytest.skip("no libc found to stand in for a foreign library")
     with pytest.raises(LibraryLoadError, match="lacks wxpay_version"):

@@ -18,7 +18,6 @@ and the library's ``wxpay_version()`` must equal the wrapper's version.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 from ctypes import (
@@ -34,7 +33,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._errors import LibraryLoadError, LibraryVersionMismatch
 from ._version import __version__
@@ -188,27 +187,37 @@ def library_file_name(platform: str = sys.platform) -> str:
     return "libwxpay.so"
 
 
+def system_find_library(name: str) -> Optional[str]:
+    """``ctypes.util.find_library``, imported only when needed: it runs
+    ``ldconfig -p`` (and may try a compiler), which a wheel's import, whose
+    library sits in the package directory, should never pay for."""
+    import ctypes.util
+
+    return ctypes.util.find_library(name)
+
+
 def candidates(
     environ: Mapping[str, str],
     package_dir: Path,
-    find_library: Callable[[str], Optional[str]] = ctypes.util.find_library,
-) -> List[Tuple[str, str]]:
-    """``(where, path)`` pairs to try, in order; see the module docstring."""
+    find_library: Callable[[str], Optional[str]] = system_find_library,
+) -> Iterator[Tuple[str, str]]:
+    """``(where, path)`` pairs to try, in order, each computed only when the
+    one before it failed; see the module docstring."""
     override = environ.get(ENV_VAR)
     if override:
-        return [(f"${ENV_VAR}", override)]
-    found: List[Tuple[str, str]] = [("package directory", str(package_dir / library_file_name()))]
+        yield f"${ENV_VAR}", override
+        return
+    yield "package directory", str(package_dir / library_file_name())
     system = find_library("wxpay")
     if system:
-        found.append(("ctypes.util.find_library('wxpay')", system))
-    found.append(("system loader path (LD_LIBRARY_PATH, ld.so cache)", library_file_name()))
-    return found
+        yield "ctypes.util.find_library('wxpay')", system
+    yield "system loader path (LD_LIBRARY_PATH, ld.so cache)", library_file_name()
 
 
 def load_library(
     environ: Mapping[str, str] = os.environ,
     package_dir: Path = PACKAGE_DIR,
-    find_library: Callable[[str], Optional[str]] = ctypes.util.find_library,
+    find_library: Callable[[str], Optional[str]] = system_find_library,
 ) -> ctypes.CDLL:
     """Loads the first candidate that opens and has every function; raises ``LibraryLoadError`` listing all tries."""
     tried: List[str] = []
