@@ -88,6 +88,7 @@ test-python: build
 
 bench:
 	$(CARGO) bench --bench sign
+	$(CARGO) bench --bench notify_cost
 	$(CARGO) bench --features sim --bench requests
 
 clean:

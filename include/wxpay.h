@@ -38,6 +38,11 @@
 // The size of the buffer `wxpay_sign` writes into: 64 hex digits and a NUL.
 #define WXPAY_SIGN_BUF_LEN 65
 
+// The most fields a document may have: more is `WXPAY_RESULT_XML_TOO_MANY_FIELDS`,
+// wherever the library parses XML (responses, notifications, `wxpay_xml_parse`,
+// `wxpay_verify_xml`).
+#define WXPAY_XML_MAX_FIELDS 4096
+
 // The result of every fallible function. `0` is success; the other numbers
 // are grouped by kind and never reused:
 // 1xx bad arguments, 2xx signatures, 3xx XML, 4xx certificates and TLS,
@@ -111,6 +116,8 @@ typedef enum {
   WXPAY_RESULT_XML_TOO_LARGE = 306,
   // The document is not UTF-8.
   WXPAY_RESULT_XML_INVALID_UTF8 = 307,
+  // The document has more fields than `WXPAY_XML_MAX_FIELDS`.
+  WXPAY_RESULT_XML_TOO_MANY_FIELDS = 308,
   // The `.p12` password or the private key's password is wrong or missing.
   WXPAY_RESULT_CERTIFICATE_PASSWORD = 400,
   // A certificate, key or root CA that cannot be parsed.
@@ -1281,9 +1288,10 @@ void wxpay_table_free(wxpay_table *table);
 // DOCTYPE and entity declarations (`WXPAY_RESULT_XML_DOCTYPE`), undefined
 // entities (`_XML_ENTITY`), another root (`_XML_ROOT`), nested elements
 // (`_XML_NESTED`), a field given twice (`_XML_DUPLICATE`), non-UTF-8 input
-// (`_XML_INVALID_UTF8`), anything else malformed (`_XML_MALFORMED`), and
-// documents over `max_size` bytes (`_XML_TOO_LARGE`; 0 means the 1 MiB
-// default), checked before parsing.
+// (`_XML_INVALID_UTF8`), more than `WXPAY_XML_MAX_FIELDS` fields (`_XML_TOO_MANY_FIELDS`),
+// anything else malformed (`_XML_MALFORMED`), and documents over
+// `max_size` bytes (`_XML_TOO_LARGE`; 0 means the 1 MiB default), checked
+// before parsing.
 //
 // Ownership: `xml` is borrowed for the call. On success `*out_fields`
 // receives fields the caller frees with `wxpay_fields_free`; on failure it

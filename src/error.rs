@@ -62,6 +62,8 @@ pub enum ErrorKind {
     XmlTooLarge,
     /// The document is not UTF-8.
     XmlInvalidUtf8,
+    /// The document has more fields than [`crate::xml::MAX_FIELDS`].
+    XmlTooManyFields,
 
     /// A field the endpoint requires is missing (checked before any network I/O).
     MissingField,

@@ -7,7 +7,6 @@
 
 pub mod bill;
 pub mod cert;
-mod chunk;
 pub mod client;
 pub mod endpoints;
 pub mod error;

@@ -51,7 +51,9 @@ pub struct PaymentNotification {
 /// forged); a `sign_type` that is unknown ([`ErrorKind::UnknownSignType`]) or
 /// disagrees with the signature's length ([`ErrorKind::SignTypeMismatch`]);
 /// the signature ([`ErrorKind::SignatureFieldsAdded`] when it matches once
-/// some fields are dropped, else [`ErrorKind::SignatureMismatch`]); the
+/// some fields are dropped, else [`ErrorKind::SignatureMismatch`]; the
+/// search for added fields runs only while it hashes at most 32 KiB in all,
+/// so it covers real notifications and costs a hostile body nothing); the
 /// merchant identity ([`ErrorKind::MerchantMismatch`]); `result_code`
 /// (missing or unknown is [`ErrorKind::ResponseInvalid`]).
 pub fn payment_notification(body: &[u8], max_size: usize, merchant: &Merchant<'_>) -> Result<PaymentNotification> {
@@ -148,10 +150,15 @@ pub(crate) fn check_merchant(fields: &Fields, merchant: &Merchant<'_>) -> Result
 /// payment notification never carries, is dropped means fields were added
 /// to a signed message; say which.
 fn explain_mismatch(fields: &Fields, key: &ApiKey, mismatch: Error) -> Error {
-    // Enough for any real notification; beyond it the search is not worth its cost.
-    const MAX_FIELDS: usize = 128;
+    // Each try hashes the message again, and dropping each field in turn
+    // costs one try per field: so the diagnosis runs only while its tries
+    // hash at most this many bytes in all. A refused body then costs no more
+    // than an accepted one plus this constant, whatever its shape; real
+    // notifications (a few hundred bytes to a few KiB) always get it.
+    const BUDGET: usize = 32 << 10;
     let pairs = fields.as_slice();
-    if pairs.len() > MAX_FIELDS {
+    let signed_len: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    if signed_len.saturating_mul(pairs.len()) > BUDGET {
         return context("the notification", mismatch);
     }
     let verifies = |keep: &dyn Fn(&str) -> bool| {

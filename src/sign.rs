@@ -245,12 +245,6 @@ pub fn verify_xml<'a>(
     sign_type: Option<SignType>,
 ) -> Result<(Vec<crate::xml::Field<'a>>, SignType)> {
     let text = crate::xml::checked_text(doc, max_size)?;
-    // WeChat's own shape is verified from spans of the document; anything
-    // else is parsed in full first.
-    if let Some(flat) = crate::xml::flat::Flat::locate(text) {
-        let algorithm = verify_document(&flat, key, sign_type)?;
-        return Ok((flat.into_fields(), algorithm));
-    }
     let fields = crate::xml::parse_text(text)?;
     let algorithm = verify_document(fields.as_slice(), key, sign_type)?;
     Ok((fields, algorithm))

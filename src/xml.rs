@@ -15,6 +15,12 @@ use crate::fields::Fields;
 /// The default limit on a document's size: 1 MiB.
 pub const DEFAULT_MAX_SIZE: usize = 1 << 20;
 
+/// The most fields a document may have ([`ErrorKind::XmlTooManyFields`]
+/// beyond it). WeChat's largest messages (a refund query's numbered refund
+/// and coupon fields) stay in the hundreds; the limit only stops hostile
+/// bodies early, cost being linear in the size anyway.
+pub const MAX_FIELDS: usize = 4096;
+
 /// Parses a document no larger than [`DEFAULT_MAX_SIZE`].
 pub fn parse(doc: &[u8]) -> Result<Fields> {
     parse_with_limit(doc, DEFAULT_MAX_SIZE)
@@ -79,27 +85,25 @@ pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
 
 /// Parses checked text, without the duplicate check.
 pub(crate) fn parse_text(text: &str) -> Result<Vec<Field<'_>>> {
-    if let Some(fields) = flat::scan(text) {
-        return Ok(fields);
-    }
     Parser::default().run(text)
 }
 
-pub(crate) mod flat;
-
-/// The full parser, for every document the fast path declines.
+/// The parser: quick-xml's events, checked against WeChat's flat shape.
+///
+/// Names, and values given as one piece of text or CDATA, are borrowed from
+/// the document: a field costs no allocation of its own.
 #[derive(Default)]
 struct Parser<'a> {
     fields: Vec<Field<'a>>,
-    state: State,
+    state: State<'a>,
 }
 
 #[derive(Default, PartialEq)]
-enum State {
+enum State<'a> {
     #[default]
     BeforeRoot,
     InRoot,
-    InField(String, String),
+    InField(Cow<'a, str>, Cow<'a, str>),
     AfterRoot,
 }
 
@@ -107,7 +111,7 @@ impl<'a> Parser<'a> {
     fn run(mut self, text: &'a str) -> Result<Vec<Field<'a>>> {
         let mut reader = Reader::from_str(text);
         loop {
-            let at = reader.buffer_position();
+            let at = reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
                 Error::new(ErrorKind::XmlMalformed, format!("malformed XML near byte {at}: {e}"))
             })?;
@@ -122,14 +126,14 @@ impl<'a> Parser<'a> {
                 Event::PI(_) => return Err(malformed("processing instructions are not accepted")),
                 Event::Decl(decl) => self.declaration(&decl)?,
                 Event::Comment(_) => {}
-                Event::Start(start) => self.start(&start, false)?,
-                Event::Empty(start) => self.start(&start, true)?,
+                Event::Start(start) => self.start(element_name(text, at, &start), &start, false)?,
+                Event::Empty(start) => self.start(element_name(text, at, &start), &start, true)?,
                 Event::End(_) => self.end()?,
-                Event::Text(t) => self.text(&t.xml10_content())?,
-                Event::CData(c) => self.text(&c.xml10_content())?,
+                Event::Text(t) => self.text(t.xml10_content())?,
+                Event::CData(c) => self.text(c.xml10_content())?,
                 Event::GeneralRef(r) => {
                     let c = resolve(&r)?;
-                    self.text(c.encode_utf8(&mut [0u8; 4]))?;
+                    self.text(Cow::Owned(c.to_string()))?;
                 }
             }
         }
@@ -155,8 +159,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn start(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<()> {
-        let name = start.name().into_inner().to_owned();
+    fn start(&mut self, name: Cow<'a, str>, start: &BytesStart<'_>, empty: bool) -> Result<()> {
         if name.is_empty() || !name.chars().all(|c| is_xml_char(c) && !c.is_whitespace()) {
             return Err(malformed(format!("element name {:?} is not a valid XML name", truncate(&name, 64))));
         }
@@ -175,9 +178,9 @@ impl<'a> Parser<'a> {
             }
             State::InRoot if empty => {
                 self.state = State::InRoot;
-                self.add(name, String::new())?;
+                self.add(name, Cow::Borrowed(""))?;
             }
-            State::InRoot => self.state = State::InField(name, String::new()),
+            State::InRoot => self.state = State::InField(name, Cow::Borrowed("")),
             State::InField(field, _) => {
                 return Err(Error::new(
                     ErrorKind::XmlNested,
@@ -203,10 +206,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn text(&mut self, text: &str) -> Result<()> {
+    fn text(&mut self, text: Cow<'a, str>) -> Result<()> {
         match &mut self.state {
+            State::InField(_, value) if value.is_empty() => {
+                *value = text;
+                Ok(())
+            }
             State::InField(_, value) => {
-                value.push_str(text);
+                value.to_mut().push_str(&text);
                 Ok(())
             }
             _ if text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) => Ok(()),
@@ -214,7 +221,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn add(&mut self, name: String, value: String) -> Result<()> {
+    fn add(&mut self, name: Cow<'a, str>, value: Cow<'a, str>) -> Result<()> {
         if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
             return Err(malformed(format!(
                 "field <{}> holds the character U+{:04X}, which XML does not allow",
@@ -222,8 +229,25 @@ impl<'a> Parser<'a> {
                 u32::from(c)
             )));
         }
-        self.fields.push((Cow::Owned(name), Cow::Owned(value)));
+        if self.fields.len() == MAX_FIELDS {
+            return Err(Error::new(
+                ErrorKind::XmlTooManyFields,
+                format!("the XML document has more than {MAX_FIELDS} fields"),
+            ));
+        }
+        self.fields.push((name, value));
         Ok(())
+    }
+}
+
+/// An element's name, borrowed from the document: the event began at byte
+/// `at` with `<` and the name follows it. (quick-xml hands the name out
+/// only for as long as the event lives.)
+fn element_name<'a>(text: &'a str, at: usize, start: &BytesStart<'_>) -> Cow<'a, str> {
+    let name = start.name().into_inner();
+    match text.get(at + 1..at + 1 + name.len()) {
+        Some(borrowed) if borrowed == name => Cow::Borrowed(borrowed),
+        _ => Cow::Owned(name.to_owned()),
     }
 }
 

@@ -85,6 +85,8 @@ pub enum wxpay_result {
     XmlTooLarge = 306,
     /// The document is not UTF-8.
     XmlInvalidUtf8 = 307,
+    /// The document has more fields than `WXPAY_XML_MAX_FIELDS`.
+    XmlTooManyFields = 308,
 
     /// The `.p12` password or the private key's password is wrong or missing.
     CertificatePassword = 400,
@@ -163,6 +165,7 @@ impl wxpay_result {
             ErrorKind::XmlDuplicate => R::XmlDuplicate,
             ErrorKind::XmlTooLarge => R::XmlTooLarge,
             ErrorKind::XmlInvalidUtf8 => R::XmlInvalidUtf8,
+            ErrorKind::XmlTooManyFields => R::XmlTooManyFields,
             ErrorKind::MissingField => R::MissingField,
             ErrorKind::ConflictingField => R::ConflictingField,
             ErrorKind::ClientForked => R::ClientForked,
@@ -215,6 +218,7 @@ impl wxpay_result {
         (wxpay_result::XmlDuplicate, "WXPAY_RESULT_XML_DUPLICATE\0"),
         (wxpay_result::XmlTooLarge, "WXPAY_RESULT_XML_TOO_LARGE\0"),
         (wxpay_result::XmlInvalidUtf8, "WXPAY_RESULT_XML_INVALID_UTF8\0"),
+        (wxpay_result::XmlTooManyFields, "WXPAY_RESULT_XML_TOO_MANY_FIELDS\0"),
         (wxpay_result::MissingField, "WXPAY_RESULT_MISSING_FIELD\0"),
         (wxpay_result::ConflictingField, "WXPAY_RESULT_CONFLICTING_FIELD\0"),
         (wxpay_result::ClientForked, "WXPAY_RESULT_CLIENT_FORKED\0"),

@@ -8,15 +8,22 @@ use super::fields::{hand_out, wxpay_fields};
 use super::panic::{guard, guard_value};
 use crate::xml;
 
+/// The most fields a document may have: more is `WXPAY_RESULT_XML_TOO_MANY_FIELDS`,
+/// wherever the library parses XML (responses, notifications, `wxpay_xml_parse`,
+/// `wxpay_verify_xml`).
+pub const WXPAY_XML_MAX_FIELDS: usize = 4096;
+const _: () = assert!(WXPAY_XML_MAX_FIELDS == xml::MAX_FIELDS);
+
 /// Parses a flat WeChat `<xml>` document into fields.
 ///
 /// Accepts text and CDATA values and the five predefined entities. Refuses
 /// DOCTYPE and entity declarations (`WXPAY_RESULT_XML_DOCTYPE`), undefined
 /// entities (`_XML_ENTITY`), another root (`_XML_ROOT`), nested elements
 /// (`_XML_NESTED`), a field given twice (`_XML_DUPLICATE`), non-UTF-8 input
-/// (`_XML_INVALID_UTF8`), anything else malformed (`_XML_MALFORMED`), and
-/// documents over `max_size` bytes (`_XML_TOO_LARGE`; 0 means the 1 MiB
-/// default), checked before parsing.
+/// (`_XML_INVALID_UTF8`), more than `WXPAY_XML_MAX_FIELDS` fields (`_XML_TOO_MANY_FIELDS`),
+/// anything else malformed (`_XML_MALFORMED`), and documents over
+/// `max_size` bytes (`_XML_TOO_LARGE`; 0 means the 1 MiB default), checked
+/// before parsing.
 ///
 /// Ownership: `xml` is borrowed for the call. On success `*out_fields`
 /// receives fields the caller frees with `wxpay_fields_free`; on failure it

@@ -106,6 +106,12 @@ fn forged_cases_each_have_their_own_error() {
     f.push(("x_paid".into(), "1".into()));
     f.push(("x_vip".into(), "1".into()));
     assert_eq!(kind(&doc(&f)), ErrorKind::SignatureFieldsAdded);
+    // Past the diagnosis budget (32 KiB of hashing) a forged body is only a mismatch.
+    let mut f = base();
+    f.push(("attach".into(), "x".repeat(40 << 10)));
+    let mut f = signed(f, None);
+    f.push(("coupon_fee".into(), "100".into()));
+    assert_eq!(kind(&doc(&f)), ErrorKind::SignatureMismatch);
     // Duplicated fields.
     let body = String::from_utf8(doc(&signed(base(), None))).unwrap();
     let dup = body.replace("</xml>", "<total_fee>100000</total_fee></xml>");

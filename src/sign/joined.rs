@@ -9,9 +9,7 @@
 use digest::Update;
 
 use super::canonical::Canonical;
-use super::order;
 use super::source::Source;
-use crate::chunk;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Two joined lists, split.
@@ -135,19 +133,8 @@ fn items(data: &str, count: usize, what: &str, spans: &mut Vec<(u32, u32)>) -> R
         found += 1;
         Ok(())
     };
-    let mut at = 0;
-    while let Some(c) = chunk::at(bytes, at) {
-        let mut nuls = chunk::nul_bytes(c);
-        while nuls != 0 {
-            end_item(at + nuls.trailing_zeros() as usize)?;
-            nuls &= nuls - 1;
-        }
-        at += 16;
-    }
-    for (i, &b) in bytes.iter().enumerate().skip(at) {
-        if b == 0 {
-            end_item(i)?;
-        }
+    for at in memchr::memchr_iter(0, bytes) {
+        end_item(at)?;
     }
     end_item(bytes.len())?;
     if found < count {
@@ -165,16 +152,6 @@ fn text(data: &str, (start, end): (u32, u32)) -> &str {
     &data[start as usize..end as usize]
 }
 
-/// `order::prefix` read with one load where the buffer goes on.
-fn prefix(data: &str, (start, end): (u32, u32)) -> u128 {
-    let n = (end - start) as usize;
-    match chunk::at(data.as_bytes(), start as usize) {
-        Some(c) if n >= 16 => u128::from_be_bytes(*c),
-        Some(c) => u128::from_be_bytes(*c) & !(u128::MAX >> (8 * n)),
-        None => order::prefix(text(data, (start, end)).as_bytes()),
-    }
-}
-
 impl Source for Joined<'_> {
     const NARROW_KEYS: bool = true;
 
@@ -188,11 +165,6 @@ impl Source for Joined<'_> {
 
     fn value(&self, i: usize) -> &str {
         text(self.values, self.value_span(i))
-    }
-
-    #[inline]
-    fn prefix(&self, i: usize) -> u128 {
-        prefix(self.names, self.name_span(i))
     }
 
     #[inline]
@@ -276,18 +248,5 @@ mod tests {
             Joined::split_one("a", usize::MAX).unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
-    }
-
-    #[test]
-    fn prefix_agrees_with_the_plain_one_near_and_far_from_the_end() {
-        let names = "a\0appid\0spbill_create_ip\0coupon_fee_type_10\0x";
-        let joined = Joined::split(names, "1\02\03\04\05", 5).unwrap();
-        for i in 0..joined.len() {
-            assert_eq!(
-                Source::prefix(&joined, i),
-                order::prefix(Source::name(&joined, i).as_bytes()),
-                "{i}"
-            );
-        }
     }
 }

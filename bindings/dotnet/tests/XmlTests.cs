@@ -122,6 +122,19 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void RefusesMoreFieldsThanTheLimit()
+        {
+            var fields = new System.Text.StringBuilder("<xml>");
+            for (int i = 0; i <= 4096; i++)
+            {
+                fields.Append("<f").Append(i).Append(">v</f").Append(i).Append('>');
+            }
+            var e = Refused(fields.Append("</xml>").ToString());
+            Assert.AreEqual(308, e.Code);
+            Assert.AreEqual("WXPAY_RESULT_XML_TOO_MANY_FIELDS", e.CodeName);
+        }
+
+        [Test]
         public void RefusesMalformedXml()
         {
             Assert.AreEqual(300, Refused("<xml><a>1</b></xml>").Code);

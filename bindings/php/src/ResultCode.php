@@ -71,6 +71,8 @@ final class ResultCode
     public const XML_TOO_LARGE = 306;
     /** The document is not UTF-8. */
     public const XML_INVALID_UTF8 = 307;
+    /** The document has more fields than `WXPAY_XML_MAX_FIELDS`. */
+    public const XML_TOO_MANY_FIELDS = 308;
     /** The `.p12` password or the private key's password is wrong or missing. */
     public const CERTIFICATE_PASSWORD = 400;
     /** A certificate, key or root CA that cannot be parsed. */
