@@ -32,6 +32,8 @@ if ldd "$lib" | grep -E 'lib(ssl|crypto)\.so'; then
     echo "test-dist: the shipped library links the system's OpenSSL" >&2
     exit 1
 fi
+# Never unmapped by dlclose (PHP's per-request FFI::cdef would reload it each time).
+readelf -d "$lib" | grep -q 'Flags:.*NODELETE' || { echo "test-dist: the shipped library lacks -z nodelete" >&2; exit 1; }
 if readelf -S "$lib" | grep -q '\.debug_info'; then
     echo "test-dist: the shipped library carries debug info" >&2
     exit 1

@@ -185,12 +185,13 @@ final class FFI
         }
         $library = self::libraryPath();
         try {
-            // The version first: cdef resolves every declared function at
-            // once, and a library of another version would otherwise fail on
-            // some missing symbol instead of saying what is wrong.
-            self::checkVersion(\FFI::cdef('const char *wxpay_version(void);', $library), $library);
+            // One cdef per request that is not preloaded: it is most of what
+            // loading costs (see benchmarks/fpm_bench.sh).
             $ffi = \FFI::cdef(self::declarations(), $library);
         } catch (\FFI\Exception $e) {
+            // cdef resolves every declared function at once: a library of
+            // another version fails on some missing symbol; say which version it is.
+            self::checkVersionOnly($library);
             if (self::runtimeCdefForbidden()) {
                 $mode = (string) ini_get('ffi.enable');
                 throw new LibraryException(
@@ -210,8 +211,20 @@ final class FFI
                 $e,
             );
         }
+        self::checkVersion($ffi, $library);
         self::$origin = 'cdef';
         return $ffi;
+    }
+
+    /** Throws the version mismatch when the file at `$library` is a libwxpay of another version. */
+    private static function checkVersionOnly(string $library): void
+    {
+        try {
+            $version = \FFI::cdef('const char *wxpay_version(void);', $library);
+        } catch (\FFI\Exception) {
+            return;
+        }
+        self::checkVersion($version, $library);
     }
 
     private static function fromScope(): ?\FFI

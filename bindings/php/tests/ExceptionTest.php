@@ -79,7 +79,6 @@ final class ExceptionTest extends TestCase
         $this->assertGreaterThan(20, count($constants));
         foreach ($constants as $name => $value) {
             $this->assertSame("WXPAY_RESULT_$name", $ffi->wxpay_result_name($value));
-            $this->assertSame($value, $ffi->{"WXPAY_RESULT_$name"});
         }
         $this->assertSame('WXPAY_RESULT_UNKNOWN', $ffi->wxpay_result_name(12345));
     }

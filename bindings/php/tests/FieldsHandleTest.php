@@ -15,9 +15,9 @@ final class FieldsHandleTest extends TestCase
     private function handle(array $fields): FieldsHandle
     {
         $ffi = FFI::instance();
-        $data = Packed::pack($fields);
+        $xml = \WxPay\WxPay::buildXml($fields);
         $out = $ffi->new('wxpay_fields *');
-        $this->assertSame(0, $ffi->wxpay_fields_from_packed($data, strlen($data), count($fields), \FFI::addr($out)));
+        $this->assertSame(0, $ffi->wxpay_xml_parse($xml, strlen($xml), 0, \FFI::addr($out)));
         return new FieldsHandle($ffi, $out);
     }
 
