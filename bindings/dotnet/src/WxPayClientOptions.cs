@@ -108,6 +108,14 @@ namespace WeChatPay
         /// <summary>The backup host, in the same forms, or <c>none</c>; by default <c>api2</c> when the host is <c>api</c>.</summary>
         public string BackupHost { get; set; }
 
+        /// <summary>
+        /// The outbound proxy: <c>environment</c> (the default: <c>HTTPS_PROXY</c> or <c>ALL_PROXY</c>, and
+        /// <c>NO_PROXY</c>, as set when the client is made), <c>none</c>, or
+        /// <c>http://[user:password@]host:port</c>. TLS to WeChat runs end to end through the tunnel and is
+        /// verified as without a proxy; a password here never appears in errors or logs.
+        /// </summary>
+        public string Proxy { get; set; }
+
         /// <summary>When to move on to <see cref="BackupHost"/>; null for the library's default, <see cref="WxPayFailover.OnConnectError"/>.</summary>
         public WxPayFailover? Failover { get; set; }
 

@@ -87,6 +87,7 @@ namespace WeChatPay.Tests
             {
                 o => o.Host = "ftp://example",
                 o => o.BackupHost = "http://127.0.0.1:1",
+                o => o.Proxy = "ftp://127.0.0.1:1",
                 o => o.Timeout = TimeSpan.Zero,
                 o => o.ConnectTimeout = TimeSpan.FromSeconds(-1),
                 o => o.Failover = (WxPayFailover)7,
@@ -116,6 +117,7 @@ namespace WeChatPay.Tests
                 SubMchId = "1900000110",
                 Host = "apihk",
                 BackupHost = "api",
+                Proxy = "http://user:secret@127.0.0.1:3128",
                 Failover = WxPayFailover.OnNoResponse,
                 // A fraction of a millisecond is rounded up, not down to the refused 0.
                 ConnectTimeout = TimeSpan.FromTicks(2000),

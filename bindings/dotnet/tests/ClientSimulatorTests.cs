@@ -430,6 +430,23 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void RequestsGoThroughTheConfiguredProxy()
+        {
+            // Nothing listens on the proxy's port: the request fails there, though the simulator is up.
+            WxPayClientOptions o = sim.Options();
+            o.Proxy = "http://127.0.0.1:9";
+            using (var c = new WxPayClient(o))
+            {
+                Assert.Throws<WxPayTransportException>(() => c.OrderQuery(Fields("out_trade_no", "x")));
+            }
+            o.Proxy = "none";
+            using (var c = new WxPayClient(o))
+            {
+                Assert.Throws<WxPayBusinessException>(() => c.OrderQuery(Fields("out_trade_no", "no-such-order")));
+            }
+        }
+
+        [Test]
         public void BackupHostTakesOverWhenTheMainHostIsDown()
         {
             WxPayClientOptions o = sim.Options();

@@ -24,6 +24,7 @@ namespace WeChatPay.Native
             }
             Set(api, config, "host", o.Host);
             Set(api, config, "backup_host", o.BackupHost);
+            Set(api, config, "proxy", o.Proxy, secret: true);
             if (o.Failover.HasValue)
             {
                 Set(api, config, "failover", FailoverName(o.Failover.Value));
