@@ -65,6 +65,8 @@ final class Client
      *   - `host`: `api` (default), `api2`, `apihk`, `apius` or an `https://`
      *     base URL; `backup_host` (same forms, or `none`); `failover`:
      *     `never`, `on_connect_error` (default), `on_no_response`;
+     *   - `proxy`: `environment` (default: `HTTPS_PROXY`/`ALL_PROXY`,
+     *     `NO_PROXY`), `none`, or `http://[user:password@]host:port`;
      *   - `connect_timeout_ms`, `timeout_ms`, `max_response_size`,
      *     `max_download_size`;
      *   - `log_level`: the least severe level sent to `$logger`, `error`,

@@ -240,6 +240,20 @@ final class SimulatorTest extends TestCase
         $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $client->unifiedOrder($order));
     }
 
+    public function testRequestsGoThroughTheConfiguredProxy(): void
+    {
+        // Nothing listens on the proxy's port: the request fails there, though the simulator is up.
+        $client = $this->client(['proxy' => 'http://127.0.0.1:9']);
+        try {
+            $client->orderQuery(['out_trade_no' => self::orderNo()]);
+            $this->fail('the request did not go to the proxy');
+        } catch (TransportException $e) {
+            $this->assertSame(5, intdiv($e->getCode(), 100), $e->getMessage());
+        }
+        $client = $this->client(['proxy' => 'none']);
+        $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $client->orderQuery(['out_trade_no' => self::orderNo()]));
+    }
+
     public function testADelayBeyondTheTimeout(): void
     {
         $client = $this->client(['timeout_ms' => 300, 'failover' => 'never']);
