@@ -1067,30 +1067,6 @@ wxpay_result wxpay_sign(const char *fields,
                         char *out_sign,
                         size_t out_sign_cap);
 
-// `wxpay_sign` with the fields given as two lists instead of one packed
-// buffer: `names` holds `count` names joined by NUL bytes, `values` the
-// `count` values in the same order, joined the same way (no trailing NUL).
-// This is what a wrapper builds fastest from a dictionary (one join over its
-// keys, one over its values). A NUL inside a name or value changes a list's
-// item count and is `WXPAY_RESULT_EMBEDDED_NUL`.
-//
-// Ownership, thread safety and results: as `wxpay_sign`.
-//
-// # Safety
-// `names`/`values` must point to `names_len`/`values_len` readable bytes
-// (NULL only with length 0); `key` to `key_len` bytes; `out_sign` to
-// `out_sign_cap` writable bytes.
-wxpay_result wxpay_sign_split(const char *names,
-                              size_t names_len,
-                              const char *values,
-                              size_t values_len,
-                              size_t count,
-                              const char *key,
-                              size_t key_len,
-                              int32_t sign_type,
-                              char *out_sign,
-                              size_t out_sign_cap);
-
 // Verifies the `sign` field of packed fields in constant time.
 //
 // The algorithm is `sign_type` unless it is `WXPAY_SIGN_TYPE_AUTO`, else the
@@ -1175,45 +1151,6 @@ wxpay_result wxpay_signer_sign(const wxpay_signer *signer,
                                size_t field_count,
                                char *out_sign,
                                size_t out_sign_cap);
-
-// `wxpay_sign_split` with the signer's key and algorithm: `names` holds
-// `count` names joined by NUL bytes, `values` the values in the same order.
-//
-// Ownership and thread safety: as `wxpay_signer_sign`.
-//
-// # Safety
-// `signer` must be a live signer; `names`/`values` must point to
-// `names_len`/`values_len` readable bytes; `out_sign` to `out_sign_cap`
-// writable bytes.
-wxpay_result wxpay_signer_sign_split(const wxpay_signer *signer,
-                                     const char *names,
-                                     size_t names_len,
-                                     const char *values,
-                                     size_t values_len,
-                                     size_t count,
-                                     char *out_sign,
-                                     size_t out_sign_cap);
-
-// `wxpay_signer_sign_split` with both lists in one buffer: the `count`
-// names joined by NUL bytes, one NUL, then the `count` values joined the
-// same way (`2 * count` items; an empty buffer for no fields). One string
-// to build and five arguments to pass, which is what an FFI whose calls
-// cost per argument (PHP's) does fastest. A NUL inside a name or value
-// adds an item and is `WXPAY_RESULT_EMBEDDED_NUL`.
-//
-// Ownership: inputs are borrowed for the call; `out_sign` is the caller's
-// buffer of `WXPAY_SIGN_BUF_LEN` bytes, written only on success.
-//
-// Thread safety: may be called from any number of threads at once.
-//
-// # Safety
-// `signer` must be a live signer; `fields` must point to `fields_len`
-// readable bytes; `out_sign` to `WXPAY_SIGN_BUF_LEN` writable bytes.
-wxpay_result wxpay_signer_sign_lists(const wxpay_signer *signer,
-                                     const char *fields,
-                                     size_t fields_len,
-                                     size_t count,
-                                     char *out_sign);
 
 // `wxpay_verify` with the signer's key and algorithm.
 //

@@ -13,7 +13,6 @@ pub mod error;
 pub mod fields;
 pub mod log;
 pub mod mcc;
-pub mod md5;
 pub mod micropay;
 pub mod nonce;
 pub mod notify;

@@ -2,29 +2,17 @@
 //!
 //! The canonical string is `k1=v1&k2=v2...&key=API_KEY` over every field but
 //! `sign`, empty values dropped (zero kept), names in byte order, raw values.
-//! It is streamed into the hash through a small buffer (see `canonical`),
-//! in the order `order` finds.
+//! It is built once, hashed once, and wiped.
 
 use std::fmt;
 use std::sync::OnceLock;
 
 use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq;
-use zeroize::Zeroize;
+use md5::{Digest, Md5};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind, Result, truncate};
-use crate::md5::Md5;
-
-mod canonical;
-mod joined;
-mod order;
-mod source;
-
-pub use joined::Joined;
-
-use canonical::Canonical;
-use order::{Keys, Order};
-use source::Source;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -183,6 +171,9 @@ impl fmt::Display for Signature {
     }
 }
 
+/// A field as signing reads it.
+type Pair<'a> = (&'a str, &'a str);
+
 /// Signs `fields` with `key`.
 ///
 /// `sign_type` `None` means: the message's own `sign_type` field, else MD5.
@@ -193,17 +184,8 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    sign_source(fields, key, sign_type)
-}
-
-/// [`sign`] for fields given as two joined lists.
-pub fn sign_joined(fields: &Joined<'_>, key: &ApiKey, sign_type: Option<SignType>) -> Result<Signature> {
-    sign_source(fields, key, sign_type)
-}
-
-fn sign_source<S: Source + ?Sized>(fields: &S, key: &ApiKey, sign_type: Option<SignType>) -> Result<Signature> {
-    let announced = announced_sign_type(fields)?;
-    let algorithm = match (sign_type, announced) {
+    let fields = pairs(fields);
+    let algorithm = match (sign_type, announced_sign_type(&fields)?) {
         (Some(asked), Some(field)) if asked != field => {
             return Err(Error::new(
                 ErrorKind::SignTypeMismatch,
@@ -214,7 +196,8 @@ fn sign_source<S: Source + ?Sized>(fields: &S, key: &ApiKey, sign_type: Option<S
         (None, Some(field)) => field,
         (None, None) => SignType::Md5,
     };
-    compute(fields, key, algorithm)
+    let sorted = in_name_order(fields, duplicate_field)?;
+    Ok(digest(&sorted, key, algorithm))
 }
 
 /// Checks the `sign` field of `fields` in constant time; returns the algorithm used.
@@ -227,17 +210,17 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let given = signature_field(fields)?;
-    let algorithm = choose_for_verify(fields, given, sign_type)?;
-    let mut keys = Keys::new();
-    let order = keys.order(fields, duplicate_field)?;
-    compare(&digest(fields, &order, key, algorithm), given, algorithm)
+    let fields = pairs(fields);
+    let given = signature_field(&fields)?;
+    let algorithm = choose_for_verify(&fields, given, sign_type)?;
+    let sorted = in_name_order(fields.clone(), duplicate_field)?;
+    compare(&digest(&sorted, key, algorithm), given, algorithm)
 }
 
 /// Parses a document and verifies its signature; returns its fields and the
 /// algorithm used. This is [`crate::xml::parse_borrowed`] followed by
 /// [`verify`], with one sort of the fields serving both the duplicate check
-/// and the signature.
+/// (which comes first, as parsing reports it) and the signature.
 pub fn verify_xml<'a>(
     doc: &'a [u8],
     max_size: usize,
@@ -246,34 +229,44 @@ pub fn verify_xml<'a>(
 ) -> Result<(Vec<crate::xml::Field<'a>>, SignType)> {
     let text = crate::xml::checked_text(doc, max_size)?;
     let fields = crate::xml::parse_text(text)?;
-    let algorithm = verify_document(fields.as_slice(), key, sign_type)?;
+    let pairs = pairs(&fields);
+    let sorted = in_name_order(pairs.clone(), crate::xml::duplicate)?;
+    let given = signature_field(&pairs)?;
+    let algorithm = choose_for_verify(&pairs, given, sign_type)?;
+    compare(&digest(&sorted, key, algorithm), given, algorithm)?;
     Ok((fields, algorithm))
 }
 
-/// `verify` for a parsed document: one sort of the fields serves both the
-/// duplicate check (which comes first, as parsing reports it) and the
-/// signature.
-fn verify_document<S: Source + ?Sized>(fields: &S, key: &ApiKey, sign_type: Option<SignType>) -> Result<SignType> {
-    let mut keys = Keys::new();
-    let order = keys.order(fields, crate::xml::duplicate)?;
-    let given = signature_field(fields)?;
-    let algorithm = choose_for_verify(fields, given, sign_type)?;
-    compare(&digest(fields, &order, key, algorithm), given, algorithm)
+fn pairs<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> Vec<Pair<'_>> {
+    fields.iter().map(|(name, value)| (name.as_ref(), value.as_ref())).collect()
 }
 
-fn signature_field<S: Source + ?Sized>(fields: &S) -> Result<&str> {
-    match fields.find("sign") {
+/// The fields in name byte order. A name given twice is refused (so that
+/// no copy of a field escapes the signature), and so is an empty name.
+fn in_name_order(mut fields: Vec<Pair<'_>>, on_duplicate: fn(&str) -> Error) -> Result<Vec<Pair<'_>>> {
+    fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    if let Some(w) = fields.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(on_duplicate(w[0].0));
+    }
+    if fields.first().is_some_and(|(name, _)| name.is_empty()) {
+        return Err(Error::new(ErrorKind::InvalidFieldName, "a field has an empty name"));
+    }
+    Ok(fields)
+}
+
+fn find<'a>(fields: &[Pair<'a>], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(n, _)| *n == name).map(|&(_, value)| value)
+}
+
+fn signature_field<'a>(fields: &[Pair<'a>]) -> Result<&'a str> {
+    match find(fields, "sign") {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(Error::new(ErrorKind::SignatureMissing, "the message carries no `sign` field")),
     }
 }
 
 /// The caller's algorithm, else the message's `sign_type`, else the signature's length.
-fn choose_for_verify<S: Source + ?Sized>(
-    fields: &S,
-    given: &str,
-    sign_type: Option<SignType>,
-) -> Result<SignType> {
+fn choose_for_verify(fields: &[Pair<'_>], given: &str, sign_type: Option<SignType>) -> Result<SignType> {
     match (sign_type, announced_sign_type(fields)?) {
         (Some(asked), Some(field)) if asked != field => Err(Error::new(
             ErrorKind::SignTypeMismatch,
@@ -292,8 +285,13 @@ fn choose_for_verify<S: Source + ?Sized>(
     }
 }
 
+/// The message's own `sign_type`; an empty value counts as absent, as it is not signed.
+fn announced_sign_type(fields: &[Pair<'_>]) -> Result<Option<SignType>> {
+    find(fields, "sign_type").filter(|v| !v.is_empty()).map(SignType::parse).transpose()
+}
+
 fn compare(expected: &Signature, given: &str, algorithm: SignType) -> Result<SignType> {
-    if constant_time_eq(expected.as_str().as_bytes(), given.as_bytes()) {
+    if bool::from(expected.as_str().as_bytes().ct_eq(given.as_bytes())) {
         Ok(algorithm)
     } else {
         Err(Error::new(
@@ -303,63 +301,39 @@ fn compare(expected: &Signature, given: &str, algorithm: SignType) -> Result<Sig
     }
 }
 
-/// `a == b` in time that depends on the lengths only, compared eight bytes
-/// at a time (a byte-at-a-time loop costs more than the rest of verifying a
-/// short message).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail = a_words.remainder().ct_eq(b_words.remainder());
-    // OR-ing the differences has no branch to take early; `subtle` makes
-    // the one comparison at the end opaque to the optimiser.
-    let diff = a_words.zip(b_words).fold(0u64, |acc, (x, y)| acc | (word(x) ^ word(y)));
-    (tail & diff.ct_eq(&0)).into()
-}
-
-fn compute<S: Source + ?Sized>(fields: &S, key: &ApiKey, algorithm: SignType) -> Result<Signature> {
-    let mut keys = Keys::new();
-    let order = keys.order(fields, duplicate_field)?;
-    Ok(digest(fields, &order, key, algorithm))
-}
-
 fn duplicate_field(name: &str) -> Error {
     Error::new(ErrorKind::DuplicateField, format!("field `{}` appears more than once", truncate(name, 64)))
 }
 
-/// The signature over the fields in name order, leaving out `sign` and
-/// empty values.
-fn digest<S: Source + ?Sized>(fields: &S, order: &Order, key: &ApiKey, algorithm: SignType) -> Signature {
+/// The signature over fields sorted by name.
+fn digest(sorted: &[Pair<'_>], key: &ApiKey, algorithm: SignType) -> Signature {
+    let text = canonical(sorted, key);
     match algorithm {
-        SignType::Md5 => {
-            let mut hash = Md5::new();
-            canonical(fields, order, key, &mut hash);
-            Signature::from_digest(&hash.finalize())
-        }
+        SignType::Md5 => Signature::from_digest(&Md5::digest(&text[..])),
         SignType::HmacSha256 => {
-            let mut hash = key.hmac().clone();
-            canonical(fields, order, key, &mut hash);
-            Signature::from_digest(&hash.finalize().into_bytes())
+            let mut mac = key.hmac().clone();
+            mac.update(&text);
+            Signature::from_digest(&mac.finalize().into_bytes())
         }
     }
 }
 
-/// Streams the canonical string `k1=v1&k2=v2...&key=KEY` into `hash`.
-fn canonical<S: Source + ?Sized, H: digest::Update>(fields: &S, order: &Order, key: &ApiKey, hash: &mut H) {
-    let mut text = Canonical::new(hash);
-    for i in order.indices() {
-        if fields.signed(i) {
-            fields.write(i, &mut text);
-        }
+/// `k1=v1&k2=v2...&key=KEY` over the sorted fields but `sign` and empty
+/// values. It holds the key, so it is wiped when dropped; its exact size is
+/// reserved first so that no copy is left behind by a reallocation.
+fn canonical(sorted: &[Pair<'_>], key: &ApiKey) -> Zeroizing<Vec<u8>> {
+    let signed = || sorted.iter().filter(|&&(name, value)| !value.is_empty() && name != "sign");
+    let len = signed().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>() + "key=".len() + ApiKey::LEN;
+    let mut text = Zeroizing::new(Vec::with_capacity(len));
+    for (name, value) in signed() {
+        text.extend_from_slice(name.as_bytes());
+        text.push(b'=');
+        text.extend_from_slice(value.as_bytes());
+        text.push(b'&');
     }
-    text.finish(key.as_bytes());
-}
-
-/// The message's own `sign_type`; an empty value counts as absent, as it is not signed.
-fn announced_sign_type<S: Source + ?Sized>(fields: &S) -> Result<Option<SignType>> {
-    fields.find("sign_type").filter(|v| !v.is_empty()).map(SignType::parse).transpose()
+    text.extend_from_slice(b"key=");
+    text.extend_from_slice(key.as_bytes());
+    text
 }
 
 #[cfg(test)]

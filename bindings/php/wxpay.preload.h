@@ -222,16 +222,14 @@ wxpay_result wxpay_pay_params(const wxpay_client *client,
                               const char *nonce,
                               wxpay_fields **out_params);
 
-wxpay_result wxpay_sign_split(const char *names,
-                              size_t names_len,
-                              const char *values,
-                              size_t values_len,
-                              size_t count,
-                              const char *key,
-                              size_t key_len,
-                              int32_t sign_type,
-                              char *out_sign,
-                              size_t out_sign_cap);
+wxpay_result wxpay_sign(const char *fields,
+                        size_t fields_len,
+                        size_t field_count,
+                        const char *key,
+                        size_t key_len,
+                        int32_t sign_type,
+                        char *out_sign,
+                        size_t out_sign_cap);
 
 wxpay_result wxpay_verify(const char *fields,
                           size_t fields_len,
@@ -256,11 +254,12 @@ wxpay_result wxpay_signer_new(const char *key,
 
 void wxpay_signer_free(wxpay_signer *signer);
 
-wxpay_result wxpay_signer_sign_lists(const wxpay_signer *signer,
-                                     const char *fields,
-                                     size_t fields_len,
-                                     size_t count,
-                                     char *out_sign);
+wxpay_result wxpay_signer_sign(const wxpay_signer *signer,
+                               const char *fields,
+                               size_t fields_len,
+                               size_t field_count,
+                               char *out_sign,
+                               size_t out_sign_cap);
 
 wxpay_result wxpay_signer_verify(const wxpay_signer *signer,
                                  const char *fields,

@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/src"
 cp "$here/pyproject.toml" "$here/README.md" "$work/"
 cp -r "$here/src/wxpay" "$work/src/"
-rm -rf "$work/src/wxpay/__pycache__" "$work/src/wxpay/_speedups.c"
+rm -rf "$work/src/wxpay/__pycache__"
 install -m 755 "$lib" "$work/src/wxpay/libwxpay.so"
 
 python3 -m venv "$work/venv"

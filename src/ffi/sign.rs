@@ -73,49 +73,6 @@ pub unsafe extern "C" fn wxpay_sign(
     })
 }
 
-/// `wxpay_sign` with the fields given as two lists instead of one packed
-/// buffer: `names` holds `count` names joined by NUL bytes, `values` the
-/// `count` values in the same order, joined the same way (no trailing NUL).
-/// This is what a wrapper builds fastest from a dictionary (one join over its
-/// keys, one over its values). A NUL inside a name or value changes a list's
-/// item count and is `WXPAY_RESULT_EMBEDDED_NUL`.
-///
-/// Ownership, thread safety and results: as `wxpay_sign`.
-///
-/// # Safety
-/// `names`/`values` must point to `names_len`/`values_len` readable bytes
-/// (NULL only with length 0); `key` to `key_len` bytes; `out_sign` to
-/// `out_sign_cap` writable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wxpay_sign_split(
-    names: *const c_char,
-    names_len: usize,
-    values: *const c_char,
-    values_len: usize,
-    count: usize,
-    key: *const c_char,
-    key_len: usize,
-    sign_type: i32,
-    out_sign: *mut c_char,
-    out_sign_cap: usize,
-) -> wxpay_result {
-    guard("wxpay_sign_split", || {
-        if out_sign.is_null() {
-            return Err(args::null("out_sign"));
-        }
-        let sign_type = args::sign_type(sign_type)?;
-        // SAFETY: the caller's contract.
-        let names = unsafe { args::text(names, names_len, "names") }?;
-        // SAFETY: the caller's contract.
-        let values = unsafe { args::text(values, values_len, "values") }?;
-        let fields = sign::Joined::split(names, values, count)?;
-        // SAFETY: the caller's contract.
-        let key = unsafe { api_key(key, key_len) }?;
-        let signature = sign::sign_joined(&fields, &key, sign_type)?;
-        write_cstr(signature.as_str(), out_sign, out_sign_cap, "out_sign")
-    })
-}
-
 /// Verifies the `sign` field of packed fields in constant time.
 ///
 /// The algorithm is `sign_type` unless it is `WXPAY_SIGN_TYPE_AUTO`, else the

@@ -3,7 +3,7 @@
 //! the API key, and the plaintext is a flat XML document with root `<root>`.
 //! A successful decryption is what authenticates the message.
 
-use crate::md5::Md5;
+use md5::{Digest, Md5};
 use openssl::symm::{Cipher, decrypt};
 use zeroize::Zeroizing;
 
@@ -83,7 +83,7 @@ pub fn decrypt_req_info(req_info: &str, key: &ApiKey, max_size: usize) -> Result
 /// The AES key: the 32 ASCII characters of the lowercase hex MD5 of the API key.
 fn refund_key(key: &ApiKey) -> Zeroizing<Vec<u8>> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Zeroizing::new(Md5::digest(key.as_bytes()));
+    let digest = Zeroizing::new(<[u8; 16]>::from(Md5::digest(key.as_bytes())));
     let mut out = Zeroizing::new(Vec::with_capacity(32));
     for b in digest.iter() {
         out.push(HEX[usize::from(b >> 4)]);

@@ -84,21 +84,8 @@ final class Signer
     public function sign(array $fields): string
     {
         $handle = $this->handle ?? throw self::closed();
-        // Only strings and ints may reach implode, which would turn a null,
-        // bool or float into a guess; the rest (NUL, UTF-8, names) the
-        // library checks. The loop is the cheapest form of this check (see
-        // the README's numbers); the error path finds the field's name.
-        // Functions are named from the root: unqualified in a namespace, PHP
-        // cannot compile is_string(), strlen() or count() to their opcodes.
-        foreach ($fields as $value) {
-            if (!\is_string($value) && !\is_int($value)) {
-                Packed::refuseValues($fields);
-            }
-        }
-        // Names, a NUL, values: one string and five arguments (PHP's FFI
-        // pays for every argument on every call).
-        $data = $fields === [] ? '' : \implode("\0", \array_keys($fields)) . "\0" . \implode("\0", $fields);
-        $rc = $this->ffi->wxpay_signer_sign_lists($handle, $data, \strlen($data), \count($fields), $this->out);
+        $data = Packed::pack($fields);
+        $rc = $this->ffi->wxpay_signer_sign($handle, $data, \strlen($data), \count($fields), $this->out, Abi::SIGN_BUF_LEN);
         if ($rc !== 0) {
             Errors::throwLast($this->ffi, $rc);
         }

@@ -130,21 +130,16 @@ final class WxPay
     }
 
     /**
-     * Signs through `wxpay_sign_split`, which checks the key on every call.
+     * Signs through `wxpay_sign`, which checks the key on every call.
      * For a key the library refuses: the library reports a bad field
      * before a bad key, and so this keeps the error a call always gave.
      */
     private static function signWithoutSigner(array $fields, #[\SensitiveParameter] string $key, SignType $type): string
     {
         $ffi = FFI::instance();
-        Packed::checkValues($fields);
-        $names = implode("\0", array_keys($fields));
-        $values = implode("\0", $fields);
+        $data = Packed::pack($fields);
         $out = self::$signBuffer ??= $ffi->new('char[' . Abi::SIGN_BUF_LEN . ']');
-        $rc = $ffi->wxpay_sign_split(
-            $names, strlen($names), $values, strlen($values), count($fields),
-            $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN,
-        );
+        $rc = $ffi->wxpay_sign($data, strlen($data), count($fields), $key, strlen($key), $type->value, $out, Abi::SIGN_BUF_LEN);
         if ($rc !== 0) {
             Errors::throwLast($ffi, $rc);
         }

@@ -49,15 +49,3 @@ def client(sim):
 
     with wxpay.Client(**sim.client_options(p12=str(sim.file("apiclient_cert.p12")))) as c:
         yield c
-
-
-@pytest.fixture(params=["speedups", "ctypes"])
-def sign_path(request, monkeypatch):
-    """Runs a test on each signing path: the C accelerator (when built) and the ctypes fallback."""
-    from wxpay import _sign
-
-    if request.param == "ctypes":
-        monkeypatch.setattr(_sign, "_fast_sign", None)
-    elif _sign._fast_sign is None:
-        pytest.skip("wxpay._speedups is not built or is disabled (WXPAY_PYTHON_NO_SPEEDUPS)")
-    return request.param

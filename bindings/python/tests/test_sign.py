@@ -10,8 +10,6 @@ from reference import KEY, hmac_sign, md5_sign, unified_order
 import wxpay
 from wxpay import InvalidInput, SignatureError, SignatureMissing, SignType
 
-# Every test runs on both signing paths (conftest.sign_path).
-pytestmark = pytest.mark.usefixtures("sign_path")
 
 # The example from WeChat Pay's public signing documentation.
 DOC_FIELDS = {

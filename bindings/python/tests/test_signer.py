@@ -1,4 +1,4 @@
-"""wxpay.Signer, and the signer cache behind wxpay.sign/verify."""
+"""wxpay.Signer, and the one-call wxpay.sign/verify beside it."""
 
 import copy
 import gc
@@ -15,8 +15,6 @@ from reference import KEY, hmac_sign, md5_sign, unified_order
 import wxpay
 from wxpay import InvalidInput, SignatureError, SignatureMissing, Signer, SignerClosed, SignType, XmlError, _sign
 
-# Every test runs on both signing paths (conftest.sign_path).
-pytestmark = pytest.mark.usefixtures("sign_path")
 
 OTHER_KEY = "0123456789abcdefghijABCDEFGHIJ01"
 DOC_FIELDS = {
@@ -28,13 +26,6 @@ DOC_FIELDS = {
 }
 DOC_MD5 = "9A0A8659F005D6984697E2CA0A9CF3B7"
 DOC_HMAC = "6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    wxpay.clear_signer_cache()
-    yield
-    wxpay.clear_signer_cache()
 
 
 def test_documented_vectors():
@@ -372,10 +363,10 @@ def test_close_while_other_threads_sign():
     assert signer._native is None
 
 
-# --- the cache behind wxpay.sign / wxpay.verify --------------------------------
+# --- the one-call wxpay.sign / wxpay.verify, with many keys ------------------
 
 
-def test_cache_never_answers_for_another_key_or_algorithm():
+def test_one_call_never_answers_for_another_key_or_algorithm():
     order = unified_order()
     del order["sign_type"]
     for _ in range(2):
@@ -402,24 +393,6 @@ def test_a_bytearray_key_is_read_on_every_call():
     assert wxpay.sign(order, key) == md5_sign(order, OTHER_KEY)
     assert wxpay.verify(dict(order, sign=md5_sign(order, OTHER_KEY)), key) is SignType.MD5
     assert wxpay.sign(order, memoryview(KEY.encode())) == md5_sign(order, KEY)
-    assert not _sign._cache
-
-
-class SneakyKey(str):
-    """Equal to every string: a cache that trusted it would answer for any key."""
-
-    def __eq__(self, other):
-        return True
-
-    def __hash__(self):
-        return hash(KEY)
-
-
-def test_a_str_subclass_key_is_not_cached():
-    wxpay.sign(DOC_FIELDS, KEY)
-    sneaky = SneakyKey(OTHER_KEY)
-    assert wxpay.sign(DOC_FIELDS, sneaky) == md5_sign(DOC_FIELDS, OTHER_KEY)
-    assert all(type(k) is str for k, _ in _sign._cache)
 
 
 class FickleType(int):
@@ -439,7 +412,7 @@ def test_a_sign_type_whose_number_changes_is_read_on_every_call():
     assert got == {DOC_MD5, DOC_HMAC}
 
 
-def test_bad_keys_are_not_cached_and_errors_are_unchanged():
+def test_bad_keys_and_bad_fields_are_reported():
     wxpay.sign(DOC_FIELDS, KEY)
     with pytest.raises(InvalidInput) as err:
         wxpay.sign(DOC_FIELDS, KEY[:31])
@@ -453,30 +426,9 @@ def test_bad_keys_are_not_cached_and_errors_are_unchanged():
     with pytest.raises(InvalidInput) as err:
         wxpay.sign(DOC_FIELDS, KEY, 3)
     assert err.value.code_name == "WXPAY_RESULT_INVALID_ARGUMENT"
-    assert list(_sign._cache) == [(KEY, 0)]
 
 
-def test_cache_is_bounded_and_stays_correct():
-    rng = random.Random(7)
-    keys = ["".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32)) for _ in range(40)]
-    for round_ in range(2):
-        for key in keys:
-            assert wxpay.sign(DOC_FIELDS, key) == md5_sign(DOC_FIELDS, key)
-            assert len(_sign._cache) <= _sign.SIGNER_CACHE_SIZE
-    assert {k for k, _ in _sign._cache} <= set(keys)
-
-
-def test_clear_signer_cache_drops_every_key():
-    wxpay.sign(DOC_FIELDS, KEY)
-    wxpay.sign(DOC_FIELDS, OTHER_KEY, SignType.HMAC_SHA256)
-    assert len(_sign._cache) == 2
-    wxpay.clear_signer_cache()
-    assert not _sign._cache
-    assert all(item is not KEY and item is not OTHER_KEY for item in _sign._last)
-    assert wxpay.sign(DOC_FIELDS, KEY) == DOC_MD5
-
-
-def test_cache_under_threads_with_many_keys():
+def test_many_keys_under_threads():
     rng = random.Random(3)
     keys = ["".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32)) for _ in range(24)]
 
@@ -490,10 +442,7 @@ def test_cache_under_threads_with_many_keys():
             expected = md5_sign(fields, key) if algorithm is SignType.MD5 else hmac_sign(fields, key)
             wrong += wxpay.sign(fields, key, algorithm) != expected
             wrong += wxpay.verify(dict(fields, sign=expected), key) is not algorithm
-            if i % 500 == 0:
-                wxpay.clear_signer_cache()
         return wrong
 
     with ThreadPoolExecutor(6) as pool:
         assert list(pool.map(worker, range(6))) == [0] * 6
-    assert len(_sign._cache) <= _sign.SIGNER_CACHE_SIZE

@@ -328,7 +328,6 @@ namespace WeChatPay.Native
             DownloadBill = Bind<DownloadBillFn>(library, "wxpay_download_bill");
             TablePacked = Bind<TablePackedFn>(library, "wxpay_table_packed");
             TableFree = Bind<FreeFn>(library, "wxpay_table_free");
-            // wxpay_signer_sign_split is not bound: for .NET the packed form is as fast (README, wxpay_sign_split).
             SignerNew = Bind<SignerNewFn>(library, "wxpay_signer_new");
             SignerFree = Bind<FreeFn>(library, "wxpay_signer_free");
             SignerSign = Bind<SignerSignFn>(library, "wxpay_signer_sign");

@@ -52,36 +52,6 @@ final class Packed
     }
 
     /**
-     * Refuses what {@see pack()} refuses, for callers that join names and
-     * values separately (`wxpay_sign_split`): implode would turn a null,
-     * bool or float into a guess, and an array into "Array" with a warning.
-     *
-     * @param array<array-key, mixed> $fields
-     * @throws InvalidInputException for a value that is not a string or an int.
-     */
-    public static function checkValues(array $fields): void
-    {
-        foreach ($fields as $name => $value) {
-            if (!is_string($value) && !is_int($value)) {
-                throw self::badValue($name, $value);
-            }
-        }
-    }
-
-    /**
-     * Throws for the first value {@see checkValues()} refuses: the error
-     * path of callers that check with a loop of their own, without names.
-     *
-     * @param array<array-key, mixed> $fields fields holding such a value
-     * @throws InvalidInputException always
-     */
-    public static function refuseValues(array $fields): never
-    {
-        self::checkValues($fields);
-        throw new \LogicException('refuseValues() called for fields whose values are all strings or ints');
-    }
-
-    /**
      * Refuses a negative document size; 0 means the library's default.
      *
      * @throws InvalidInputException for a negative size

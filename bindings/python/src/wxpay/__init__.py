@@ -44,7 +44,7 @@ from ._flows import (
     parse_bill,
 )
 from ._nonce import nonce
-from ._sign import SPEEDUPS, Signer, SignType, clear_signer_cache, sign, verify, verify_xml
+from ._sign import Signer, SignType, sign, verify, verify_xml
 from ._version import __version__
 from ._xml import build_xml, parse_xml
 
@@ -60,8 +60,6 @@ __all__ = [
     "sign",
     "verify",
     "verify_xml",
-    "clear_signer_cache",
-    "SPEEDUPS",
     "parse_xml",
     "build_xml",
     "nonce",

@@ -99,20 +99,12 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_fields_packed": (_result, [_fields_p, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_size_t)]),
     "wxpay_fields_free": (None, [_fields_p]),
     "wxpay_nonce": (_result, [_buf_out, c_size_t]),
-    # The output buffer travels as an address: a per-thread buffer's address is
-    # computed once, and an int converts faster than a char array.
-    "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t]),
-    "wxpay_sign_split": (
-        _result,
-        [_str_in, c_size_t, _str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, c_void_p, c_size_t],
-    ),
+    "wxpay_sign": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, _buf_out, c_size_t]),
     "wxpay_verify": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(c_int32)]),
     "wxpay_verify_xml": (_result, [_str_in, c_size_t, c_size_t, _str_in, c_size_t, c_int32, POINTER(_fields_p)]),
     "wxpay_signer_new": (_result, [_str_in, c_size_t, c_int32, POINTER(c_void_p)]),
     "wxpay_signer_free": (None, [c_void_p]),
-    "wxpay_signer_sign": (_result, [c_void_p, _str_in, c_size_t, c_size_t, c_void_p, c_size_t]),
-    "wxpay_signer_sign_split": (_result, [c_void_p, _str_in, c_size_t, _str_in, c_size_t, c_size_t, c_void_p, c_size_t]),
-    "wxpay_signer_sign_lists": (_result, [c_void_p, _str_in, c_size_t, c_size_t, c_void_p]),
+    "wxpay_signer_sign": (_result, [c_void_p, _str_in, c_size_t, c_size_t, _buf_out, c_size_t]),
     "wxpay_signer_verify": (_result, [c_void_p, _str_in, c_size_t, c_size_t, POINTER(c_int32)]),
     "wxpay_signer_verify_xml": (_result, [c_void_p, _str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
     "wxpay_xml_parse": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),

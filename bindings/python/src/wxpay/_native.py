@@ -8,7 +8,7 @@ whatever the number of fields.
 from __future__ import annotations
 
 import threading
-from ctypes import addressof, byref, c_int32, c_size_t, c_void_p, create_string_buffer, string_at
+from ctypes import byref, c_int32, c_size_t, c_void_p, create_string_buffer, string_at
 from itertools import chain
 from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple
 
@@ -31,12 +31,6 @@ class Scratch(threading.local):
 
     def __init__(self) -> None:
         self.sign = create_string_buffer(_ffi.SIGN_BUF_LEN)
-        self.sign_address = addressof(self.sign)
-        # The same address as a ready ctypes argument: a c_void_p is passed
-        # as it is, an int is converted on every call (about 70 ns).
-        self.sign_arg = c_void_p(self.sign_address)
-        # Both in one attribute read: each read of a thread-local costs about 40 ns.
-        self.sign_out = (self.sign_arg, self.sign)
         self.nonce = create_string_buffer(_ffi.NONCE_BUF_LEN)
         self.sign_type = c_int32()
         self.sign_type_ref = byref(self.sign_type)
