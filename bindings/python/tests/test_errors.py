@@ -33,6 +33,7 @@ GROUPS = {
 SPECIFIC = {
     "WXPAY_RESULT_MISSING_FIELD": wxpay.MissingField,
     "WXPAY_RESULT_CONFLICTING_FIELD": wxpay.ConflictingField,
+    "WXPAY_RESULT_CLIENT_FORKED": wxpay.ClientClosed,
     "WXPAY_RESULT_SIGNATURE_MISSING": SignatureMissing,
     "WXPAY_RESULT_CERTIFICATE_REQUIRED": wxpay.CertificateRequired,
     "WXPAY_RESULT_CERTIFICATE_EXPIRED": wxpay.CertificateExpired,

@@ -50,7 +50,7 @@ class _NativeClient:
     is freed, since the library may call it until then.
     """
 
-    __slots__ = ("_lock", "_pointer", "_in_flight", "_closing", "_callback", "_forked", "frees", "__weakref__")
+    __slots__ = ("_lock", "_pointer", "_in_flight", "_closing", "_callback", "frees", "__weakref__")
 
     def __init__(self, pointer: int, callback: Any) -> None:
         self._lock = threading.Lock()
@@ -58,19 +58,15 @@ class _NativeClient:
         self._in_flight = 0
         self._closing = False
         self._callback = callback
-        self._forked = False
         self.frees = 0
         _LIVE.add(self)
 
-    def orphan_after_fork(self) -> None:
-        """In a forked child: the native client's I/O thread stayed in the
-        parent, so a request would wait out its timeout and a free would
-        join a thread that is not there. The handle is dropped unfreed (the
-        child leaks it, as it leaks any state of threads it did not inherit)."""
+    def reset_after_fork(self) -> None:
+        """In a forked child, only the thread that forked exists: the lock
+        may have been held, and requests counted in flight, by threads that
+        are gone. The handle itself stays; the library refuses it in the
+        child (``ClientForked``, code 112) and frees it safely there."""
         self._lock = threading.Lock()
-        self._forked = True
-        self._closing = True
-        self._pointer = None
         self._in_flight = 0
 
     @property
@@ -80,12 +76,6 @@ class _NativeClient:
     def enter(self) -> int:
         with self._lock:
             if self._closing or self._pointer is None:
-                if self._forked:
-                    raise ClientClosed(
-                        "this wxpay.Client was made before os.fork(); make a new Client in the child process",
-                        0,
-                        "WXPAY_PYTHON_CLIENT_FORKED",
-                    )
                 raise ClientClosed("the wxpay.Client is closed", 0, "WXPAY_PYTHON_CLIENT_CLOSED")
             self._in_flight += 1
             return self._pointer
@@ -118,13 +108,13 @@ class _NativeClient:
         self._callback = None
 
 
-# Every native client alive in this process, so that a fork can orphan them in the child.
+# Every native client alive in this process, so that a fork can reset them in the child.
 _LIVE: "weakref.WeakSet[_NativeClient]" = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
     for native in list(_LIVE):
-        native.orphan_after_fork()
+        native.reset_after_fork()
 
 
 if hasattr(os, "register_at_fork"):

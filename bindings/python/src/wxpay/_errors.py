@@ -169,8 +169,10 @@ class InvalidResponse(ProtocolError):
     """The response is neither a success nor a well-formed failure (601)."""
 
 
-class ClientClosed(WxPayError, ValueError):
-    """The ``Client`` was used after ``close()``; no request was made."""
+class ClientClosed(InvalidInput):
+    """The ``Client`` was used after ``close()``, or in a child process
+    forked after it was made (code 112, ``WXPAY_RESULT_CLIENT_FORKED``);
+    no request was made."""
 
 
 class SignerClosed(WxPayError, ValueError):
@@ -203,6 +205,7 @@ _BY_CODE: Dict[int, Type[WxPayError]] = {
     110: MissingField,
     109: NotFound,
     111: ConflictingField,
+    112: ClientClosed,
     _SIGNATURE_MISSING: SignatureMissing,
     204: MerchantMismatch,
     210: DecryptionError,
