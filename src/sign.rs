@@ -2,7 +2,8 @@
 //!
 //! The canonical string is `k1=v1&k2=v2...&key=API_KEY` over every field but
 //! `sign`, empty values dropped (zero kept), names in byte order, raw values.
-//! It is built once, hashed once, and wiped.
+//! The fields' part is built once and hashed, followed by `key=` and the
+//! key, which never leave the key's own (wiped) storage and the hasher.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -10,7 +11,7 @@ use std::sync::OnceLock;
 use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq;
 use md5::{Digest, Md5};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 use crate::error::{Error, ErrorKind, Result, truncate};
 
@@ -305,34 +306,41 @@ fn duplicate_field(name: &str) -> Error {
     Error::new(ErrorKind::DuplicateField, format!("field `{}` appears more than once", truncate(name, 64)))
 }
 
-/// The signature over fields sorted by name.
+/// The signature over fields sorted by name: the hash of the canonical
+/// string, then `key=` and the key. The key goes straight into the hasher
+/// (whose state is wiped on drop), never into the buffer.
 fn digest(sorted: &[Pair<'_>], key: &ApiKey, algorithm: SignType) -> Signature {
-    let text = canonical(sorted, key);
+    let text = canonical(sorted);
     match algorithm {
-        SignType::Md5 => Signature::from_digest(&Md5::digest(&text[..])),
+        SignType::Md5 => {
+            let mut md5 = Md5::new();
+            md5.update(&text);
+            md5.update(b"key=");
+            md5.update(key.as_bytes());
+            Signature::from_digest(&md5.finalize())
+        }
         SignType::HmacSha256 => {
             let mut mac = key.hmac().clone();
             mac.update(&text);
+            mac.update(b"key=");
+            mac.update(key.as_bytes());
             Signature::from_digest(&mac.finalize().into_bytes())
         }
     }
 }
 
-/// `k1=v1&k2=v2...&key=KEY` over the sorted fields but `sign` and empty
-/// values. It holds the key, so it is wiped when dropped; its exact size is
-/// reserved first so that no copy is left behind by a reallocation.
-fn canonical(sorted: &[Pair<'_>], key: &ApiKey) -> Zeroizing<Vec<u8>> {
+/// `k1=v1&k2=v2...&` over the sorted fields but `sign` and empty values:
+/// the canonical string up to the key.
+fn canonical(sorted: &[Pair<'_>]) -> Vec<u8> {
     let signed = || sorted.iter().filter(|&&(name, value)| !value.is_empty() && name != "sign");
-    let len = signed().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>() + "key=".len() + ApiKey::LEN;
-    let mut text = Zeroizing::new(Vec::with_capacity(len));
+    let len = signed().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>();
+    let mut text = Vec::with_capacity(len);
     for (name, value) in signed() {
         text.extend_from_slice(name.as_bytes());
         text.push(b'=');
         text.extend_from_slice(value.as_bytes());
         text.push(b'&');
     }
-    text.extend_from_slice(b"key=");
-    text.extend_from_slice(key.as_bytes());
     text
 }
 

@@ -4,27 +4,17 @@
 # Each count is (run with N calls) - (run with 0 calls), divided by N.
 # PHP_OPTS replaces the default php options "-d opcache.enable_cli=0", e.g.
 # PHP_OPTS="-d opcache.enable_cli=1 -d opcache.jit=off" to count with opcache.
-# With --pack: the PHP packing alone, as now and as a split ABI would allow
-# (benchmarks/pack_variants.php).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export WXPAY_LIBRARY=${WXPAY_LIBRARY:-$(cd "$here/../../.." && pwd)/target/release/libwxpay.so}
 
-script=bench_sign.php
 variants=(wxpay-md5 signer-md5 plain-md5 wxpay-hmac signer-hmac plain-hmac)
-if [ "${1:-}" = --pack ]; then
-    shift
-    script=pack_variants.php
-    variants=(pack-joined pack-split)
-fi
 n=${1:-2000}
 read -r -a php_opts <<< "${PHP_OPTS:--d opcache.enable_cli=0}"
 
 instructions() { # variant calls -> total instructions
-    local args=("$1" "$2")
-    [ "$script" = bench_sign.php ] && args=(--only "$1" "$2")
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        php "${php_opts[@]}" "$here/$script" "${args[@]}" 2>&1 |
+        php "${php_opts[@]}" "$here/bench_sign.php" --only "$1" "$2" 2>&1 |
         sed -n 's/.*refs: *\([0-9,]*\).*/\1/p' | tr -d ,
 }
 
