@@ -222,6 +222,12 @@ wxpay_result wxpay_pay_params(const wxpay_client *client,
                               const char *nonce,
                               wxpay_fields **out_params);
 
+wxpay_result wxpay_pay_bank(const wxpay_client *client,
+                            const char *fields,
+                            size_t fields_len,
+                            size_t field_count,
+                            wxpay_fields **out_response);
+
 wxpay_result wxpay_sign(const char *fields,
                         size_t fields_len,
                         size_t field_count,

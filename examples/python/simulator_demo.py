@@ -175,7 +175,7 @@ def main():
         params = client.jsapi_params(order["prepay_id"])
         print(f"7. JSAPI parameters for the page: signType={params['signType']} paySign={params['paySign']}")
 
-        scan = client.micropay(
+        scan = client.micropay_flow(
             body="wxpay demo - counter",
             out_trade_no=out_trade_no + "-mp",
             total_fee="1",

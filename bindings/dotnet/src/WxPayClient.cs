@@ -152,10 +152,15 @@ namespace WeChatPay
         /// <exception cref="WxPayXmlException">The response is not acceptable XML.</exception>
         /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c>, or a response that is neither success nor failure.</exception>
         /// <exception cref="WxPayBusinessException"><c>result_code=FAIL</c>; see <see cref="WxPayBusinessException.ErrCode"/>.</exception>
-        public unsafe IDictionary<string, string> Request(string path, IEnumerable<KeyValuePair<string, string>> fields)
+        public IDictionary<string, string> Request(string path, IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Exchange(Utf8.Terminated(path, "path"), fields);
+        }
+
+        /// <summary><c>wxpay_request</c> on <paramref name="pathBytes"/>, or <c>wxpay_pay_bank</c> when it is null.</summary>
+        private unsafe IDictionary<string, string> Exchange(byte[] pathBytes, IEnumerable<KeyValuePair<string, string>> fields)
         {
             Api api = LibraryLoader.Api;
-            byte[] pathBytes = Utf8.Terminated(path, "path");
             Packed packed = Packed.From(fields);
             bool added = false;
             try
@@ -173,8 +178,10 @@ namespace WeChatPay
                         }
                         finally
                         {
-                            code = api.Request(handle.DangerousGetHandle(), pathData, data, (UIntPtr)packed.Length,
-                                (UIntPtr)packed.Count, &raw);
+                            code = pathBytes == null
+                                ? api.PayBank(handle.DangerousGetHandle(), data, (UIntPtr)packed.Length, (UIntPtr)packed.Count, &raw)
+                                : api.Request(handle.DangerousGetHandle(), pathData, data, (UIntPtr)packed.Length,
+                                    (UIntPtr)packed.Count, &raw);
                             response.Adopt(raw);
                         }
                     }
@@ -396,6 +403,15 @@ namespace WeChatPay
             return Request("pay/refundquery", fields);
         }
 
+        /// <summary><c>payitil/report</c>: reports a call's outcome and latency to WeChat.</summary>
+        /// <param name="fields">The report's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> Report(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("payitil/report", fields);
+        }
+
         /// <summary><c>mmpaymkttransfers/promotion/transfers</c>: pays money to a user (needs the merchant certificate).</summary>
         /// <param name="fields">The transfer's fields.</param>
         /// <returns>The response.</returns>
@@ -403,6 +419,32 @@ namespace WeChatPay
         public IDictionary<string, string> Transfers(IEnumerable<KeyValuePair<string, string>> fields)
         {
             return Request("mmpaymkttransfers/promotion/transfers", fields);
+        }
+
+        /// <summary>
+        /// <c>mmpaysptrans/pay_bank</c>: pays to a bank card (needs the merchant certificate). Give <c>bank_no</c> and
+        /// <c>true_name</c> in plain text with <c>partner_trade_no</c>, <c>bank_code</c>, <c>amount</c> (and optionally
+        /// <c>desc</c>): the library encrypts them (RSA-OAEP with WeChat's key, fetched once from
+        /// <c>risk/getpublickey</c>) and sends <c>enc_bank_no</c>/<c>enc_true_name</c>. Neither plain value is logged or
+        /// quoted in a message.
+        /// </summary>
+        /// <param name="fields">The payout's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayInvalidInputException"><c>bank_no</c> or <c>true_name</c> missing, or given already
+        /// encrypted.</exception>
+        /// <exception cref="WxPayException">Otherwise as <see cref="Request"/>.</exception>
+        public IDictionary<string, string> PayBank(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Exchange(null, fields);
+        }
+
+        /// <summary><c>mmpaysptrans/query_bank</c>: a bank-card payout's state (needs the merchant certificate).</summary>
+        /// <param name="fields">The query's fields (<c>partner_trade_no</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> QueryBank(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaysptrans/query_bank", fields);
         }
 
         /// <summary><c>pay/downloadbill</c>: the transaction bill of a day (<c>bill_date</c>).</summary>

@@ -167,6 +167,32 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void ReportIsAnswered()
+        {
+            IDictionary<string, string> r = client.Report(Fields("interface_url", "https://api.mch.weixin.qq.com/pay/unifiedorder",
+                "execute_time_", "1000", "return_code", "SUCCESS", "result_code", "SUCCESS", "user_ip", "127.0.0.1"));
+            Assert.AreEqual("SUCCESS", r["return_code"]);
+        }
+
+        [Test]
+        public void PayBankEncryptsAndQueryBankFindsIt()
+        {
+            string tradeNo = sim.NextOrderNumber("bank");
+            // The simulator answers SUCCESS only after decrypting both fields with its key.
+            IDictionary<string, string> paid = client.PayBank(Fields("partner_trade_no", tradeNo, "bank_no", "6225880137250000",
+                "true_name", "张三", "bank_code", "1001", "amount", "50000", "desc", "payout"));
+            Assert.AreEqual("SUCCESS", paid["result_code"]);
+            Assert.AreEqual("50000", paid["amount"]);
+            IDictionary<string, string> query = client.QueryBank(Fields("partner_trade_no", tradeNo));
+            Assert.AreEqual(paid["payment_no"], query["payment_no"]);
+            // MD5 of the plain values (hashlib), which the simulator computes after decrypting them.
+            Assert.AreEqual("80a01ac3d63773b548d8e9ef1774145e", query["bank_no_md5"]);
+            Assert.AreEqual("615db57aa314529aaa0fbe95b3e95bd3", query["true_name_md5"]);
+            var e = Assert.Throws<WxPayInvalidInputException>(() => client.PayBank(Fields("partner_trade_no", tradeNo, "true_name", "张三")));
+            Assert.AreEqual("WXPAY_RESULT_MISSING_FIELD", e.CodeName);
+        }
+
+        [Test]
         public void DownloadBillAndFundFlow()
         {
             // The simulator's bills are by Beijing date and exist once an order was paid that day.

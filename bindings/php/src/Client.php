@@ -329,6 +329,55 @@ final class Client
         return $this->request('pay/refundquery', $fields);
     }
 
+    /** `payitil/report`: reports a call's outcome and latency to WeChat. */
+    public function report(array $fields): array
+    {
+        return $this->request('payitil/report', $fields);
+    }
+
+    /** `mmpaymkttransfers/promotion/transfers`: pays a user's balance (needs the certificate). */
+    public function transfers(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/promotion/transfers', $fields);
+    }
+
+    /**
+     * `mmpaysptrans/pay_bank`: pays to a bank card (needs the certificate).
+     *
+     * Give `bank_no` and `true_name` in plain text with `partner_trade_no`,
+     * `bank_code`, `amount` (and optionally `desc`): the library encrypts
+     * them (RSA-OAEP with WeChat's key, fetched once from
+     * `risk/getpublickey`) and sends `enc_bank_no`/`enc_true_name`. Neither
+     * plain value is logged or quoted in a message.
+     *
+     * @param array<string, string|int> $fields
+     * @return array<string, string> the verified response
+     * @throws InvalidInputException `bank_no` or `true_name` missing
+     *     (`MISSING_FIELD`), or given already encrypted (`CONFLICTING_FIELD`)
+     * @throws WxPayException otherwise as {@see request()}
+     */
+    public function payBank(array $fields): array
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $data = Packed::pack($fields);
+            $out = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_pay_bank($client, $data, strlen($data), count($fields), \FFI::addr($out));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::take($ffi, $out);
+    }
+
+    /** `mmpaysptrans/query_bank`: a bank-card payout's state (needs the certificate). */
+    public function queryBank(array $fields): array
+    {
+        return $this->request('mmpaysptrans/query_bank', $fields);
+    }
+
     /** `pay/downloadbill`: a day's transaction bill. */
     public function downloadBill(array $fields): string
     {

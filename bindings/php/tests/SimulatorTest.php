@@ -283,6 +283,40 @@ final class SimulatorTest extends TestCase
         $this->assertSame('No Bill Exist', $e->getReturnMsg());
     }
 
+    public function testReportAndTransfers(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $report = $client->report([
+            'interface_url' => 'https://api.mch.weixin.qq.com/pay/unifiedorder', 'execute_time_' => 1000,
+            'return_code' => 'SUCCESS', 'result_code' => 'SUCCESS', 'user_ip' => '127.0.0.1',
+        ]);
+        $this->assertSame('SUCCESS', $report['return_code']);
+        $transfer = $client->transfers([
+            'partner_trade_no' => self::orderNo(), 'openid' => 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'check_name' => 'NO_CHECK',
+            'amount' => 100, 'desc' => 'test', 'spbill_create_ip' => '127.0.0.1',
+        ]);
+        $this->assertSame('SUCCESS', $transfer['result_code']);
+        $this->assertNotEmpty($transfer['payment_no']);
+    }
+
+    public function testPayBankEncryptsAndQueryBankFindsIt(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $no = self::orderNo();
+        // The simulator answers SUCCESS only after decrypting both fields with its key.
+        $paid = $client->payBank([
+            'partner_trade_no' => $no, 'bank_no' => '6225880137250000', 'true_name' => '张三',
+            'bank_code' => '1001', 'amount' => 50000, 'desc' => 'payout',
+        ]);
+        $this->assertSame('SUCCESS', $paid['result_code']);
+        $this->assertSame('50000', $paid['amount']);
+        $query = $client->queryBank(['partner_trade_no' => $no]);
+        $this->assertSame($paid['payment_no'], $query['payment_no']);
+        $this->assertSame(md5('6225880137250000'), $query['bank_no_md5']);
+        $this->assertSame(md5('张三'), $query['true_name_md5']);
+        $this->assertFails(InvalidInputException::class, ResultCode::MISSING_FIELD, fn () => $client->payBank(['partner_trade_no' => $no, 'true_name' => '张三']));
+    }
+
     public function testBadInputAgainstTheServer(): void
     {
         $client = $this->client();

@@ -5,6 +5,7 @@ field, so tests running on one simulator do not disturb each other.
 """
 
 import datetime
+import hashlib
 import itertools
 import logging
 import os
@@ -153,7 +154,7 @@ def test_report_and_transfer(client):
         user_ip="127.0.0.1",
     )
     assert answer["return_code"] == "SUCCESS"
-    transfer = client.transfer(
+    transfer = client.transfers(
         partner_trade_no=order_no("tr"),
         openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
         check_name="NO_CHECK",
@@ -162,6 +163,20 @@ def test_report_and_transfer(client):
         spbill_create_ip="127.0.0.1",
     )
     assert transfer["result_code"] == "SUCCESS" and transfer["payment_no"]
+
+
+def test_pay_bank_encrypts_and_query_bank_finds_it(client):
+    trade_no = order_no("bank")
+    paid = client.pay_bank(
+        partner_trade_no=trade_no, bank_no="6225880137250000", true_name="张三",
+        bank_code="1001", amount="50000", desc="payout",
+    )
+    # The simulator answers SUCCESS only after decrypting both fields with its key.
+    assert paid["result_code"] == "SUCCESS" and paid["amount"] == "50000"
+    query = client.query_bank(partner_trade_no=trade_no)
+    assert query["payment_no"] == paid["payment_no"]
+    assert query["bank_no_md5"] == hashlib.md5(b"6225880137250000").hexdigest()
+    assert query["true_name_md5"] == hashlib.md5("张三".encode()).hexdigest()
 
 
 # -- every error type, from a real failure -------------------------------------------

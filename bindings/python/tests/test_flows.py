@@ -358,7 +358,7 @@ def test_pay_params_argument_shapes(client, kwargs):
 
 
 def micropay(client, auth_code, **options):
-    return client.micropay(
+    return client.micropay_flow(
         body="wxpay Python micropay",
         out_trade_no=order_no("mp"),
         total_fee="300",
@@ -421,7 +421,7 @@ def test_micropay_needs_the_certificate_and_the_fields_before_sending(sim, clien
         with pytest.raises(CertificateRequired):
             micropay(no_cert, "134912345678901234")
     with pytest.raises(MissingField):
-        client.micropay(body="x", out_trade_no=order_no(), total_fee="1", spbill_create_ip="127.0.0.1")
+        client.micropay_flow(body="x", out_trade_no=order_no(), total_fee="1", spbill_create_ip="127.0.0.1")
 
 
 @pytest.mark.parametrize(

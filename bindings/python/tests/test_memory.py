@@ -198,7 +198,7 @@ def test_micropay_flows_do_not_grow(sim):
 
         def step(i):
             code = "134612345678901234" if i % 2 else "134912345678901234"
-            result = client.micropay(
+            result = client.micropay_flow(
                 body="leak",
                 out_trade_no=f"leak-mp-{os.getpid()}-{i}",
                 total_fee="1",

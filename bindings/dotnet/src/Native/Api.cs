@@ -98,6 +98,9 @@ namespace WeChatPay.Native
         IntPtr* outResponse);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int PayBankFn(IntPtr client, byte* fields, UIntPtr len, UIntPtr count, IntPtr* outResponse);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int DownloadFn(IntPtr client, byte* path, byte* fields, UIntPtr len, UIntPtr count,
         IntPtr* outData, UIntPtr* outLen);
 
@@ -240,6 +243,7 @@ namespace WeChatPay.Native
         internal readonly ClientNewFn ClientNew;
         internal readonly FreeFn ClientFree;
         internal readonly RequestFn Request;
+        internal readonly PayBankFn PayBank;
         internal readonly DownloadFn Download;
         internal readonly BytesFreeFn BytesFree;
         internal readonly EndpointInfoFn EndpointInfo;
@@ -309,6 +313,7 @@ namespace WeChatPay.Native
             ClientNew = Bind<ClientNewFn>(library, "wxpay_client_new");
             ClientFree = Bind<FreeFn>(library, "wxpay_client_free");
             Request = Bind<RequestFn>(library, "wxpay_request");
+            PayBank = Bind<PayBankFn>(library, "wxpay_pay_bank");
             Download = Bind<DownloadFn>(library, "wxpay_download");
             BytesFree = Bind<BytesFreeFn>(library, "wxpay_bytes_free");
             EndpointInfo = Bind<EndpointInfoFn>(library, "wxpay_endpoint_info");

@@ -384,6 +384,10 @@ class Client(FlowsMixin):
     def close_order(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("pay/closeorder", merge(fields, more))
 
+    def micropay(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """One ``pay/micropay`` call; ``micropay_flow`` also polls and reverses."""
+        return self.request("pay/micropay", merge(fields, more))
+
     def reverse(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("secapi/pay/reverse", merge(fields, more))
 
@@ -396,7 +400,7 @@ class Client(FlowsMixin):
     def report(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("payitil/report", merge(fields, more))
 
-    def transfer(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+    def transfers(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("mmpaymkttransfers/promotion/transfers", merge(fields, more))
 
     def pay_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:

@@ -88,7 +88,7 @@ class FlowsMixin:
 
     # -- micropay ------------------------------------------------------------------
 
-    def micropay(
+    def micropay_flow(
         self,
         fields: Optional[Fields] = None,
         *,
