@@ -222,7 +222,7 @@ impl<'a> Parser<'a> {
     }
 
     fn add(&mut self, name: Cow<'a, str>, value: Cow<'a, str>) -> Result<()> {
-        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+        if let Some(c) = first_non_xml_char(&value) {
             return Err(malformed(format!(
                 "field <{}> holds the character U+{:04X}, which XML does not allow",
                 truncate(&name, 64),
@@ -275,6 +275,16 @@ fn malformed(message: impl Into<String>) -> Error {
 }
 
 /// XML 1.0's `Char` production (Rust strings cannot hold surrogates).
+/// The first character XML does not allow. In a `str` only ASCII controls
+/// and U+FFFE/U+FFFF (encoded from a 0xEF byte) can be such; a byte scan
+/// rules both out for nearly every value before any character is decoded.
+fn first_non_xml_char(s: &str) -> Option<char> {
+    if s.bytes().all(|b| (b >= 0x20 && b != 0xEF) || matches!(b, b'\t' | b'\n' | b'\r')) {
+        return None;
+    }
+    s.chars().find(|&c| !is_xml_char(c))
+}
+
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }

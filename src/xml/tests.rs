@@ -61,6 +61,18 @@ fn structure_errors_have_their_own_kinds() {
 }
 
 #[test]
+fn values_with_characters_xml_refuses() {
+    for bad in ["\u{1f}", "ok\u{0b}", "\u{FFFE}", "x\u{FFFF}y", "<![CDATA[\u{FFFF}]]>", "&#xFFFE;"] {
+        assert_eq!(kind(&format!("<xml><a>{bad}</a></xml>")), ErrorKind::XmlMalformed, "{bad:?}");
+    }
+    // Other characters encoded from a 0xEF byte, and tab, LF, CR, are allowed.
+    for good in ["\u{FFFD}", "\u{F000}", "\u{FF01}全角", "a\tb\nc"] {
+        let doc = format!("<xml><a>{good}</a></xml>");
+        assert_eq!(parse(doc.as_bytes()).unwrap().get("a"), Some(good), "{good:?}");
+    }
+}
+
+#[test]
 fn encoding_must_be_utf8() {
     assert_eq!(parse(b"<xml><a>\xff</a></xml>").unwrap_err().kind(), ErrorKind::XmlInvalidUtf8);
     assert_eq!(kind("<?xml version=\"1.0\" encoding=\"GBK\"?><xml/>"), ErrorKind::XmlInvalidUtf8);
