@@ -57,7 +57,11 @@ pub struct PaymentNotification {
 /// merchant identity ([`ErrorKind::MerchantMismatch`]); `result_code`
 /// (missing or unknown is [`ErrorKind::ResponseInvalid`]).
 pub fn payment_notification(body: &[u8], max_size: usize, merchant: &Merchant<'_>) -> Result<PaymentNotification> {
-    let fields = xml::parse_with_limit(body, max_size).map_err(|e| context("the notification", e))?;
+    let in_context = |e| context("the notification", e);
+    let parsed = xml::parse_text(xml::checked_text(body, max_size).map_err(in_context)?).map_err(in_context)?;
+    // One sort serves the duplicate check here and the signature below.
+    let sorted = sign::Sorted::new(&parsed, xml::duplicate).map_err(in_context)?;
+    let fields = Fields::from_unique(parsed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
     check_return_code(&fields)?;
     let given = match fields.get("sign") {
         Some(s) if !s.is_empty() => s,
@@ -81,7 +85,7 @@ pub fn payment_notification(body: &[u8], max_size: usize, merchant: &Merchant<'_
             ));
         }
     }
-    let sign_type = match sign::verify(fields.as_slice(), merchant.key, None) {
+    let sign_type = match sorted.verify(merchant.key, None) {
         Ok(t) => t,
         Err(e) if e.kind() == ErrorKind::SignatureMismatch => return Err(explain_mismatch(&fields, merchant.key, e)),
         Err(e) => return Err(context("the notification", e)),
