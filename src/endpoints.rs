@@ -236,6 +236,17 @@ const fn mkt(path: &'static str, appid: Option<&'static str>, mch_id: &'static s
     }
 }
 
+/// Profit sharing (分账): HMAC-SHA256 only, signed responses; the queries of
+/// a split and of an order's unsplit amount take no `appid`.
+const fn split(path: &'static str, certificate: bool, appid: bool, required: &'static str, one_of: &'static str) -> Endpoint {
+    Endpoint {
+        certificate,
+        sign_types: SignTypes::HmacSha256Only,
+        appid_field: if appid { Some("appid") } else { None },
+        ..pay(path, required, one_of)
+    }
+}
+
 const PAPAY_ENTRUSTWEB: Endpoint = Endpoint { path: "papay/", signed_response: false, ..DEFAULT };
 
 const FAMILIES: &[Endpoint] = &[
@@ -309,6 +320,21 @@ pub const TABLE: &[Endpoint] = &[
     mkt("mmpaymkttransfers/send_coupon", Some("appid"), "mch_id", "coupon_stock_id\0openid_count\0partner_trade_no\0openid\0"),
     mkt("mmpaymkttransfers/query_coupon_stock", Some("appid"), "mch_id", "coupon_stock_id\0"),
     mkt("mmpaymkttransfers/querycouponsinfo", Some("appid"), "mch_id", "coupon_id\0openid\0stock_id\0"),
+    split("secapi/pay/profitsharing", true, true, "transaction_id\0out_order_no\0receivers\0", ""),
+    split("secapi/pay/multiprofitsharing", true, true, "transaction_id\0out_order_no\0receivers\0", ""),
+    split("pay/profitsharingquery", false, false, "transaction_id\0out_order_no\0", ""),
+    split("pay/profitsharingaddreceiver", false, true, "receiver\0", ""),
+    split("pay/profitsharingremovereceiver", false, true, "receiver\0", ""),
+    split("secapi/pay/profitsharingfinish", true, true, "transaction_id\0out_order_no\0amount\0description\0", ""),
+    split("pay/profitsharingorderamountquery", false, false, "transaction_id\0", ""),
+    split(
+        "secapi/pay/profitsharingreturn",
+        true,
+        true,
+        "out_return_no\0return_account_type\0return_account\0return_amount\0description\0",
+        "order_id\0out_order_no\0",
+    ),
+    split("pay/profitsharingreturnquery", false, true, "out_return_no\0", "order_id\0out_order_no\0"),
     Endpoint { path: "papay/entrustweb", ..PAPAY_ENTRUSTWEB },
     Endpoint { path: "papay/h5entrustweb", ..PAPAY_ENTRUSTWEB },
     Endpoint { path: "papay/preentrustweb", ..PAPAY_ENTRUSTWEB },

@@ -47,6 +47,40 @@ fn identity_fields_are_filled_under_the_endpoints_names() {
 }
 
 #[test]
+fn profit_sharing_is_signed_hmac_sha256_with_appid_only_where_it_is_taken() {
+    let l = listener();
+    // Configured for MD5: the endpoint's algorithm wins.
+    let c = client_with(&l, |c| {
+        c.set_sign_type(SignType::Md5);
+    });
+    let key = ApiKey::new(KEY).unwrap();
+    let p = c.prepare("pay/profitsharingorderamountquery", &[("transaction_id", "4208450740201411110007820472")]).unwrap();
+    let f = xml::parse(p.xml.as_bytes()).unwrap();
+    assert_eq!(p.sign_type, SignType::HmacSha256);
+    assert_eq!(f.get("sign_type"), Some("HMAC-SHA256"));
+    assert_eq!(f.get("appid"), None);
+    assert_eq!(f.get("mch_id"), Some("1900000109"));
+    sign::verify(f.as_slice(), &key, Some(SignType::HmacSha256)).unwrap();
+
+    let receiver = r#"{"type":"MERCHANT_ID","account":"190001001","name":"示例商户全称","relation_type":"STORE_OWNER"}"#;
+    let p = c.prepare("pay/profitsharingaddreceiver", &[("receiver", receiver)]).unwrap();
+    let f = xml::parse(p.xml.as_bytes()).unwrap();
+    assert_eq!(f.get("appid"), Some("wx2421b1c4370ec43b"));
+    assert_eq!(f.get("receiver"), Some(receiver));
+    sign::verify(f.as_slice(), &key, Some(SignType::HmacSha256)).unwrap();
+
+    // Asking for MD5 is refused, and so is a missing required field.
+    let e = c.prepare("pay/profitsharingquery", &[("transaction_id", "T"), ("out_order_no", "P1"), ("sign_type", "MD5")]);
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::ConflictingField);
+    let e = c.prepare("pay/profitsharingreturnquery", &[("out_return_no", "R1")]);
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::MissingField);
+    // Splitting moves money: it needs the client certificate.
+    let e = c.prepare("secapi/pay/profitsharing", &[("transaction_id", "T"), ("out_order_no", "P1"), ("receivers", "[]")]);
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::CertificateRequired);
+    assert!(no_connection(&l));
+}
+
+#[test]
 fn conflicting_identity_is_an_error_and_the_same_value_is_fine() {
     let l = listener();
     let c = client_with(&l, |_| {});

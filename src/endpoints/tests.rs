@@ -161,3 +161,27 @@ fn flows_required_fields_are_in_the_table() {
     assert!(req("pay/micropay").contains(&"auth_code"));
     assert!(req("sandboxnew/pay/micropay").contains(&"auth_code"));
 }
+
+#[test]
+fn profit_sharing_is_hmac_only_and_the_two_queries_take_no_appid() {
+    let paths = [
+        ("secapi/pay/profitsharing", true, true),
+        ("secapi/pay/multiprofitsharing", true, true),
+        ("pay/profitsharingquery", false, false),
+        ("pay/profitsharingaddreceiver", false, true),
+        ("pay/profitsharingremovereceiver", false, true),
+        ("secapi/pay/profitsharingfinish", true, true),
+        ("pay/profitsharingorderamountquery", false, false),
+        ("secapi/pay/profitsharingreturn", true, true),
+        ("pay/profitsharingreturnquery", false, true),
+    ];
+    for (path, certificate, appid) in paths {
+        let l = get(path);
+        assert_eq!(l.matched, Match::Exact, "{path}");
+        let e = l.endpoint;
+        assert_eq!(e.certificate, certificate, "{path}");
+        assert_eq!(e.appid_field, if appid { Some("appid") } else { None }, "{path}");
+        assert_eq!(e.sign_types, SignTypes::HmacSha256Only, "{path}");
+        assert!(e.sends_sign_type && e.signed_response && e.sub_ids, "{path}");
+    }
+}
