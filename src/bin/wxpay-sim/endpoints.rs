@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::reply::{Reply, Request};
-use crate::{bill, misc, payout, refund, trade};
+use crate::{bill, misc, payout, refund, split, trade};
 
 /// The fields that name the merchant in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +24,33 @@ pub struct Endpoint {
     /// Whether the response carries `result_code` (getsignkey has none).
     pub business: bool,
     pub identity: Identity,
-    /// Only HMAC-SHA256 requests are accepted (downloadfundflow).
+    /// Only HMAC-SHA256 requests are accepted (downloadfundflow, profit sharing).
     pub hmac_only: bool,
+    /// A request carrying `appid` is refused (the profit-sharing queries take none).
+    pub refuses_appid: bool,
     pub handler: fn(&App, &Request) -> Reply,
 }
 
 const fn plain(handler: fn(&App, &Request) -> Reply) -> Endpoint {
-    Endpoint { cert: false, signed: true, business: true, identity: Identity::Merchant, hmac_only: false, handler }
+    Endpoint {
+        cert: false,
+        signed: true,
+        business: true,
+        identity: Identity::Merchant,
+        hmac_only: false,
+        refuses_appid: false,
+        handler,
+    }
+}
+
+/// Profit sharing: HMAC-SHA256 only.
+const fn split(handler: fn(&App, &Request) -> Reply) -> Endpoint {
+    Endpoint { hmac_only: true, ..plain(handler) }
+}
+
+/// The profit-sharing queries: HMAC-SHA256, `mch_id` and no `appid`.
+const fn split_query(handler: fn(&App, &Request) -> Reply) -> Endpoint {
+    Endpoint { identity: Identity::MchOnly, refuses_appid: true, ..split(handler) }
 }
 
 /// The endpoint at `path` (no leading `/`, no `sandboxnew/`); `None` if the
@@ -64,6 +84,12 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "mmpaysptrans/query_bank" => {
             Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::query_bank) }
         }
+        "pay/profitsharingaddreceiver" => split(split::addreceiver),
+        "pay/profitsharingremovereceiver" => split(split::removereceiver),
+        "secapi/pay/profitsharing" => Endpoint { cert: true, ..split(split::profitsharing) },
+        "secapi/pay/multiprofitsharing" => Endpoint { cert: true, ..split(split::multiprofitsharing) },
+        "pay/profitsharingquery" => split_query(split::query),
+        "pay/profitsharingorderamountquery" => split_query(split::orderamountquery),
         "pay/getsignkey" if sandbox => {
             Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
         }

@@ -18,6 +18,7 @@ mod protocol;
 mod refund;
 mod reply;
 mod server;
+mod split;
 mod store;
 mod tls;
 mod trade;

@@ -119,6 +119,9 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
             Some(_) => {}
         }
     }
+    if endpoint.refuses_appid && f.get("appid").is_some() {
+        return Err("appid is not a parameter of this endpoint".into());
+    }
     match f.get("nonce_str") {
         None | Some("") => return Err("missing nonce_str".into()),
         Some(n) if n.chars().count() > 32 => return Err("nonce_str is longer than 32 characters".into()),

@@ -1,7 +1,7 @@
 //! The simulator's memory: orders, refunds and transfers, one book per
 //! environment (live and sandbox), each behind its own lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -127,6 +127,30 @@ pub struct Book {
     pub by_refund_id: HashMap<String, String>,
     pub transfers: HashMap<String, Transfer>,
     pub bank_payouts: HashMap<String, BankPayout>,
+    /// Profit-sharing receivers the merchant added: (type, account).
+    pub receivers: HashSet<(String, String)>,
+    /// Profit-sharing splits by (transaction_id, out_order_no).
+    pub splits: HashMap<(String, String), Split>,
+    /// Per transaction_id: fen split so far, and whether the order is
+    /// finished (its unsplit rest released to the merchant).
+    pub split_state: HashMap<String, (u64, bool)>,
+}
+
+/// One profit-sharing request as WeChat recorded it.
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub order_id: String,
+    pub receivers: Vec<SplitReceiver>,
+    pub finished_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct SplitReceiver {
+    pub kind: String,
+    pub account: String,
+    pub amount: u64,
+    pub description: String,
+    pub detail_id: String,
 }
 
 impl Book {
@@ -201,6 +225,11 @@ impl Ids {
     /// 31 digits, as company payments have.
     pub fn payment_no(&self) -> String {
         format!("10100{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
+    }
+
+    /// 30 digits, as profit-sharing order and detail ids have.
+    pub fn split_id(&self) -> String {
+        format!("3008{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
     }
 
     /// A stable fake openid per merchant-given seed (the user is not modelled).

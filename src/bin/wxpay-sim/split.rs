@@ -1,0 +1,191 @@
+//! Profit sharing (分账): receivers, splits of a paid order, and the two
+//! queries. Every request is HMAC-SHA256 (checked in `protocol`); the
+//! receivers travel as JSON strings inside the XML, as WeChat's do.
+
+use serde_json::Value;
+
+use crate::app::App;
+use crate::clock;
+use crate::json::Json;
+use crate::reply::{Reply, Request, biz, fields, merchant_no, required};
+use crate::store::{Split, SplitReceiver};
+
+const KINDS: &[&str] = &["MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"];
+
+/// pay/profitsharingaddreceiver: remembers a receiver; adding it again is fine.
+pub fn addreceiver(app: &App, req: &Request) -> Reply {
+    match receiver(req, true) {
+        Ok((text, who)) => {
+            app.store.book(req.sandbox).receivers.insert(who);
+            Reply::Success(fields([("receiver", text.to_owned())]))
+        }
+        Err(r) => r,
+    }
+}
+
+/// pay/profitsharingremovereceiver: forgets a receiver.
+pub fn removereceiver(app: &App, req: &Request) -> Reply {
+    match receiver(req, false) {
+        Ok((text, who)) => {
+            app.store.book(req.sandbox).receivers.remove(&who);
+            Reply::Success(fields([("receiver", text.to_owned())]))
+        }
+        Err(r) => r,
+    }
+}
+
+/// The `receiver` field: a JSON object with a known `type` and an
+/// `account` (and, when adding, a `relation_type`).
+fn receiver(req: &Request, adding: bool) -> Result<(&str, (String, String)), Reply> {
+    let text = required(&req.fields, "receiver")?;
+    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receiver is not a JSON object"))?;
+    let kind = text_of(&v, "type")?;
+    if !KINDS.contains(&kind) {
+        return Err(biz("PARAM_ERROR", "receiver.type must be MERCHANT_ID, PERSONAL_OPENID or PERSONAL_SUB_OPENID"));
+    }
+    let account = text_of(&v, "account")?;
+    if adding {
+        text_of(&v, "relation_type")?;
+    }
+    Ok((text, (kind.to_owned(), account.to_owned())))
+}
+
+fn text_of<'a>(v: &'a Value, name: &str) -> Result<&'a str, Reply> {
+    match v.get(name).and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(biz("PARAM_ERROR", format!("receiver is missing `{name}`"))),
+    }
+}
+
+/// secapi/pay/profitsharing: one split, after which the order is finished
+/// (its unsplit rest goes to the merchant).
+pub fn profitsharing(app: &App, req: &Request) -> Reply {
+    split(app, req, true).unwrap_or_else(|r| r)
+}
+
+/// secapi/pay/multiprofitsharing: a split that leaves the order open for more.
+pub fn multiprofitsharing(app: &App, req: &Request) -> Reply {
+    split(app, req, false).unwrap_or_else(|r| r)
+}
+
+fn split(app: &App, req: &Request, finish: bool) -> Result<Reply, Reply> {
+    let f = &req.fields;
+    let transaction_id = required(f, "transaction_id")?;
+    let out_order_no = merchant_no(f, "out_order_no")?;
+    let receivers = split_receivers(required(f, "receivers")?)?;
+    let mut book = app.store.book(req.sandbox);
+    let id = (transaction_id.to_owned(), out_order_no.to_owned());
+    // The same request again (a retry) answers with the split already made.
+    if let Some(done) = book.splits.get(&id) {
+        return Ok(split_reply(transaction_id, out_order_no, done));
+    }
+    let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
+        return Err(biz("ORDER_NOT_READY", "no paid order has this transaction_id"));
+    };
+    if !order.state.is_paid() {
+        return Err(biz("ORDER_NOT_READY", "the order is not paid"));
+    }
+    let total = order.total_fee.saturating_sub(order.refunded);
+    let (done, finished) = book.split_state.get(transaction_id).copied().unwrap_or((0, false));
+    if finished {
+        return Err(biz("ORDER_FINISHED", "the order's profit sharing is finished"));
+    }
+    if let Some(r) = receivers.iter().find(|r| !book.receivers.contains(&(r.kind.clone(), r.account.clone()))) {
+        return Err(biz("RECEIVER_INVALID", format!("receiver {} {} was not added", r.kind, r.account)));
+    }
+    let wanted: u64 = receivers.iter().map(|r| r.amount).sum();
+    if done.saturating_add(wanted) > total {
+        return Err(biz("NOT_ENOUGH", format!("the order has {} fen left to split, not {wanted}", total - done)));
+    }
+    let receivers = receivers.into_iter().map(|r| SplitReceiver { detail_id: app.ids.split_id(), ..r }).collect();
+    let record = Split { order_id: app.ids.split_id(), receivers, finished_at: clock::now() };
+    book.split_state.insert(transaction_id.to_owned(), (done + wanted, finish));
+    let reply = split_reply(transaction_id, out_order_no, &record);
+    book.splits.insert(id, record);
+    Ok(reply)
+}
+
+fn split_reply(transaction_id: &str, out_order_no: &str, s: &Split) -> Reply {
+    Reply::Success(fields([
+        ("transaction_id", transaction_id.to_owned()),
+        ("out_order_no", out_order_no.to_owned()),
+        ("order_id", s.order_id.clone()),
+    ]))
+}
+
+/// The `receivers` field: a non-empty JSON array of `type`, `account`,
+/// `amount` (whole fen, positive) and `description`.
+fn split_receivers(text: &str) -> Result<Vec<SplitReceiver>, Reply> {
+    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receivers is not a JSON array"))?;
+    let Some(list) = v.as_array().filter(|l| !l.is_empty()) else {
+        return Err(biz("PARAM_ERROR", "receivers must be a non-empty JSON array"));
+    };
+    list.iter()
+        .map(|r| {
+            let kind = text_of(r, "type")?;
+            if !KINDS.contains(&kind) {
+                return Err(biz("PARAM_ERROR", "a receiver's type must be MERCHANT_ID, PERSONAL_OPENID or PERSONAL_SUB_OPENID"));
+            }
+            let Some(amount) = r.get("amount").and_then(Value::as_u64).filter(|&a| a > 0) else {
+                return Err(biz("PARAM_ERROR", "a receiver's amount must be a positive whole number of fen"));
+            };
+            Ok(SplitReceiver {
+                kind: kind.to_owned(),
+                account: text_of(r, "account")?.to_owned(),
+                amount,
+                description: text_of(r, "description")?.to_owned(),
+                detail_id: String::new(),
+            })
+        })
+        .collect()
+}
+
+/// pay/profitsharingquery: a split and its receivers' results.
+pub fn query(app: &App, req: &Request) -> Reply {
+    let f = &req.fields;
+    let (transaction_id, out_order_no) = match (required(f, "transaction_id"), required(f, "out_order_no")) {
+        (Ok(t), Ok(o)) => (t, o),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let book = app.store.book(req.sandbox);
+    let Some(s) = book.splits.get(&(transaction_id.to_owned(), out_order_no.to_owned())) else {
+        return biz("ORDER_NOT_EXIST", "no profit-sharing request has this transaction_id and out_order_no");
+    };
+    let mut list = Json::array();
+    for r in &s.receivers {
+        let mut o = Json::object();
+        o.field_str("type", &r.kind);
+        o.field_str("account", &r.account);
+        o.field_num("amount", r.amount);
+        o.field_str("description", &r.description);
+        o.field_str("result", "SUCCESS");
+        o.field_str("finish_time", &clock::compact(s.finished_at));
+        o.field_str("detail_id", &r.detail_id);
+        list.item_raw(&o.finish());
+    }
+    Reply::Success(fields([
+        ("transaction_id", transaction_id.to_owned()),
+        ("out_order_no", out_order_no.to_owned()),
+        ("order_id", s.order_id.clone()),
+        ("status", "FINISHED".to_owned()),
+        ("receivers", list.finish()),
+    ]))
+}
+
+/// pay/profitsharingorderamountquery: what is left to split of an order.
+pub fn orderamountquery(app: &App, req: &Request) -> Reply {
+    let transaction_id = match required(&req.fields, "transaction_id") {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let book = app.store.book(req.sandbox);
+    let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
+        return biz("ORDER_NOT_EXIST", "no order has this transaction_id");
+    };
+    let unsplit = match book.split_state.get(transaction_id) {
+        Some((_, true)) => 0,
+        Some(&(done, false)) => order.total_fee.saturating_sub(order.refunded).saturating_sub(done),
+        None => order.total_fee.saturating_sub(order.refunded),
+    };
+    Reply::Success(fields([("transaction_id", transaction_id.to_owned()), ("unsplit_amount", unsplit.to_string())]))
+}

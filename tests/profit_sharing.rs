@@ -1,0 +1,130 @@
+//! Profit sharing through `Client::request` against the simulator, which
+//! (as WeChat) takes HMAC-SHA256 only and refuses `appid` on the two
+//! queries: a receiver added, a paid order split and queried, what is left
+//! of it, and the refusals.
+
+#[path = "sim/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::time::Duration;
+
+use harness::{APPID, MCH_ID, Sim, key, no};
+use wxpay::client::{Config, Host};
+use wxpay::{Client, ErrorKind, Fields, SignType};
+
+fn client(sim: &Sim) -> Client {
+    let mut c = Config::new();
+    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
+    // Configured for MD5: the profit-sharing entries sign HMAC-SHA256 all the same.
+    c.set_sign_type(SignType::Md5);
+    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
+    c.set_root_ca(&sim.file("ca.pem"));
+    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
+    c.set_timeout(Duration::from_secs(20)).unwrap();
+    Client::new(&c).unwrap()
+}
+
+/// A paid order of 1000 fen; its transaction_id.
+fn paid_order(sim: &Sim, client: &Client) -> String {
+    let trade_no = no("SPLIT");
+    let order = [
+        ("body", "split test"),
+        ("out_trade_no", trade_no.as_str()),
+        ("total_fee", "1000"),
+        ("spbill_create_ip", "127.0.0.1"),
+        ("notify_url", "https://127.0.0.1:9/notify"),
+        ("trade_type", "NATIVE"),
+        ("product_id", "P1"),
+    ];
+    client.request("pay/unifiedorder", &order).unwrap();
+    sim.control("POST", &format!("/sim/pay?out_trade_no={trade_no}"));
+    let q = client.request("pay/orderquery", &[("out_trade_no", trade_no.as_str())]).unwrap();
+    assert_eq!(q.get("trade_state"), Some("SUCCESS"));
+    q.get("transaction_id").unwrap().to_owned()
+}
+
+fn unsplit(client: &Client, transaction_id: &str) -> String {
+    let r = client.request("pay/profitsharingorderamountquery", &[("transaction_id", transaction_id)]).unwrap();
+    assert_eq!(r.get("transaction_id"), Some(transaction_id));
+    r.get("unsplit_amount").unwrap().to_owned()
+}
+
+fn business_code(e: &wxpay::Error) -> Option<&str> {
+    e.response().and_then(|r: &Fields| r.get("err_code"))
+}
+
+#[test]
+fn a_paid_order_is_split_to_an_added_receiver_and_queried() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim);
+    let transaction_id = paid_order(&sim, &client);
+    assert_eq!(unsplit(&client, &transaction_id), "1000");
+
+    let receiver = r#"{"type":"MERCHANT_ID","account":"190001001","name":"示例商户全称","relation_type":"STORE_OWNER"}"#;
+    let added = client.request("pay/profitsharingaddreceiver", &[("receiver", receiver)]).unwrap();
+    assert_eq!(added.get("receiver"), Some(receiver));
+
+    let out_order_no = no("P");
+    let receivers = r#"[{"type":"MERCHANT_ID","account":"190001001","amount":300,"description":"分到商户"}]"#;
+    let split = [("transaction_id", transaction_id.as_str()), ("out_order_no", out_order_no.as_str()), ("receivers", receivers)];
+    let first = client.request("secapi/pay/multiprofitsharing", &split).unwrap();
+    let order_id = first.get("order_id").unwrap().to_owned();
+    // The same request again (a retry) is the same split, not a second one.
+    let again = client.request("secapi/pay/multiprofitsharing", &split).unwrap();
+    assert_eq!(again.get("order_id"), Some(order_id.as_str()));
+    assert_eq!(unsplit(&client, &transaction_id), "700");
+
+    let q = client
+        .request("pay/profitsharingquery", &[("transaction_id", transaction_id.as_str()), ("out_order_no", out_order_no.as_str())])
+        .unwrap();
+    assert_eq!(q.get("order_id"), Some(order_id.as_str()));
+    assert_eq!(q.get("status"), Some("FINISHED"));
+    let list: serde_json::Value = serde_json::from_str(q.get("receivers").unwrap()).unwrap();
+    assert_eq!(list[0]["account"], "190001001");
+    assert_eq!(list[0]["amount"], 300);
+    assert_eq!(list[0]["result"], "SUCCESS");
+
+    // More than is left is refused; a single split then finishes the order.
+    let too_much = r#"[{"type":"MERCHANT_ID","account":"190001001","amount":701,"description":"x"}]"#;
+    let next = no("P");
+    let e = client
+        .request("secapi/pay/profitsharing", &[("transaction_id", transaction_id.as_str()), ("out_order_no", next.as_str()), ("receivers", too_much)])
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BusinessFail);
+    assert_eq!(business_code(&e), Some("NOT_ENOUGH"));
+    let rest = r#"[{"type":"MERCHANT_ID","account":"190001001","amount":100,"description":"x"}]"#;
+    client
+        .request("secapi/pay/profitsharing", &[("transaction_id", transaction_id.as_str()), ("out_order_no", next.as_str()), ("receivers", rest)])
+        .unwrap();
+    assert_eq!(unsplit(&client, &transaction_id), "0");
+}
+
+#[test]
+fn a_receiver_not_added_is_refused_and_removing_one_takes_effect() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim);
+    let transaction_id = paid_order(&sim, &client);
+    let receiver = r#"{"type":"PERSONAL_OPENID","account":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","relation_type":"USER"}"#;
+    client.request("pay/profitsharingaddreceiver", &[("receiver", receiver)]).unwrap();
+    client.request("pay/profitsharingremovereceiver", &[("receiver", receiver)]).unwrap();
+    let receivers = r#"[{"type":"PERSONAL_OPENID","account":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","amount":10,"description":"x"}]"#;
+    let out_order_no = no("P");
+    let e = client
+        .request("secapi/pay/profitsharing", &[("transaction_id", transaction_id.as_str()), ("out_order_no", out_order_no.as_str()), ("receivers", receivers)])
+        .unwrap_err();
+    assert_eq!(business_code(&e), Some("RECEIVER_INVALID"));
+    assert_eq!(unsplit(&client, &transaction_id), "1000");
+}
+
+#[test]
+fn the_simulator_refuses_md5_and_an_appid_where_wechat_does() {
+    let sim = Sim::start(&[]);
+    // harness::Sim::call signs as told and adds appid and mch_id, as a naive SDK would.
+    let r = sim.call("pay/profitsharingorderamountquery", &[("transaction_id", "4200")], SignType::HmacSha256);
+    assert_eq!(r.get("return_code"), Some("FAIL"));
+    assert!(r.get("return_msg").unwrap().contains("appid"), "{r:?}");
+    let r = sim.call("pay/profitsharingaddreceiver", &[("receiver", "{}")], SignType::Md5);
+    assert_eq!(r.get("return_code"), Some("FAIL"));
+    assert!(r.get("return_msg").unwrap().contains("HMAC-SHA256"), "{r:?}");
+}
