@@ -447,6 +447,63 @@ namespace WeChatPay
             return Request("mmpaysptrans/query_bank", fields);
         }
 
+        // Profit sharing: HMAC-SHA256 whatever the client's SignType; the two
+        // queries go without appid. receiver/receivers are JSON strings.
+
+        /// <summary><c>pay/profitsharingaddreceiver</c>: adds a profit-sharing receiver.</summary>
+        /// <param name="fields">The request's fields (<c>receiver</c>, JSON).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingAddReceiver(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/profitsharingaddreceiver", fields);
+        }
+
+        /// <summary><c>pay/profitsharingremovereceiver</c>: removes a profit-sharing receiver.</summary>
+        /// <param name="fields">The request's fields (<c>receiver</c>, JSON).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingRemoveReceiver(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/profitsharingremovereceiver", fields);
+        }
+
+        /// <summary><c>secapi/pay/profitsharing</c>: one split, after which the order is finished (needs the merchant certificate).</summary>
+        /// <param name="fields">The request's fields (<c>transaction_id</c>, <c>out_order_no</c>, <c>receivers</c> as JSON).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharing(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/profitsharing", fields);
+        }
+
+        /// <summary><c>secapi/pay/multiprofitsharing</c>: a split that leaves the order open for more (needs the merchant certificate).</summary>
+        /// <param name="fields">The request's fields (<c>transaction_id</c>, <c>out_order_no</c>, <c>receivers</c> as JSON).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> MultiProfitSharing(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/multiprofitsharing", fields);
+        }
+
+        /// <summary><c>pay/profitsharingquery</c>: a split's state and its receivers (<c>receivers</c>, JSON).</summary>
+        /// <param name="fields">The query's fields (<c>transaction_id</c>, <c>out_order_no</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/profitsharingquery", fields);
+        }
+
+        /// <summary><c>pay/profitsharingorderamountquery</c>: what is left to split of an order (<c>unsplit_amount</c>).</summary>
+        /// <param name="fields">The query's fields (<c>transaction_id</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingOrderAmountQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/profitsharingorderamountquery", fields);
+        }
+
         /// <summary><c>pay/downloadbill</c>: the transaction bill of a day (<c>bill_date</c>).</summary>
         /// <param name="fields">The request's fields.</param>
         /// <returns>The bill's bytes.</returns>

@@ -193,6 +193,33 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void ProfitSharingSplitsAPaidOrder()
+        {
+            string transactionId = client.OrderQuery(Fields("out_trade_no", PayViaMicropay(client)))["transaction_id"];
+            IDictionary<string, string> amount = client.ProfitSharingOrderAmountQuery(Fields("transaction_id", transactionId));
+            Assert.AreEqual("101", amount["unsplit_amount"]);
+            Assert.IsFalse(amount.ContainsKey("appid"));
+            string receiver = "{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"name\":\"示例商户全称\",\"relation_type\":\"STORE_OWNER\"}";
+            Assert.AreEqual(receiver, client.ProfitSharingAddReceiver(Fields("receiver", receiver))["receiver"]);
+            string orderNo = sim.NextOrderNumber("split");
+            IDictionary<string, string> split = client.MultiProfitSharing(Fields("transaction_id", transactionId, "out_order_no", orderNo,
+                "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":40,\"description\":\"分到商户\"}]"));
+            IDictionary<string, string> query = client.ProfitSharingQuery(Fields("transaction_id", transactionId, "out_order_no", orderNo));
+            Assert.AreEqual(split["order_id"], query["order_id"]);
+            StringAssert.Contains("\"amount\":40", query["receivers"]);
+            Assert.AreEqual("61", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", transactionId))["unsplit_amount"]);
+            client.ProfitSharing(Fields("transaction_id", transactionId, "out_order_no", sim.NextOrderNumber("split"),
+                "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":1,\"description\":\"x\"}]"));
+            Assert.AreEqual("0", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", transactionId))["unsplit_amount"]);
+            client.ProfitSharingRemoveReceiver(Fields("receiver", receiver));
+            string other = client.OrderQuery(Fields("out_trade_no", PayViaMicropay(client)))["transaction_id"];
+            var e = Assert.Throws<WxPayBusinessException>(() => client.ProfitSharing(Fields("transaction_id", other,
+                "out_order_no", sim.NextOrderNumber("split"),
+                "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":1,\"description\":\"x\"}]")));
+            Assert.AreEqual("RECEIVER_INVALID", e.ErrCode);
+        }
+
+        [Test]
         public void DownloadBillAndFundFlow()
         {
             // The simulator's bills are by Beijing date and exist once an order was paid that day.

@@ -378,6 +378,45 @@ final class Client
         return $this->request('mmpaysptrans/query_bank', $fields);
     }
 
+    // Profit sharing: HMAC-SHA256 whatever the client's sign_type; the two
+    // queries go without appid. `receiver`/`receivers` are JSON strings.
+
+    /** `pay/profitsharingaddreceiver`: adds a receiver (`receiver`, JSON). */
+    public function profitSharingAddReceiver(array $fields): array
+    {
+        return $this->request('pay/profitsharingaddreceiver', $fields);
+    }
+
+    /** `pay/profitsharingremovereceiver`: removes a receiver (`receiver`, JSON). */
+    public function profitSharingRemoveReceiver(array $fields): array
+    {
+        return $this->request('pay/profitsharingremovereceiver', $fields);
+    }
+
+    /** `secapi/pay/profitsharing`: one split, after which the order is finished (needs the certificate). */
+    public function profitSharing(array $fields): array
+    {
+        return $this->request('secapi/pay/profitsharing', $fields);
+    }
+
+    /** `secapi/pay/multiprofitsharing`: a split that leaves the order open for more (needs the certificate). */
+    public function multiProfitSharing(array $fields): array
+    {
+        return $this->request('secapi/pay/multiprofitsharing', $fields);
+    }
+
+    /** `pay/profitsharingquery`: a split's state and its receivers (`receivers`, JSON). */
+    public function profitSharingQuery(array $fields): array
+    {
+        return $this->request('pay/profitsharingquery', $fields);
+    }
+
+    /** `pay/profitsharingorderamountquery`: what is left to split of an order (`unsplit_amount`). */
+    public function profitSharingOrderAmountQuery(array $fields): array
+    {
+        return $this->request('pay/profitsharingorderamountquery', $fields);
+    }
+
     /** `pay/downloadbill`: a day's transaction bill. */
     public function downloadBill(array $fields): string
     {

@@ -299,6 +299,38 @@ final class SimulatorTest extends TestCase
         $this->assertNotEmpty($transfer['payment_no']);
     }
 
+    public function testProfitSharingSplitsAPaidOrder(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $transactionId = $client->orderQuery(['out_trade_no' => $this->paidOrder($client, 300)])['transaction_id'];
+        $amount = $client->profitSharingOrderAmountQuery(['transaction_id' => $transactionId]);
+        $this->assertSame('300', $amount['unsplit_amount']);
+        $this->assertArrayNotHasKey('appid', $amount);
+        $receiver = '{"type":"MERCHANT_ID","account":"190001001","name":"示例商户全称","relation_type":"STORE_OWNER"}';
+        $this->assertSame($receiver, $client->profitSharingAddReceiver(['receiver' => $receiver])['receiver']);
+        $orderNo = self::orderNo();
+        $split = $client->multiProfitSharing([
+            'transaction_id' => $transactionId, 'out_order_no' => $orderNo,
+            'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":120,"description":"分到商户"}]',
+        ]);
+        $query = $client->profitSharingQuery(['transaction_id' => $transactionId, 'out_order_no' => $orderNo]);
+        $this->assertSame($split['order_id'], $query['order_id']);
+        $this->assertSame(120, json_decode($query['receivers'], true)[0]['amount']);
+        $this->assertSame('180', $client->profitSharingOrderAmountQuery(['transaction_id' => $transactionId])['unsplit_amount']);
+        $client->profitSharing([
+            'transaction_id' => $transactionId, 'out_order_no' => self::orderNo(),
+            'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":80,"description":"x"}]',
+        ]);
+        $this->assertSame('0', $client->profitSharingOrderAmountQuery(['transaction_id' => $transactionId])['unsplit_amount']);
+        $client->profitSharingRemoveReceiver(['receiver' => $receiver]);
+        $other = $client->orderQuery(['out_trade_no' => $this->paidOrder($client)])['transaction_id'];
+        $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $client->profitSharing([
+            'transaction_id' => $other, 'out_order_no' => self::orderNo(),
+            'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
+        ]));
+        $this->assertSame('RECEIVER_INVALID', $e->getErrCode());
+    }
+
     public function testPayBankEncryptsAndQueryBankFindsIt(): void
     {
         $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);

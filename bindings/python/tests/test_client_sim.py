@@ -7,6 +7,7 @@ field, so tests running on one simulator do not disturb each other.
 import datetime
 import hashlib
 import itertools
+import json
 import logging
 import os
 import shutil
@@ -163,6 +164,39 @@ def test_report_and_transfer(client):
         spbill_create_ip="127.0.0.1",
     )
     assert transfer["result_code"] == "SUCCESS" and transfer["payment_no"]
+
+
+def test_profit_sharing_splits_a_paid_order(client):
+    no = paid_order(client)
+    transaction_id = client.order_query(out_trade_no=no)["transaction_id"]
+    amount = client.profit_sharing_order_amount_query(transaction_id=transaction_id)
+    assert amount["unsplit_amount"] == "200" and "appid" not in amount
+    receiver = '{"type":"MERCHANT_ID","account":"190001001","name":"示例商户全称","relation_type":"STORE_OWNER"}'
+    assert client.profit_sharing_add_receiver(receiver=receiver)["receiver"] == receiver
+    out_order_no = order_no("split")
+    split = client.multi_profit_sharing(
+        transaction_id=transaction_id, out_order_no=out_order_no,
+        receivers='[{"type":"MERCHANT_ID","account":"190001001","amount":50,"description":"分到商户"}]',
+    )
+    assert split["order_id"]
+    query = client.profit_sharing_query(transaction_id=transaction_id, out_order_no=out_order_no)
+    assert query["order_id"] == split["order_id"] and query["status"] == "FINISHED"
+    assert json.loads(query["receivers"])[0]["amount"] == 50
+    assert client.profit_sharing_order_amount_query(transaction_id=transaction_id)["unsplit_amount"] == "150"
+    client.profit_sharing(
+        transaction_id=transaction_id, out_order_no=order_no("split"),
+        receivers='[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
+    )
+    assert client.profit_sharing_order_amount_query(transaction_id=transaction_id)["unsplit_amount"] == "0"
+    client.profit_sharing_remove_receiver(receiver=receiver)
+    again = paid_order(client)
+    tid = client.order_query(out_trade_no=again)["transaction_id"]
+    with pytest.raises(BusinessError) as err:
+        client.profit_sharing(
+            transaction_id=tid, out_order_no=order_no("split"),
+            receivers='[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
+        )
+    assert err.value.response["err_code"] == "RECEIVER_INVALID"
 
 
 def test_pay_bank_encrypts_and_query_bank_finds_it(client):

@@ -419,6 +419,29 @@ class Client(FlowsMixin):
     def query_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("mmpaysptrans/query_bank", merge(fields, more))
 
+    # Profit sharing: HMAC-SHA256 whatever the client's sign_type; the two
+    # queries go without appid. ``receiver``/``receivers`` are JSON strings.
+
+    def profit_sharing_add_receiver(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("pay/profitsharingaddreceiver", merge(fields, more))
+
+    def profit_sharing_remove_receiver(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("pay/profitsharingremovereceiver", merge(fields, more))
+
+    def profit_sharing(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """One split, after which the order is finished (needs the certificate)."""
+        return self.request("secapi/pay/profitsharing", merge(fields, more))
+
+    def multi_profit_sharing(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """A split that leaves the order open for more (needs the certificate)."""
+        return self.request("secapi/pay/multiprofitsharing", merge(fields, more))
+
+    def profit_sharing_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("pay/profitsharingquery", merge(fields, more))
+
+    def profit_sharing_order_amount_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("pay/profitsharingorderamountquery", merge(fields, more))
+
     def download_bill(self, fields: Optional[Fields] = None, **more: str) -> bytes:
         return self.download("pay/downloadbill", merge(fields, more))
 
