@@ -128,3 +128,50 @@ fn the_simulator_refuses_md5_and_an_appid_where_wechat_does() {
     assert_eq!(r.get("return_code"), Some("FAIL"));
     assert!(r.get("return_msg").unwrap().contains("HMAC-SHA256"), "{r:?}");
 }
+
+#[test]
+fn an_order_is_finished_and_a_merchant_receiver_returns_money() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim);
+    let transaction_id = paid_order(&sim, &client);
+    let receiver = r#"{"type":"MERCHANT_ID","account":"190001002","name":"示例商户全称","relation_type":"PARTNER"}"#;
+    client.request("pay/profitsharingaddreceiver", &[("receiver", receiver)]).unwrap();
+    let out_order_no = no("P");
+    let receivers = r#"[{"type":"MERCHANT_ID","account":"190001002","amount":200,"description":"x"}]"#;
+    let split = client
+        .request("secapi/pay/multiprofitsharing", &[("transaction_id", transaction_id.as_str()), ("out_order_no", out_order_no.as_str()), ("receivers", receivers)])
+        .unwrap();
+
+    let finish = [("transaction_id", transaction_id.as_str()), ("out_order_no", out_order_no.as_str()), ("amount", "800"), ("description", "done")];
+    client.request("secapi/pay/profitsharingfinish", &finish).unwrap();
+    assert_eq!(unsplit(&client, &transaction_id), "0");
+    let e = client.request("secapi/pay/profitsharingfinish", &finish).unwrap_err();
+    assert_eq!(business_code(&e), Some("ORDER_FINISHED"));
+
+    let out_return_no = no("R");
+    let back = [
+        ("order_id", split.get("order_id").unwrap()),
+        ("out_return_no", out_return_no.as_str()),
+        ("return_account_type", "MERCHANT_ID"),
+        ("return_account", "190001002"),
+        ("return_amount", "150"),
+        ("description", "refund to the buyer"),
+    ];
+    let r = client.request("secapi/pay/profitsharingreturn", &back).unwrap();
+    assert_eq!(r.get("result"), Some("SUCCESS"));
+    assert_eq!(r.get("return_amount"), Some("150"));
+    // A retry is the same return; more than the split gave is refused.
+    let again = client.request("secapi/pay/profitsharingreturn", &back).unwrap();
+    assert_eq!(again.get("return_no"), r.get("return_no"));
+    let more_no = no("R");
+    let mut more = back;
+    more[1] = ("out_return_no", more_no.as_str());
+    more[4] = ("return_amount", "51");
+    assert_eq!(business_code(&client.request("secapi/pay/profitsharingreturn", &more).unwrap_err()), Some("NOT_ENOUGH"));
+
+    let q = client
+        .request("pay/profitsharingreturnquery", &[("out_order_no", out_order_no.as_str()), ("out_return_no", out_return_no.as_str())])
+        .unwrap();
+    assert_eq!(q.get("return_no"), r.get("return_no"));
+    assert_eq!(q.get("return_amount"), Some("150"));
+}

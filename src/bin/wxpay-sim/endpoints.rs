@@ -88,6 +88,9 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "pay/profitsharingremovereceiver" => split(split::removereceiver),
         "secapi/pay/profitsharing" => Endpoint { cert: true, ..split(split::profitsharing) },
         "secapi/pay/multiprofitsharing" => Endpoint { cert: true, ..split(split::multiprofitsharing) },
+        "secapi/pay/profitsharingfinish" => Endpoint { cert: true, ..split(split::finish) },
+        "secapi/pay/profitsharingreturn" => Endpoint { cert: true, ..split(split::return_split) },
+        "pay/profitsharingreturnquery" => split(split::return_query),
         "pay/profitsharingquery" => split_query(split::query),
         "pay/profitsharingorderamountquery" => split_query(split::orderamountquery),
         "pay/getsignkey" if sandbox => {

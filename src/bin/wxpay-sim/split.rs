@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::clock;
 use crate::json::Json;
 use crate::reply::{Reply, Request, biz, fields, merchant_no, required};
-use crate::store::{Split, SplitReceiver};
+use crate::store::{Split, SplitReceiver, SplitReturn};
 
 const KINDS: &[&str] = &["MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"];
 
@@ -98,7 +98,7 @@ fn split(app: &App, req: &Request, finish: bool) -> Result<Reply, Reply> {
         return Err(biz("NOT_ENOUGH", format!("the order has {} fen left to split, not {wanted}", total - done)));
     }
     let receivers = receivers.into_iter().map(|r| SplitReceiver { detail_id: app.ids.split_id(), ..r }).collect();
-    let record = Split { order_id: app.ids.split_id(), receivers, finished_at: clock::now() };
+    let record = Split { order_id: app.ids.split_id(), out_order_no: out_order_no.to_owned(), receivers, finished_at: clock::now() };
     book.split_state.insert(transaction_id.to_owned(), (done + wanted, finish));
     let reply = split_reply(transaction_id, out_order_no, &record);
     book.splits.insert(id, record);
@@ -188,4 +188,127 @@ pub fn orderamountquery(app: &App, req: &Request) -> Reply {
         None => order.total_fee.saturating_sub(order.refunded),
     };
     Reply::Success(fields([("transaction_id", transaction_id.to_owned()), ("unsplit_amount", unsplit.to_string())]))
+}
+
+/// secapi/pay/profitsharingfinish: finishes an order's profit sharing, its
+/// unsplit rest released to the merchant (`amount`, whole fen, at most that rest).
+pub fn finish(app: &App, req: &Request) -> Reply {
+    finish_order(app, req).unwrap_or_else(|r| r)
+}
+
+fn finish_order(app: &App, req: &Request) -> Result<Reply, Reply> {
+    let f = &req.fields;
+    let transaction_id = required(f, "transaction_id")?;
+    let out_order_no = merchant_no(f, "out_order_no")?;
+    required(f, "description")?;
+    let amount = required(f, "amount")?;
+    let mut book = app.store.book(req.sandbox);
+    let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
+        return Err(biz("ORDER_NOT_READY", "no paid order has this transaction_id"));
+    };
+    let total = order.total_fee.saturating_sub(order.refunded);
+    let (done, finished) = book.split_state.get(transaction_id).copied().unwrap_or((0, false));
+    if finished {
+        return Err(biz("ORDER_FINISHED", "the order's profit sharing is finished"));
+    }
+    match amount.parse::<u64>() {
+        Ok(n) if n <= total - done && amount.bytes().all(|b| b.is_ascii_digit()) => {}
+        _ => return Err(biz("PARAM_ERROR", format!("amount must be a whole number of fen up to the unsplit {}", total - done))),
+    }
+    book.split_state.insert(transaction_id.to_owned(), (done, true));
+    Ok(Reply::Success(fields([
+        ("transaction_id", transaction_id.to_owned()),
+        ("out_order_no", out_order_no.to_owned()),
+        ("order_id", app.ids.split_id()),
+    ])))
+}
+
+/// secapi/pay/profitsharingreturn: money back from a merchant receiver of a
+/// split, at most what the split gave it; idempotent per `out_return_no`.
+pub fn return_split(app: &App, req: &Request) -> Reply {
+    return_money(app, req).unwrap_or_else(|r| r)
+}
+
+fn return_money(app: &App, req: &Request) -> Result<Reply, Reply> {
+    let f = &req.fields;
+    let out_return_no = merchant_no(f, "out_return_no")?;
+    if required(f, "return_account_type")? != "MERCHANT_ID" {
+        return Err(biz("PARAM_ERROR", "return_account_type must be MERCHANT_ID"));
+    }
+    let account = required(f, "return_account")?;
+    let amount = crate::reply::amount(f, "return_amount")?;
+    let description = required(f, "description")?;
+    let mut book = app.store.book(req.sandbox);
+    if let Some(done) = book.split_returns.get(out_return_no) {
+        return Ok(return_reply(out_return_no, done));
+    }
+    let split = find_split(&book.splits, f)?;
+    let given: u64 = split.receivers.iter().filter(|r| r.kind == "MERCHANT_ID" && r.account == account).map(|r| r.amount).sum();
+    let returned: u64 = book
+        .split_returns
+        .values()
+        .filter(|r| r.order_id == split.order_id && r.account == account)
+        .map(|r| r.amount)
+        .sum();
+    if returned.saturating_add(amount) > given {
+        return Err(biz("NOT_ENOUGH", format!("the split gave {account} {given} fen, {returned} already returned")));
+    }
+    let record = SplitReturn {
+        order_id: split.order_id.clone(),
+        out_order_no: split.out_order_no.clone(),
+        return_no: app.ids.split_id(),
+        account: account.to_owned(),
+        amount,
+        description: description.to_owned(),
+        finished_at: clock::now(),
+    };
+    let reply = return_reply(out_return_no, &record);
+    book.split_returns.insert(out_return_no.to_owned(), record);
+    Ok(reply)
+}
+
+/// The split a return names by `order_id` or `out_order_no`.
+fn find_split<'a>(splits: &'a std::collections::HashMap<(String, String), Split>, f: &wxpay::Fields) -> Result<&'a Split, Reply> {
+    let by_id = f.get("order_id").filter(|v| !v.is_empty());
+    let by_no = f.get("out_order_no").filter(|v| !v.is_empty());
+    if by_id.is_none() && by_no.is_none() {
+        return Err(biz("LACK_PARAMS", "give order_id or out_order_no"));
+    }
+    splits
+        .values()
+        .find(|s| by_id.is_none_or(|id| s.order_id == id) && by_no.is_none_or(|no| s.out_order_no == no))
+        .ok_or_else(|| biz("ORDER_NOT_EXIST", "no profit-sharing request has this order_id or out_order_no"))
+}
+
+fn return_reply(out_return_no: &str, r: &SplitReturn) -> Reply {
+    Reply::Success(fields([
+        ("order_id", r.order_id.clone()),
+        ("out_order_no", r.out_order_no.clone()),
+        ("out_return_no", out_return_no.to_owned()),
+        ("return_no", r.return_no.clone()),
+        ("return_account_type", "MERCHANT_ID".to_owned()),
+        ("return_account", r.account.clone()),
+        ("return_amount", r.amount.to_string()),
+        ("description", r.description.clone()),
+        ("result", "SUCCESS".to_owned()),
+        ("finish_time", clock::compact(r.finished_at)),
+    ]))
+}
+
+/// pay/profitsharingreturnquery: a return by `out_return_no` and its split.
+pub fn return_query(app: &App, req: &Request) -> Reply {
+    let f = &req.fields;
+    let out_return_no = match required(f, "out_return_no") {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let book = app.store.book(req.sandbox);
+    let split = match find_split(&book.splits, f) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match book.split_returns.get(out_return_no).filter(|r| r.order_id == split.order_id) {
+        Some(r) => return_reply(out_return_no, r),
+        None => biz("ORDER_NOT_EXIST", "no return has this out_return_no for that split"),
+    }
 }

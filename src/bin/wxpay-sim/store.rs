@@ -134,12 +134,27 @@ pub struct Book {
     /// Per transaction_id: fen split so far, and whether the order is
     /// finished (its unsplit rest released to the merchant).
     pub split_state: HashMap<String, (u64, bool)>,
+    /// Profit-sharing returns by out_return_no.
+    pub split_returns: HashMap<String, SplitReturn>,
+}
+
+/// Money returned from a merchant receiver of a split.
+#[derive(Debug, Clone)]
+pub struct SplitReturn {
+    pub order_id: String,
+    pub out_order_no: String,
+    pub return_no: String,
+    pub account: String,
+    pub amount: u64,
+    pub description: String,
+    pub finished_at: OffsetDateTime,
 }
 
 /// One profit-sharing request as WeChat recorded it.
 #[derive(Debug, Clone)]
 pub struct Split {
     pub order_id: String,
+    pub out_order_no: String,
     pub receivers: Vec<SplitReceiver>,
     pub finished_at: OffsetDateTime,
 }
