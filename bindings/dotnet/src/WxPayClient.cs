@@ -504,6 +504,33 @@ namespace WeChatPay
             return Request("pay/profitsharingorderamountquery", fields);
         }
 
+        /// <summary><c>secapi/pay/profitsharingfinish</c>: finishes an order's profit sharing, its unsplit rest to the merchant (needs the merchant certificate).</summary>
+        /// <param name="fields">The request's fields (<c>transaction_id</c>, <c>out_order_no</c>, <c>amount</c>, <c>description</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingFinish(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/profitsharingfinish", fields);
+        }
+
+        /// <summary><c>secapi/pay/profitsharingreturn</c>: money back from a merchant receiver of a split (needs the merchant certificate).</summary>
+        /// <param name="fields">The request's fields (<c>order_id</c> or <c>out_order_no</c>, <c>out_return_no</c>, <c>return_account</c>, <c>return_amount</c>, ...).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingReturn(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("secapi/pay/profitsharingreturn", fields);
+        }
+
+        /// <summary><c>pay/profitsharingreturnquery</c>: a return's state.</summary>
+        /// <param name="fields">The query's fields (<c>order_id</c> or <c>out_order_no</c>, <c>out_return_no</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> ProfitSharingReturnQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/profitsharingreturnquery", fields);
+        }
+
         /// <summary><c>pay/downloadbill</c>: the transaction bill of a day (<c>bill_date</c>).</summary>
         /// <param name="fields">The request's fields.</param>
         /// <returns>The bill's bytes.</returns>

@@ -208,6 +208,12 @@ namespace WeChatPay.Tests
             Assert.AreEqual(split["order_id"], query["order_id"]);
             StringAssert.Contains("\"amount\":40", query["receivers"]);
             Assert.AreEqual("61", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", transactionId))["unsplit_amount"]);
+            IDictionary<string, string> back = client.ProfitSharingReturn(Fields("order_id", split["order_id"],
+                "out_return_no", sim.NextOrderNumber("ret"), "return_account_type", "MERCHANT_ID", "return_account", "190001001",
+                "return_amount", "20", "description", "refund to the buyer"));
+            Assert.AreEqual("SUCCESS", back["result"]);
+            IDictionary<string, string> found = client.ProfitSharingReturnQuery(Fields("out_order_no", orderNo, "out_return_no", back["out_return_no"]));
+            Assert.AreEqual(back["return_no"], found["return_no"]);
             client.ProfitSharing(Fields("transaction_id", transactionId, "out_order_no", sim.NextOrderNumber("split"),
                 "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":1,\"description\":\"x\"}]"));
             Assert.AreEqual("0", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", transactionId))["unsplit_amount"]);
@@ -217,6 +223,8 @@ namespace WeChatPay.Tests
                 "out_order_no", sim.NextOrderNumber("split"),
                 "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":1,\"description\":\"x\"}]")));
             Assert.AreEqual("RECEIVER_INVALID", e.ErrCode);
+            client.ProfitSharingFinish(Fields("transaction_id", other, "out_order_no", sim.NextOrderNumber("fin"), "amount", "101", "description", "done"));
+            Assert.AreEqual("0", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", other))["unsplit_amount"]);
         }
 
         [Test]

@@ -417,6 +417,24 @@ final class Client
         return $this->request('pay/profitsharingorderamountquery', $fields);
     }
 
+    /** `secapi/pay/profitsharingfinish`: finishes an order's profit sharing, its unsplit rest to the merchant (needs the certificate). */
+    public function profitSharingFinish(array $fields): array
+    {
+        return $this->request('secapi/pay/profitsharingfinish', $fields);
+    }
+
+    /** `secapi/pay/profitsharingreturn`: money back from a merchant receiver of a split (needs the certificate). */
+    public function profitSharingReturn(array $fields): array
+    {
+        return $this->request('secapi/pay/profitsharingreturn', $fields);
+    }
+
+    /** `pay/profitsharingreturnquery`: a return's state. */
+    public function profitSharingReturnQuery(array $fields): array
+    {
+        return $this->request('pay/profitsharingreturnquery', $fields);
+    }
+
     /** `pay/downloadbill`: a day's transaction bill. */
     public function downloadBill(array $fields): string
     {

@@ -317,6 +317,13 @@ final class SimulatorTest extends TestCase
         $this->assertSame($split['order_id'], $query['order_id']);
         $this->assertSame(120, json_decode($query['receivers'], true)[0]['amount']);
         $this->assertSame('180', $client->profitSharingOrderAmountQuery(['transaction_id' => $transactionId])['unsplit_amount']);
+        $back = $client->profitSharingReturn([
+            'order_id' => $split['order_id'], 'out_return_no' => self::orderNo(), 'return_account_type' => 'MERCHANT_ID',
+            'return_account' => '190001001', 'return_amount' => 20, 'description' => 'refund to the buyer',
+        ]);
+        $this->assertSame('SUCCESS', $back['result']);
+        $found = $client->profitSharingReturnQuery(['out_order_no' => $orderNo, 'out_return_no' => $back['out_return_no']]);
+        $this->assertSame($back['return_no'], $found['return_no']);
         $client->profitSharing([
             'transaction_id' => $transactionId, 'out_order_no' => self::orderNo(),
             'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":80,"description":"x"}]',
@@ -329,6 +336,8 @@ final class SimulatorTest extends TestCase
             'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
         ]));
         $this->assertSame('RECEIVER_INVALID', $e->getErrCode());
+        $client->profitSharingFinish(['transaction_id' => $other, 'out_order_no' => self::orderNo(), 'amount' => 101, 'description' => 'done']);
+        $this->assertSame('0', $client->profitSharingOrderAmountQuery(['transaction_id' => $other])['unsplit_amount']);
     }
 
     public function testPayBankEncryptsAndQueryBankFindsIt(): void

@@ -183,6 +183,13 @@ def test_profit_sharing_splits_a_paid_order(client):
     assert query["order_id"] == split["order_id"] and query["status"] == "FINISHED"
     assert json.loads(query["receivers"])[0]["amount"] == 50
     assert client.profit_sharing_order_amount_query(transaction_id=transaction_id)["unsplit_amount"] == "150"
+    back = client.profit_sharing_return(
+        order_id=split["order_id"], out_return_no=order_no("ret"), return_account_type="MERCHANT_ID",
+        return_account="190001001", return_amount="20", description="refund to the buyer",
+    )
+    assert back["result"] == "SUCCESS" and back["return_amount"] == "20"
+    found = client.profit_sharing_return_query(out_order_no=out_order_no, out_return_no=back["out_return_no"])
+    assert found["return_no"] == back["return_no"]
     client.profit_sharing(
         transaction_id=transaction_id, out_order_no=order_no("split"),
         receivers='[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
@@ -197,6 +204,8 @@ def test_profit_sharing_splits_a_paid_order(client):
             receivers='[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
         )
     assert err.value.response["err_code"] == "RECEIVER_INVALID"
+    client.profit_sharing_finish(transaction_id=tid, out_order_no=order_no("fin"), amount="200", description="done")
+    assert client.profit_sharing_order_amount_query(transaction_id=tid)["unsplit_amount"] == "0"
 
 
 def test_pay_bank_encrypts_and_query_bank_finds_it(client):

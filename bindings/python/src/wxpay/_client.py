@@ -442,6 +442,17 @@ class Client(FlowsMixin):
     def profit_sharing_order_amount_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("pay/profitsharingorderamountquery", merge(fields, more))
 
+    def profit_sharing_finish(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """Finishes an order's profit sharing, its unsplit rest to the merchant (needs the certificate)."""
+        return self.request("secapi/pay/profitsharingfinish", merge(fields, more))
+
+    def profit_sharing_return(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """Money back from a merchant receiver of a split (needs the certificate)."""
+        return self.request("secapi/pay/profitsharingreturn", merge(fields, more))
+
+    def profit_sharing_return_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        return self.request("pay/profitsharingreturnquery", merge(fields, more))
+
     def download_bill(self, fields: Optional[Fields] = None, **more: str) -> bytes:
         return self.download("pay/downloadbill", merge(fields, more))
 
