@@ -40,7 +40,9 @@ _numbers = itertools.count(1)
 
 
 def order_no(prefix="fl"):
-    return f"{prefix}{os.getpid()}x{next(_numbers)}"
+    # "f", not test_client_sim's "x": both modules talk to one simulator and
+    # share prefixes, so their numbers must differ by more than the counter.
+    return f"{prefix}{os.getpid()}f{next(_numbers)}"
 
 
 class Listener:
