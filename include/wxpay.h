@@ -578,6 +578,9 @@ wxpay_config *wxpay_config_new(void);
 //   through the tunnel, verified as without a proxy;
 // - `connect_timeout_ms`, `timeout_ms` (total, from connect to the last
 //   byte; neither may be 0), `max_response_size`, `max_download_size` (bytes);
+// - `max_fields`: the most fields a response or notification may have
+//   (default `WXPAY_XML_MAX_FIELDS`; more is `WXPAY_RESULT_XML_TOO_MANY_FIELDS`;
+//   not 0);
 // - `keep_alive`: `true` (default) or `false`; `false` opens a new connection for every
 //   request (for measurements and broken middleboxes);
 // - `strict_permissions`: `true` refuses a private key or `.p12` file that

@@ -56,9 +56,15 @@ pub struct PaymentNotification {
 /// so it covers real notifications and costs a hostile body nothing); the
 /// merchant identity ([`ErrorKind::MerchantMismatch`]); `result_code`
 /// (missing or unknown is [`ErrorKind::ResponseInvalid`]).
-pub fn payment_notification(body: &[u8], max_size: usize, merchant: &Merchant<'_>) -> Result<PaymentNotification> {
+pub fn payment_notification(
+    body: &[u8],
+    limits: impl Into<xml::Limits>,
+    merchant: &Merchant<'_>,
+) -> Result<PaymentNotification> {
+    let limits = limits.into();
     let in_context = |e| context("the notification", e);
-    let parsed = xml::parse_text(xml::checked_text(body, max_size).map_err(in_context)?).map_err(in_context)?;
+    let text = xml::checked_text(body, limits.max_size).map_err(in_context)?;
+    let parsed = xml::parse_text(text, limits.max_fields).map_err(in_context)?;
     // One sort serves the duplicate check here and the signature below.
     let sorted = sign::Sorted::new(&parsed, xml::duplicate).map_err(in_context)?;
     let fields = Fields::from_unique(parsed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());

@@ -229,7 +229,7 @@ pub fn verify_xml<'a>(
     sign_type: Option<SignType>,
 ) -> Result<(Vec<crate::xml::Field<'a>>, SignType)> {
     let text = crate::xml::checked_text(doc, max_size)?;
-    let fields = crate::xml::parse_text(text)?;
+    let fields = crate::xml::parse_text(text, crate::xml::MAX_FIELDS)?;
     let algorithm = Sorted::new(&fields, crate::xml::duplicate)?.verify(key, sign_type)?;
     Ok((fields, algorithm))
 }

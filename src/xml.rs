@@ -21,14 +21,36 @@ pub const DEFAULT_MAX_SIZE: usize = 1 << 20;
 /// bodies early, cost being linear in the size anyway.
 pub const MAX_FIELDS: usize = 4096;
 
-/// Parses a document no larger than [`DEFAULT_MAX_SIZE`].
-pub fn parse(doc: &[u8]) -> Result<Fields> {
-    parse_with_limit(doc, DEFAULT_MAX_SIZE)
+/// A document's limits: its size in bytes and its number of fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_size: usize,
+    pub max_fields: usize,
 }
 
-/// Parses a document no larger than `max_size` bytes.
-pub fn parse_with_limit(doc: &[u8], max_size: usize) -> Result<Fields> {
-    let pairs = parse_borrowed(doc, max_size)?;
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_size: DEFAULT_MAX_SIZE, max_fields: MAX_FIELDS }
+    }
+}
+
+/// A size limit with the default field limit.
+impl From<usize> for Limits {
+    fn from(max_size: usize) -> Limits {
+        Limits { max_size, ..Limits::default() }
+    }
+}
+
+/// Parses a document within the default limits.
+pub fn parse(doc: &[u8]) -> Result<Fields> {
+    parse_with_limit(doc, Limits::default())
+}
+
+/// Parses a document within `limits` (a size in bytes, or [`Limits`]).
+pub fn parse_with_limit(doc: &[u8], limits: impl Into<Limits>) -> Result<Fields> {
+    let limits = limits.into();
+    let pairs = parse_text(checked_text(doc, limits.max_size)?, limits.max_fields)?;
+    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
     Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
 }
 
@@ -61,7 +83,7 @@ pub(crate) fn duplicate(name: &str) -> Error {
 /// Parses without the duplicate check, which callers that sort the fields
 /// anyway (verification) do themselves.
 pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
-    parse_text(checked_text(doc, max_size)?)
+    parse_text(checked_text(doc, max_size)?, MAX_FIELDS)
 }
 
 /// The document as text: within the size limit, without a byte order
@@ -83,19 +105,19 @@ pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
     Ok(text)
 }
 
-/// Parses checked text, without the duplicate check.
-pub(crate) fn parse_text(text: &str) -> Result<Vec<Field<'_>>> {
-    Parser::default().run(text)
+/// Parses checked text of at most `max_fields` fields, without the duplicate check.
+pub(crate) fn parse_text(text: &str, max_fields: usize) -> Result<Vec<Field<'_>>> {
+    Parser { fields: Vec::new(), state: State::default(), max_fields }.run(text)
 }
 
 /// The parser: quick-xml's events, checked against WeChat's flat shape.
 ///
 /// Names, and values given as one piece of text or CDATA, are borrowed from
 /// the document: a field costs no allocation of its own.
-#[derive(Default)]
 struct Parser<'a> {
     fields: Vec<Field<'a>>,
     state: State<'a>,
+    max_fields: usize,
 }
 
 #[derive(Default, PartialEq)]
@@ -229,10 +251,10 @@ impl<'a> Parser<'a> {
                 u32::from(c)
             )));
         }
-        if self.fields.len() == MAX_FIELDS {
+        if self.fields.len() == self.max_fields {
             return Err(Error::new(
                 ErrorKind::XmlTooManyFields,
-                format!("the XML document has more than {MAX_FIELDS} fields"),
+                format!("the XML document has more than {} fields", self.max_fields),
             ));
         }
         self.fields.push((name, value));

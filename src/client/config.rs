@@ -233,6 +233,8 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) max_response_size: usize,
     pub(crate) max_download_size: usize,
+    /// The most fields a response or notification may have.
+    pub(crate) max_fields: usize,
     /// Reuse connections between requests (the default). Off only to
     /// measure or to work around a middlebox that breaks idle connections.
     pub(crate) keep_alive: bool,
@@ -265,6 +267,7 @@ impl Default for Config {
             timeout: DEFAULT_TIMEOUT,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_download_size: DEFAULT_MAX_DOWNLOAD_SIZE,
+            max_fields: crate::xml::MAX_FIELDS,
             keep_alive: true,
             logger: None,
             sandbox: false,
@@ -424,6 +427,15 @@ impl Config {
         Ok(self)
     }
 
+    /// The most fields a response or notification may have (default
+    /// [`crate::xml::MAX_FIELDS`]); more is [`ErrorKind::XmlTooManyFields`].
+    /// A body's cost grows with its fields, so a lower limit makes a hostile
+    /// POST to `notify_url` cheaper to refuse.
+    pub fn set_max_fields(&mut self, fields: usize) -> Result<&mut Self> {
+        self.max_fields = nonzero_size("max_fields", fields)?;
+        Ok(self)
+    }
+
     /// The limit on a bill, after decompression.
     pub fn set_max_download_size(&mut self, bytes: usize) -> Result<&mut Self> {
         self.max_download_size = nonzero_size("max_download_size", bytes)?;
@@ -462,6 +474,7 @@ impl Config {
     /// (`never`, `on_connect_error`, `on_no_response`), `proxy`
     /// (`environment`, `none` or a proxy URL), `connect_timeout_ms`,
     /// `timeout_ms`, `max_response_size`, `max_download_size` (bytes),
+    /// `max_fields`,
     /// `keep_alive`, `strict_permissions` (`true` / `false`),
     /// `certificate_check_interval_ms` (0 = never), `sandbox` (`true` /
     /// `false`), `sandbox_key_ttl_s`.
@@ -483,6 +496,7 @@ impl Config {
             "timeout_ms" => self.set_timeout(Duration::from_millis(number(name, value)?))?,
             "max_response_size" => self.set_max_response_size(size(name, value)?)?,
             "max_download_size" => self.set_max_download_size(size(name, value)?)?,
+            "max_fields" => self.set_max_fields(size(name, value)?)?,
             "keep_alive" => self.set_keep_alive(boolean(name, value)?),
             "strict_permissions" => self.set_strict_permissions(boolean(name, value)?),
             "certificate_check_interval_ms" => {
@@ -541,6 +555,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .field("max_download_size", &self.max_download_size)
+            .field("max_fields", &self.max_fields)
             .field("logger", &self.logger)
             .field("sandbox", &self.sandbox)
             .finish()

@@ -20,7 +20,7 @@ const QUOTE: usize = 256;
 
 /// Judges an XML response of `path`, signed with `sign_type` unless the
 /// endpoint's responses are unsigned.
-pub fn xml_response(path: &str, body: &[u8], limit: usize, endpoint: &Endpoint, key: &ApiKey, sign_type: SignType) -> Result<Fields> {
+pub fn xml_response(path: &str, body: &[u8], limit: xml::Limits, endpoint: &Endpoint, key: &ApiKey, sign_type: SignType) -> Result<Fields> {
     let fields = xml::parse_with_limit(body, limit).map_err(|e| context(path, "the response", e))?;
     match fields.get("return_code") {
         Some("SUCCESS") => {}
@@ -59,7 +59,7 @@ pub fn xml_response(path: &str, body: &[u8], limit: usize, endpoint: &Endpoint, 
 
 /// Judges a bill download: an XML body is a failure (or, if it claims
 /// success, not a bill); a gzip body is decompressed within `limit`.
-pub fn bill_response(path: &str, body: Vec<u8>, xml_limit: usize, limit: usize, endpoint: &Endpoint, key: &ApiKey, sign_type: SignType) -> Result<Vec<u8>> {
+pub fn bill_response(path: &str, body: Vec<u8>, xml_limit: xml::Limits, limit: usize, endpoint: &Endpoint, key: &ApiKey, sign_type: SignType) -> Result<Vec<u8>> {
     if looks_like_xml(&body) {
         let unsigned = Endpoint { signed_response: false, ..*endpoint };
         xml_response(path, &body, xml_limit, &unsigned, key, sign_type)?;

@@ -31,20 +31,20 @@ impl Client {
     }
 
     /// Verifies a payment notification with the client's key and identity
-    /// (see [`notify::payment_notification`]); the size limit is the
-    /// client's `max_response_size`.
+    /// (see [`notify::payment_notification`]); the limits are the
+    /// client's `max_response_size` and `max_fields`.
     ///
     /// In sandbox mode the sandbox key is used (fetched if not cached yet).
     pub fn payment_notification(&self, body: &[u8]) -> Result<PaymentNotification> {
         let key = self.current_key()?;
-        notify::payment_notification(body, self.max_response_size, &self.merchant_with(&key))
+        notify::payment_notification(body, self.xml_limits(), &self.merchant_with(&key))
     }
 
     /// Decrypts a refund notification (see [`notify::refund_notification`]).
     /// In sandbox mode `req_info` is encrypted under the sandbox key.
     pub fn refund_notification(&self, body: &[u8]) -> Result<RefundNotification> {
         let key = self.current_key()?;
-        notify::refund_notification(body, self.max_response_size, &self.merchant_with(&key))
+        notify::refund_notification(body, self.xml_limits(), &self.merchant_with(&key))
     }
 
     /// Signed parameters for the client SDK from a `prepay_id`, with the

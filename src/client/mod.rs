@@ -51,6 +51,7 @@ pub struct Client {
     sign_type: SignType,
     wechat_host: bool,
     max_response_size: usize,
+    max_fields: usize,
     max_download_size: usize,
     certificates: Certificates,
     logger: Option<Logger>,
@@ -107,6 +108,7 @@ impl Client {
             sign_type: config.sign_type,
             wechat_host: config.host.is_wechat(),
             max_response_size: config.max_response_size,
+            max_fields: config.max_fields,
             max_download_size: config.max_download_size,
             certificates,
             logger: config.logger.clone(),
@@ -193,10 +195,15 @@ impl Client {
         }
         let started = Instant::now();
         let result = self.send(&p, self.max_response_size).and_then(|body| {
-            judge::xml_response(&p.path, &body, self.max_response_size, &p.lookup.endpoint, key, p.sign_type)
+            judge::xml_response(&p.path, &body, self.xml_limits(), &p.lookup.endpoint, key, p.sign_type)
         });
         self.log_outcome(&p.path, started, result.as_ref().map(|_| ()));
         result
+    }
+
+    /// The limits on a response or notification document.
+    fn xml_limits(&self) -> crate::xml::Limits {
+        crate::xml::Limits { max_size: self.max_response_size, max_fields: self.max_fields }
     }
 
     /// Downloads a bill (`pay/downloadbill`, `pay/downloadfundflow`, ...):
@@ -214,7 +221,7 @@ impl Client {
             judge::bill_response(
                 &p.path,
                 body,
-                self.max_response_size,
+                self.xml_limits(),
                 self.max_download_size,
                 &p.lookup.endpoint,
                 key,

@@ -163,6 +163,7 @@ fn config_options_by_name() {
         ("timeout_ms", "5000"),
         ("max_response_size", "4096"),
         ("max_download_size", "8192"),
+        ("max_fields", "64"),
         ("sub_appid", "wx2"),
         ("sub_mch_id", "1900000110"),
     ] {
@@ -177,7 +178,8 @@ fn config_options_by_name() {
     assert_eq!(e.kind(), ErrorKind::InvalidKey);
     assert!(!e.message().contains("short-secret-key"));
     assert!(!format!("{c:?}").contains(key));
-    for (n, v) in [("timeout_ms", "0"), ("host", "http://127.0.0.1/"), ("host", "https://u:p@x/"), ("failover", "sometimes"), ("nope", "1"), ("mch_id", "")] {
+    assert_eq!(c.max_fields, 64);
+    for (n, v) in [("max_fields", "0"), ("max_fields", "-1"), ("timeout_ms", "0"), ("host", "http://127.0.0.1/"), ("host", "https://u:p@x/"), ("failover", "sometimes"), ("nope", "1"), ("mch_id", "")] {
         assert_eq!(c.set(n, v).unwrap_err().kind(), ErrorKind::InvalidArgument, "{n}={v}");
     }
 }
@@ -195,4 +197,34 @@ fn the_default_backup_is_api2_for_api_only() {
 fn a_client_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Client>();
+}
+
+#[test]
+fn a_notification_over_the_clients_field_limit_is_refused_with_its_own_error() {
+    let l = listener();
+    let c = client_with(&l, |c| {
+        c.set_max_fields(12).unwrap();
+    });
+    let notification = |extra: usize| {
+        let mut f: Vec<(String, String)> = [
+            ("return_code", "SUCCESS"),
+            ("result_code", "SUCCESS"),
+            ("appid", "wx2421b1c4370ec43b"),
+            ("mch_id", "1900000109"),
+            ("nonce_str", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        f.extend((0..extra).map(|i| (format!("attach_{i}"), "x".to_owned())));
+        let s = sign::sign(&f, &ApiKey::new(KEY).unwrap(), None).unwrap();
+        f.push(("sign".into(), s.as_str().to_owned()));
+        xml::build(&f).unwrap()
+    };
+    // 5 fields, the extra ones and sign: 12 is accepted, 13 refused.
+    assert!(c.payment_notification(notification(6).as_bytes()).unwrap().paid);
+    let e = c.payment_notification(notification(7).as_bytes()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::XmlTooManyFields);
+    assert!(e.message().contains("more than 12 fields"), "{}", e.message());
+    assert_eq!(Config::new().set_max_fields(0).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }

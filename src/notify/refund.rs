@@ -30,15 +30,20 @@ pub struct RefundNotification {
 /// Errors: XML errors; [`ErrorKind::ProtocolFail`] for `return_code=FAIL`;
 /// [`ErrorKind::MerchantMismatch`]; [`ErrorKind::ResponseInvalid`] when
 /// `req_info` is missing; then as [`decrypt_req_info`].
-pub fn refund_notification(body: &[u8], max_size: usize, merchant: &Merchant<'_>) -> Result<RefundNotification> {
-    let outer = xml::parse_with_limit(body, max_size).map_err(|e| context("the refund notification", e))?;
+pub fn refund_notification(
+    body: &[u8],
+    limits: impl Into<xml::Limits>,
+    merchant: &Merchant<'_>,
+) -> Result<RefundNotification> {
+    let limits = limits.into();
+    let outer = xml::parse_with_limit(body, limits).map_err(|e| context("the refund notification", e))?;
     check_return_code(&outer)?;
     check_merchant(&outer, merchant)?;
     let req_info = outer
         .get("req_info")
         .filter(|v| !v.is_empty())
         .ok_or_else(|| Error::new(ErrorKind::ResponseInvalid, "the refund notification has no req_info"))?;
-    let info = decrypt_req_info(req_info, merchant.key, max_size)?;
+    let info = decrypt_req_info(req_info, merchant.key, limits.max_size)?;
     Ok(RefundNotification { outer, info })
 }
 

@@ -20,7 +20,7 @@ fn unsigned(pairs: &[(&str, &str)]) -> Vec<u8> {
 
 fn judge(path: &str, body: &[u8], t: SignType) -> Result<Fields> {
     let e = lookup(path).unwrap().endpoint;
-    xml_response(path, body, 1 << 20, &e, &key(), t)
+    xml_response(path, body, (1 << 20).into(), &e, &key(), t)
 }
 
 #[test]
@@ -89,13 +89,13 @@ fn malformed_responses_are_typed() {
     assert_eq!(judge("pay/orderquery", &none, SignType::Md5).unwrap_err().kind(), ErrorKind::ResponseInvalid);
     let odd = unsigned(&[("return_code", "MAYBE")]);
     assert_eq!(judge("pay/orderquery", &odd, SignType::Md5).unwrap_err().kind(), ErrorKind::ResponseInvalid);
-    let e = xml_response("pay/orderquery", &[b' '; 100], 10, &lookup("pay/orderquery").unwrap().endpoint, &key(), SignType::Md5);
+    let e = xml_response("pay/orderquery", &[b' '; 100], 10.into(), &lookup("pay/orderquery").unwrap().endpoint, &key(), SignType::Md5);
     assert_eq!(e.unwrap_err().kind(), ErrorKind::XmlTooLarge);
 }
 
 fn bill(body: Vec<u8>, limit: usize) -> Result<Vec<u8>> {
     let e = lookup("pay/downloadbill").unwrap().endpoint;
-    bill_response("pay/downloadbill", body, 1 << 20, limit, &e, &key(), SignType::Md5)
+    bill_response("pay/downloadbill", body, (1 << 20).into(), limit, &e, &key(), SignType::Md5)
 }
 
 #[test]
