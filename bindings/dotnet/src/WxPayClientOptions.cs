@@ -137,6 +137,10 @@ namespace WeChatPay
         /// <summary>The largest bill <see cref="WxPayClient.Download"/> accepts, in bytes (library default 256 MiB).</summary>
         public long? MaxDownloadSize { get; set; }
 
+        /// <summary>The most fields a response or notification may have (library default 4096);
+        /// more is <c>WXPAY_RESULT_XML_TOO_MANY_FIELDS</c>.</summary>
+        public long? MaxFields { get; set; }
+
         /// <summary>
         /// Sandbox mode: every path is sent under <c>sandboxnew/</c>, signed with MD5 and the key from
         /// <c>sandboxnew/pay/getsignkey</c> (fetched once and cached); responses and notifications are verified with it.

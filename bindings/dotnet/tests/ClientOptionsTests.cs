@@ -14,6 +14,36 @@ namespace WeChatPay.Tests
             return new WxPayClientOptions { AppId = "wx2421b1c4370ec43b", MchId = "1900000109", ApiKey = TestData.DocKey, Host = "https://127.0.0.1:9" };
         }
 
+        [Test]
+        public void MaxFieldsLimitsANotification()
+        {
+            var fields = new Dictionary<string, string>
+            {
+                { "return_code", "SUCCESS" }, { "result_code", "SUCCESS" }, { "appid", "wx2421b1c4370ec43b" },
+                { "mch_id", "1900000109" }, { "nonce_str", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS" },
+            };
+            for (int i = 0; i < 7; i++)
+            {
+                fields["attach_" + i] = "x";
+            }
+            fields["sign"] = WxPay.Sign(fields, TestData.DocKey);
+            string body = WxPay.BuildXml(fields);
+            // 13 fields: accepted at 13, refused at 12 with its own code.
+            WxPayClientOptions o = Minimal();
+            o.MaxFields = 13;
+            using (var client = new WxPayClient(o))
+            {
+                Assert.IsTrue(client.ParsePaymentNotification(body).Paid);
+            }
+            o.MaxFields = 12;
+            using (var client = new WxPayClient(o))
+            {
+                var e = Assert.Throws<WxPayXmlException>(() => client.ParsePaymentNotification(body));
+                Assert.AreEqual("WXPAY_RESULT_XML_TOO_MANY_FIELDS", e.CodeName);
+                StringAssert.Contains("more than 12 fields", e.Message);
+            }
+        }
+
         private static T Refused<T>(WxPayClientOptions options) where T : WxPayException
         {
             return Assert.Throws<T>(() => new WxPayClient(options).Dispose());
@@ -92,6 +122,7 @@ namespace WeChatPay.Tests
                 o => o.ConnectTimeout = TimeSpan.FromSeconds(-1),
                 o => o.Failover = (WxPayFailover)7,
                 o => o.MaxResponseSize = -1,
+                o => o.MaxFields = 0,
             };
             foreach (Action<WxPayClientOptions> change in cases)
             {

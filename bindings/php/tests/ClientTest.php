@@ -11,9 +11,11 @@ use WxPay\Exception\ClientClosedException;
 use WxPay\Exception\InvalidInputException;
 use WxPay\Exception\TransportException;
 use WxPay\Exception\WxPayException;
+use WxPay\Exception\XmlException;
 use WxPay\Internal\LogBridge;
 use WxPay\ResultCode;
 use WxPay\SignType;
+use WxPay\WxPay;
 
 /**
  * The client without a server: options, checks made before any network
@@ -51,6 +53,25 @@ final class ClientTest extends TestCase
         $this->assertTrue($client->isClosed());
         $client->close();
         $this->assertTrue($client->isClosed());
+    }
+
+    public function testMaxFieldsLimitsANotification(): void
+    {
+        $fields = [
+            'return_code' => 'SUCCESS', 'result_code' => 'SUCCESS', 'appid' => 'wx2421b1c4370ec43b',
+            'mch_id' => '1900000109', 'nonce_str' => '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
+        ];
+        for ($i = 0; $i < 7; $i++) {
+            $fields["attach_$i"] = 'x';
+        }
+        $fields['sign'] = WxPay::sign($fields, self::KEY);
+        $body = WxPay::buildXml($fields);
+        // 13 fields: accepted at 13, refused at 12 with its own code.
+        $this->assertTrue((new Client(self::options(['max_fields' => 13])))->paymentNotification($body)->paid);
+        $client = new Client(self::options(['max_fields' => 12]));
+        $e = $this->assertFails(XmlException::class, ResultCode::XML_TOO_MANY_FIELDS, fn () => $client->paymentNotification($body));
+        $this->assertStringContainsString('more than 12 fields', $e->getMessage());
+        $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => new Client(self::options(['max_fields' => 0])));
     }
 
     public function testUseAfterCloseThrowsForEveryCall(): void

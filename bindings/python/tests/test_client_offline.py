@@ -110,6 +110,8 @@ def test_bad_api_key_is_refused_without_quoting_it():
         ({"timeout": float("nan")}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"connect_timeout": "5"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"max_response_size": 0}, "WXPAY_RESULT_INVALID_ARGUMENT"),
+        ({"max_fields": 0}, "WXPAY_RESULT_INVALID_ARGUMENT"),
+        ({"max_fields": "64"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"p12": b"x", "cert_pem": b"c", "key_pem": b"k"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"cert_pem": b"c"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
         ({"p12_password": "x"}, "WXPAY_RESULT_INVALID_ARGUMENT"),
@@ -331,3 +333,21 @@ def test_close_during_a_call_defers_the_free_to_its_end():
     assert native.frees == 1
     client.close()
     assert native.frees == 1
+
+
+def test_max_fields_limits_a_notification():
+    fields = {
+        "return_code": "SUCCESS", "result_code": "SUCCESS", "appid": "wx2421b1c4370ec43b",
+        "mch_id": "1900000109", "nonce_str": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+    }
+    fields.update({f"attach_{i}": "x" for i in range(7)})
+    fields["sign"] = wxpay.sign(fields, KEY)
+    body = wxpay.build_xml(fields)
+    # 13 fields: accepted at 13, refused at 12 with its own code.
+    with offline(max_fields=13) as client:
+        assert client.parse_notification(body).paid
+    with offline(max_fields=12) as client:
+        with pytest.raises(wxpay.XmlError) as err:
+            client.parse_notification(body)
+    assert err.value.code_name == "WXPAY_RESULT_XML_TOO_MANY_FIELDS"
+    assert "more than 12 fields" in str(err.value)

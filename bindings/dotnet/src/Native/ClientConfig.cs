@@ -49,6 +49,10 @@ namespace WeChatPay.Native
             {
                 Set(api, config, "max_download_size", o.MaxDownloadSize.Value.ToString(CultureInfo.InvariantCulture));
             }
+            if (o.MaxFields.HasValue)
+            {
+                Set(api, config, "max_fields", o.MaxFields.Value.ToString(CultureInfo.InvariantCulture));
+            }
             if (o.Sandbox.HasValue)
             {
                 Set(api, config, "sandbox", o.Sandbox.Value ? "true" : "false");

@@ -173,6 +173,7 @@ class Client(FlowsMixin):
         proxy: Optional[str] = None,
         max_response_size: Optional[int] = None,
         max_download_size: Optional[int] = None,
+        max_fields: Optional[int] = None,
         keep_alive: Optional[bool] = None,
         strict_permissions: Optional[bool] = None,
         certificate_check_interval: Optional[float] = None,
@@ -213,6 +214,7 @@ class Client(FlowsMixin):
                 "max_download_size": None
                 if max_download_size is None
                 else _config.whole_number(max_download_size, "max_download_size"),
+                "max_fields": None if max_fields is None else _config.whole_number(max_fields, "max_fields"),
             }
             if keep_alive is not None:
                 text_options["keep_alive"] = _config.flag(keep_alive, "keep_alive")
