@@ -48,19 +48,18 @@ pub fn parse(doc: &[u8]) -> Result<Fields> {
 
 /// Parses a document within `limits` (a size in bytes, or [`Limits`]).
 pub fn parse_with_limit(doc: &[u8], limits: impl Into<Limits>) -> Result<Fields> {
-    let limits = limits.into();
-    let pairs = parse_text(checked_text(doc, limits.max_size)?, limits.max_fields)?;
-    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
+    let pairs = parse_borrowed(doc, limits)?;
     Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
 }
 
 /// A field whose name and value borrow from the document where they can.
 pub type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-/// Parses a document no larger than `max_size` bytes without copying the
-/// values that need no unescaping.
-pub fn parse_borrowed(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
-    let pairs = parse_any(doc, max_size)?;
+/// Parses a document within `limits` (a size in bytes, or [`Limits`])
+/// without copying the values that need no unescaping.
+pub fn parse_borrowed(doc: &[u8], limits: impl Into<Limits>) -> Result<Vec<Field<'_>>> {
+    let limits = limits.into();
+    let pairs = parse_text(checked_text(doc, limits.max_size)?, limits.max_fields)?;
     reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
     Ok(pairs)
 }
@@ -78,12 +77,6 @@ pub(crate) fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Res
 
 pub(crate) fn duplicate(name: &str) -> Error {
     Error::new(ErrorKind::XmlDuplicate, format!("field <{}> appears more than once", truncate(name, 64)))
-}
-
-/// Parses without the duplicate check, which callers that sort the fields
-/// anyway (verification) do themselves.
-pub(crate) fn parse_any(doc: &[u8], max_size: usize) -> Result<Vec<Field<'_>>> {
-    parse_text(checked_text(doc, max_size)?, MAX_FIELDS)
 }
 
 /// The document as text: within the size limit, without a byte order
@@ -105,7 +98,9 @@ pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
     Ok(text)
 }
 
-/// Parses checked text of at most `max_fields` fields, without the duplicate check.
+/// Parses checked text of at most `max_fields` fields, without the
+/// duplicate check, which callers that sort the fields anyway
+/// (verification) do themselves.
 pub(crate) fn parse_text(text: &str, max_fields: usize) -> Result<Vec<Field<'_>>> {
     Parser { fields: Vec::new(), state: State::default(), max_fields }.run(text)
 }
