@@ -41,7 +41,7 @@
 // The most fields a document may have: more is `WXPAY_RESULT_XML_TOO_MANY_FIELDS`,
 // wherever the library parses XML (responses, notifications, `wxpay_xml_parse`,
 // `wxpay_verify_xml`).
-#define WXPAY_XML_MAX_FIELDS 4096
+#define WXPAY_XML_MAX_FIELDS 1024
 
 // The result of every fallible function. `0` is success; the other numbers
 // are grouped by kind and never reused:

@@ -11,7 +11,7 @@ use crate::xml;
 /// The most fields a document may have: more is `WXPAY_RESULT_XML_TOO_MANY_FIELDS`,
 /// wherever the library parses XML (responses, notifications, `wxpay_xml_parse`,
 /// `wxpay_verify_xml`).
-pub const WXPAY_XML_MAX_FIELDS: usize = 4096;
+pub const WXPAY_XML_MAX_FIELDS: usize = 1024;
 const _: () = assert!(WXPAY_XML_MAX_FIELDS == xml::MAX_FIELDS);
 
 /// Parses a flat WeChat `<xml>` document into fields.

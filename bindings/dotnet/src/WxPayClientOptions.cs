@@ -137,7 +137,7 @@ namespace WeChatPay
         /// <summary>The largest bill <see cref="WxPayClient.Download"/> accepts, in bytes (library default 256 MiB).</summary>
         public long? MaxDownloadSize { get; set; }
 
-        /// <summary>The most fields a response or notification may have (library default 4096);
+        /// <summary>The most fields a response or notification may have (library default 1024);
         /// more is <c>WXPAY_RESULT_XML_TOO_MANY_FIELDS</c>.</summary>
         public long? MaxFields { get; set; }
 

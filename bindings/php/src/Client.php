@@ -69,7 +69,7 @@ final class Client
      *     `NO_PROXY`), `none`, or `http://[user:password@]host:port`;
      *   - `connect_timeout_ms`, `timeout_ms`, `max_response_size`,
      *     `max_download_size`, `max_fields` (the most fields a response or
-     *     notification may have; default 4096);
+     *     notification may have; default 1024);
      *   - `log_level`: the least severe level sent to `$logger`, `error`,
      *     `warning`, `info` (default) or `debug`.
      *   Values are strings or ints; null means the default. Every key but

@@ -16,7 +16,7 @@ final class Abi
     public const CERT_WARNING_DAYS = 60;
     public const NONCE_BUF_LEN = 33;
     public const SIGN_BUF_LEN = 65;
-    public const XML_MAX_FIELDS = 4096;
+    public const XML_MAX_FIELDS = 1024;
 
     private function __construct()
     {
