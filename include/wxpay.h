@@ -282,7 +282,7 @@ typedef void (*wxpay_log_callback)(void *user_data,
 typedef struct {
   // A `WXPAY_ENDPOINT_MATCH_*`.
   int32_t matched;
-  // The path was under `sandboxnew/` (MD5 only).
+  // The path was under `xdc/apiv2sandbox/` (MD5 only).
   bool sandbox;
   // The merchant certificate is required.
   bool certificate;
@@ -694,7 +694,7 @@ wxpay_result wxpay_config_set_log(wxpay_config *cfg,
 void wxpay_config_free(wxpay_config *cfg);
 
 // Looks `path` up in the endpoint table (`"secapi/pay/refund"`, with or
-// without a leading slash; `sandboxnew/...` maps to the same entry), so
+// without a leading slash; `xdc/apiv2sandbox/...` maps to the same entry), so
 // that wrappers never keep endpoint knowledge of their own.
 //
 // Unknown paths succeed with `matched` = `WXPAY_ENDPOINT_MATCH_UNKNOWN` and

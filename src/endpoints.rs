@@ -9,8 +9,10 @@
 //! `mmpaymkttransfers/`, ...), then the default for unknown paths (signed
 //! XML, no certificate), so that a new WeChat endpoint works without a
 //! library release while a new member of a certificate family still gets its
-//! certificate. `sandboxnew/<path>` maps to the entry of `<path>`, restricted
-//! to MD5 (the sandbox accepts nothing else).
+//! certificate. `xdc/apiv2sandbox/<path>` (WeChat's current v2 sandbox gateway)
+//! maps to the entry of `<path>`, restricted to MD5; the sandbox's key comes
+//! from `xdc/apiv2getsignkey/sign/getsignkey`. The retired gateway,
+//! `sandboxnew/`, is refused with a message that names the current one.
 
 use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::sign::{SignType};
@@ -132,11 +134,18 @@ fn names(packed: &'static str) -> impl Iterator<Item = &'static str> {
 pub struct Lookup {
     pub endpoint: Endpoint,
     pub matched: Match,
-    /// The path was under `sandboxnew/`.
+    /// The path is the sandbox's: under `xdc/apiv2sandbox/`, or its key
+    /// endpoint.
     pub sandbox: bool,
 }
 
-const SANDBOX: &str = "sandboxnew/";
+/// WeChat's v2 sandbox gateway: `xdc/apiv2sandbox/<path>` is `<path>` in
+/// the sandbox, signed with the sandbox key.
+pub const SANDBOX: &str = "xdc/apiv2sandbox/";
+/// Where the sandbox key is fetched, with a request signed with the API key.
+pub const SANDBOX_GETSIGNKEY: &str = "xdc/apiv2getsignkey/sign/getsignkey";
+/// The sandbox gateway WeChat retired (its key endpoint answers 404).
+const RETIRED_SANDBOX: &str = "sandboxnew/";
 
 /// Finds the rules for `path` (with or without a leading `/`).
 ///
@@ -144,8 +153,17 @@ const SANDBOX: &str = "sandboxnew/";
 /// `..`, or characters outside `A-Z a-z 0-9 _ - . /`.
 pub fn lookup(path: &str) -> Result<Lookup> {
     let path = normalize(path)?;
+    if path.starts_with(RETIRED_SANDBOX) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "`{}`: WeChat retired the `sandboxnew/` gateway; its v2 sandbox is now under `{SANDBOX}` (or set the client's sandbox option)",
+                truncate(path, 80)
+            ),
+        ));
+    }
     if let Some(e) = TABLE.iter().find(|e| e.path == path) {
-        return Ok(Lookup { endpoint: *e, matched: Match::Exact, sandbox: path.starts_with(SANDBOX) });
+        return Ok(Lookup { endpoint: *e, matched: Match::Exact, sandbox: path == SANDBOX_GETSIGNKEY });
     }
     let (rest, sandbox) = match path.strip_prefix(SANDBOX) {
         Some(rest) => (rest, true),
@@ -286,7 +304,7 @@ pub const TABLE: &[Endpoint] = &[
         ..DEFAULT
     },
     Endpoint {
-        path: "sandboxnew/pay/getsignkey",
+        path: "xdc/apiv2getsignkey/sign/getsignkey",
         signed_response: false,
         sign_types: SignTypes::Md5Only,
         sends_sign_type: false,

@@ -327,9 +327,9 @@ fn sandbox_key_fetched_once_and_reused() {
     let production = make_client(&sim, &[]).0;
     assert_eq!(production.payment_notification(&body).unwrap_err().kind(), ErrorKind::SignatureMismatch);
     let log = lines.lock().unwrap().clone();
-    let fetched = log.iter().filter(|(_, m)| m.starts_with("sandboxnew/pay/getsignkey: SUCCESS")).count();
+    let fetched = log.iter().filter(|(_, m)| m.starts_with("xdc/apiv2getsignkey/sign/getsignkey: SUCCESS")).count();
     assert_eq!(fetched, 1, "{log:?}");
-    assert!(log.iter().any(|(_, m)| m.starts_with("sandboxnew/pay/micropay: SUCCESS")));
+    assert!(log.iter().any(|(_, m)| m.starts_with("xdc/apiv2sandbox/pay/micropay: SUCCESS")));
     // The orders are the sandbox's, not production's.
     let sandbox_orders = sim.control("GET", "/sim/orders?sandbox=1");
     let production_orders = sim.control("GET", "/sim/orders");
@@ -338,17 +338,17 @@ fn sandbox_key_fetched_once_and_reused() {
     // A cached key the sandbox no longer knows is forgotten on request and fetched again.
     client.forget_sandbox_key();
     client.request("pay/orderquery", &[("out_trade_no", nos[1].as_str())]).unwrap();
-    let fetches = || lines.lock().unwrap().iter().filter(|(_, m)| m.starts_with("sandboxnew/pay/getsignkey: SUCCESS")).count();
+    let fetches = || lines.lock().unwrap().iter().filter(|(_, m)| m.starts_with("xdc/apiv2getsignkey/sign/getsignkey: SUCCESS")).count();
     assert_eq!(fetches(), 2);
     // return_code=FAIL with a cached key (as when the sandbox has rotated
     // it): fetched again and retried once, transparently.
-    sim.control("POST", "/sim/fault?kind=returnfail&path=sandboxnew/pay/orderquery&count=1");
+    sim.control("POST", "/sim/fault?kind=returnfail&path=xdc/apiv2sandbox/pay/orderquery&count=1");
     let q = client.request("pay/orderquery", &[("out_trade_no", nos[2].as_str())]).unwrap();
     assert_eq!(q.get("trade_state"), Some("SUCCESS"));
     assert_eq!(fetches(), 3);
     assert!(lines.lock().unwrap().iter().any(|(l, m)| *l == LogLevel::Warn && m.contains("cached sandbox key")));
     // A failure that persists is reported after that one retry.
-    sim.control("POST", "/sim/fault?kind=returnfail&path=sandboxnew/pay/orderquery&count=2");
+    sim.control("POST", "/sim/fault?kind=returnfail&path=xdc/apiv2sandbox/pay/orderquery&count=2");
     let e = client.request("pay/orderquery", &[("out_trade_no", nos[2].as_str())]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ProtocolFail);
     assert_eq!(fetches(), 4);

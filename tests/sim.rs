@@ -691,7 +691,7 @@ fn sandbox_uses_its_own_key_and_md5_only() {
     f.insert("sign", sign.as_str());
     let r = sim
         .connect()
-        .request("POST", "sandboxnew/pay/getsignkey", wxpay::xml::build(f.as_slice()).unwrap().as_bytes())
+        .request("POST", "xdc/apiv2getsignkey/sign/getsignkey", wxpay::xml::build(f.as_slice()).unwrap().as_bytes())
         .unwrap();
     let k = wxpay::xml::parse(&r.body).unwrap();
     assert_eq!(k.get("return_code"), Some("SUCCESS"));
@@ -710,21 +710,26 @@ fn sandbox_uses_its_own_key_and_md5_only() {
     ];
     let body = harness::signed_request(&order, MD5, &sandbox_key);
     let r =
-        wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/unifiedorder", body.as_bytes()).unwrap().body)
+        wxpay::xml::parse(&sim.connect().request("POST", "xdc/apiv2sandbox/pay/unifiedorder", body.as_bytes()).unwrap().body)
             .unwrap();
     assert_eq!(r.get("result_code"), Some("SUCCESS"), "{r:?}");
     wxpay::sign::verify(r.as_slice(), &sandbox_key, None).unwrap();
     assert!(verify(&r, &key()).is_err());
 
     // The live key does not sign sandbox calls, HMAC is refused, and live does not see sandbox orders.
-    let live_signed = sim.call("sandboxnew/pay/orderquery", &[("out_trade_no", "SB1")], MD5);
+    let live_signed = sim.call("xdc/apiv2sandbox/pay/orderquery", &[("out_trade_no", "SB1")], MD5);
     assert_eq!(live_signed.get("return_code"), Some("FAIL"));
     let hmac = harness::signed_request(&[("out_trade_no", "SB1")], HMAC, &sandbox_key);
     let r =
-        wxpay::xml::parse(&sim.connect().request("POST", "sandboxnew/pay/orderquery", hmac.as_bytes()).unwrap().body)
+        wxpay::xml::parse(&sim.connect().request("POST", "xdc/apiv2sandbox/pay/orderquery", hmac.as_bytes()).unwrap().body)
             .unwrap();
     assert!(r.get("return_msg").unwrap().contains("MD5"));
     assert_eq!(query(&sim, "SB1").get("err_code"), Some("ORDERNOTEXIST"));
+
+    // The retired gateway is gone, as WeChat's is: its key endpoint and its paths answer 404.
+    for path in ["sandboxnew/pay/getsignkey", "sandboxnew/pay/orderquery"] {
+        assert_eq!(sim.connect().request("POST", path, body.as_bytes()).unwrap().status, 404, "{path}");
+    }
 }
 
 #[test]

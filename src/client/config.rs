@@ -239,7 +239,7 @@ pub struct Config {
     /// measure or to work around a middlebox that breaks idle connections.
     pub(crate) keep_alive: bool,
     pub(crate) logger: Option<Logger>,
-    /// Sandbox mode: paths go under `sandboxnew/`, signed with the sandbox key.
+    /// Sandbox mode: paths go under `xdc/apiv2sandbox/`, signed with the sandbox key.
     pub(crate) sandbox: bool,
     /// How long a fetched sandbox key is reused.
     pub(crate) sandbox_key_ttl: Duration,
@@ -453,8 +453,8 @@ impl Config {
         self
     }
 
-    /// Sandbox mode: every path is sent under `sandboxnew/`, signed with MD5
-    /// and the key from `sandboxnew/pay/getsignkey` (fetched on first use
+    /// Sandbox mode: every path is sent under `xdc/apiv2sandbox/`, signed with MD5
+    /// and the key from `xdc/apiv2getsignkey/sign/getsignkey` (fetched on first use
     /// and cached), and responses are verified with that key.
     pub fn set_sandbox(&mut self, on: bool) -> &mut Self {
         self.sandbox = on;

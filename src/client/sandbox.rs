@@ -1,18 +1,16 @@
 //! Sandbox mode: the sandbox signs with its own key, fetched from
-//! `sandboxnew/pay/getsignkey` (a request signed with the real key) and
-//! valid for about three days, so it is cached and shared by every thread.
+//! `xdc/apiv2getsignkey/sign/getsignkey` (a request signed with the real
+//! key) and valid for about three days, so it is cached and shared by every thread.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::Client;
+use crate::endpoints::{SANDBOX as PREFIX, SANDBOX_GETSIGNKEY as GETSIGNKEY};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{LogLevel, log};
 use crate::sign::ApiKey;
-
-pub(crate) const PREFIX: &str = "sandboxnew/";
-pub(crate) const GETSIGNKEY: &str = "sandboxnew/pay/getsignkey";
 
 /// The cached key and when it was fetched.
 pub(crate) struct SandboxKey {
@@ -28,7 +26,7 @@ impl SandboxKey {
 
 impl Client {
     /// Runs `call` with the path to send and the key to sign with: in
-    /// sandbox mode, the path under `sandboxnew/` and the sandbox key
+    /// sandbox mode, the path under `xdc/apiv2sandbox/` and the sandbox key
     /// (fetched if needed). A cached key the sandbox no longer accepts shows
     /// as `return_code=FAIL` (the request was not processed), so then the key
     /// is fetched again and the call made once more.

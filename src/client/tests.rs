@@ -124,10 +124,10 @@ fn sign_types_follow_the_endpoint() {
         c.set_sign_type(SignType::HmacSha256);
     });
     // The sandbox accepts only MD5: the configured HMAC-SHA256 gives way.
-    let p = c.prepare("sandboxnew/pay/orderquery", &[("out_trade_no", "T")]).unwrap();
+    let p = c.prepare("xdc/apiv2sandbox/pay/orderquery", &[("out_trade_no", "T")]).unwrap();
     assert_eq!(p.sign_type, SignType::Md5);
     // An explicit request for another algorithm than the endpoint takes is refused.
-    let e = c.prepare("sandboxnew/pay/orderquery", &[("out_trade_no", "T"), ("sign_type", "HMAC-SHA256")]).unwrap_err();
+    let e = c.prepare("xdc/apiv2sandbox/pay/orderquery", &[("out_trade_no", "T"), ("sign_type", "HMAC-SHA256")]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ConflictingField);
     // The caller's sign_type field overrides the configured one.
     let p = c.prepare("pay/orderquery", &[("out_trade_no", "T"), ("sign_type", "MD5")]).unwrap();
@@ -146,7 +146,7 @@ fn appid_is_required_where_the_endpoint_takes_one() {
     let c = Client::new(&c).unwrap();
     assert_eq!(c.prepare("pay/orderquery", &[("out_trade_no", "T")]).unwrap_err().kind(), ErrorKind::MissingField);
     // The sandbox key endpoint takes no appid.
-    assert!(c.prepare("sandboxnew/pay/getsignkey", &[] as &[(&str, &str)]).is_ok());
+    assert!(c.prepare("xdc/apiv2getsignkey/sign/getsignkey", &[] as &[(&str, &str)]).is_ok());
 }
 
 #[test]

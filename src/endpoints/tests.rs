@@ -33,7 +33,7 @@ fn unsigned_responses_are_exactly_the_documented_ones() {
         "risk/getpublickey",
         "papay/entrustweb",
         "papay/h5entrustweb",
-        "sandboxnew/pay/getsignkey",
+        "xdc/apiv2getsignkey/sign/getsignkey",
     ] {
         assert!(!get(p).endpoint.signed_response, "{p}");
     }
@@ -78,17 +78,27 @@ fn bills_are_bytes_and_fundflow_is_hmac_only() {
 
 #[test]
 fn sandbox_paths_map_to_the_same_entry_md5_only() {
-    let l = get("sandboxnew/secapi/pay/refund");
+    let l = get("xdc/apiv2sandbox/secapi/pay/refund");
     assert!(l.sandbox);
     assert_eq!(l.matched, Match::Exact);
     assert!(l.endpoint.certificate);
     assert_eq!(l.endpoint.path, "secapi/pay/refund");
     assert_eq!(l.endpoint.sign_types, SignTypes::Md5Only);
 
-    let l = get("/sandboxnew/pay/getsignkey");
+    let l = get("/xdc/apiv2getsignkey/sign/getsignkey");
     assert!(l.sandbox);
     assert_eq!(l.endpoint.appid_field, None);
     assert!(!l.endpoint.sends_sign_type);
+    assert!(!get("pay/orderquery").sandbox);
+}
+
+#[test]
+fn the_retired_sandbox_gateway_is_refused_naming_the_current_one() {
+    for p in ["sandboxnew/pay/getsignkey", "/sandboxnew/pay/micropay"] {
+        let e = lookup(p).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{p}");
+        assert!(e.message().contains("retired") && e.message().contains("xdc/apiv2sandbox/"), "{}", e.message());
+    }
 }
 
 #[test]
@@ -143,7 +153,7 @@ fn unifiedorder_needs_what_its_trade_type_needs() {
     let f = |pairs: &[(&str, &str)]| Fields::from_pairs(pairs.iter().copied()).unwrap();
     let missing = |path: &str, pairs: &[(&str, &str)]| check_conditional(path, &f(pairs)).unwrap_err().kind();
     assert_eq!(missing("pay/unifiedorder", &[("trade_type", "JSAPI")]), ErrorKind::MissingField);
-    assert_eq!(missing("sandboxnew/pay/unifiedorder", &[("trade_type", "JSAPI"), ("openid", "")]), ErrorKind::MissingField);
+    assert_eq!(missing("xdc/apiv2sandbox/pay/unifiedorder", &[("trade_type", "JSAPI"), ("openid", "")]), ErrorKind::MissingField);
     assert_eq!(missing("/pay/unifiedorder", &[("trade_type", "NATIVE")]), ErrorKind::MissingField);
     assert_eq!(missing("pay/unifiedorder", &[("trade_type", "MWEB")]), ErrorKind::MissingField);
     assert!(check_conditional("pay/unifiedorder", &f(&[("trade_type", "JSAPI"), ("openid", "o1")])).is_ok());
@@ -159,7 +169,7 @@ fn flows_required_fields_are_in_the_table() {
         assert!(req("secapi/pay/refund").contains(&name), "{name}");
     }
     assert!(req("pay/micropay").contains(&"auth_code"));
-    assert!(req("sandboxnew/pay/micropay").contains(&"auth_code"));
+    assert!(req("xdc/apiv2sandbox/pay/micropay").contains(&"auth_code"));
 }
 
 #[test]

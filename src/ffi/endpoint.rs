@@ -33,7 +33,7 @@ pub enum wxpay_body_kind {
 pub struct wxpay_endpoint {
     /// A `WXPAY_ENDPOINT_MATCH_*`.
     pub matched: i32,
-    /// The path was under `sandboxnew/` (MD5 only).
+    /// The path was under `xdc/apiv2sandbox/` (MD5 only).
     pub sandbox: bool,
     /// The merchant certificate is required.
     pub certificate: bool,
@@ -65,7 +65,7 @@ pub struct wxpay_endpoint {
 }
 
 /// Looks `path` up in the endpoint table (`"secapi/pay/refund"`, with or
-/// without a leading slash; `sandboxnew/...` maps to the same entry), so
+/// without a leading slash; `xdc/apiv2sandbox/...` maps to the same entry), so
 /// that wrappers never keep endpoint knowledge of their own.
 ///
 /// Unknown paths succeed with `matched` = `WXPAY_ENDPOINT_MATCH_UNKNOWN` and

@@ -899,7 +899,7 @@ static void test_endpoint_info(void) {
     CHECK(e.matched == WXPAY_ENDPOINT_MATCH_EXACT && e.certificate && e.signed_response);
     CHECK(e.body_kind == WXPAY_BODY_KIND_XML && strcmp(e.appid_field, "appid") == 0);
     CHECK(e.required_count == 3 && strcmp(e.required, "out_refund_no") == 0 && e.one_of_count == 2);
-    EXPECT_OK(wxpay_endpoint_info("sandboxnew/pay/downloadbill", &e));
+    EXPECT_OK(wxpay_endpoint_info("xdc/apiv2sandbox/pay/downloadbill", &e));
     CHECK(e.sandbox && e.md5 && !e.hmac_sha256 && e.body_kind == WXPAY_BODY_KIND_BYTES);
     EXPECT_OK(wxpay_endpoint_info("pay/somethingnew", &e));
     CHECK(e.matched == WXPAY_ENDPOINT_MATCH_UNKNOWN && !e.certificate);

@@ -142,8 +142,8 @@ namespace WeChatPay
         public long? MaxFields { get; set; }
 
         /// <summary>
-        /// Sandbox mode: every path is sent under <c>sandboxnew/</c>, signed with MD5 and the key from
-        /// <c>sandboxnew/pay/getsignkey</c> (fetched once and cached); responses and notifications are verified with it.
+        /// Sandbox mode: every path is sent under <c>xdc/apiv2sandbox/</c>, signed with MD5 and the key from
+        /// <c>xdc/apiv2getsignkey/sign/getsignkey</c> (fetched once and cached); responses and notifications are verified with it.
         /// </summary>
         public bool? Sandbox { get; set; }
 

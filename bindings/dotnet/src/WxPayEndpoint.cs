@@ -40,7 +40,7 @@ namespace WeChatPay
         /// <summary>How the path was found.</summary>
         public WxPayEndpointMatch Match { get; private set; }
 
-        /// <summary>The path was under <c>sandboxnew/</c> (MD5 only).</summary>
+        /// <summary>The path was under <c>xdc/apiv2sandbox/</c> (MD5 only).</summary>
         public bool Sandbox { get; private set; }
 
         /// <summary>The merchant certificate is required.</summary>

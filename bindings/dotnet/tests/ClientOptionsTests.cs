@@ -327,7 +327,7 @@ namespace WeChatPay.Tests
             Assert.AreEqual("mch_appid", transfers.AppIdField);
             Assert.AreEqual("mchid", transfers.MchIdField);
 
-            WxPayEndpoint sandbox = WxPayClient.EndpointInfo("sandboxnew/pay/orderquery");
+            WxPayEndpoint sandbox = WxPayClient.EndpointInfo("xdc/apiv2sandbox/pay/orderquery");
             Assert.IsTrue(sandbox.Sandbox);
 
             Assert.AreEqual(WxPayEndpointMatch.Family, WxPayClient.EndpointInfo("secapi/pay/somethingnew").Match);

@@ -118,17 +118,17 @@ namespace WeChatPay.Tests
         [Test]
         public void SandboxKeyThenSandboxOrder()
         {
-            IDictionary<string, string> key = client.Request("sandboxnew/pay/getsignkey", new Dictionary<string, string>());
+            IDictionary<string, string> key = client.Request("xdc/apiv2getsignkey/sign/getsignkey", new Dictionary<string, string>());
             Assert.AreEqual(32, key["sandbox_signkey"].Length);
             WxPayClientOptions o = sim.Options();
             o.ApiKey = key["sandbox_signkey"];
             string no = sim.NextOrderNumber("sb");
             using (var sandbox = new WxPayClient(o))
             {
-                IDictionary<string, string> order = sandbox.Request("sandboxnew/pay/unifiedorder", Simulator.Order(no));
+                IDictionary<string, string> order = sandbox.Request("xdc/apiv2sandbox/pay/unifiedorder", Simulator.Order(no));
                 Assert.AreEqual("SUCCESS", order["result_code"]);
                 Assert.AreEqual(32, order["sign"].Length);
-                Assert.AreEqual(no, sandbox.Request("sandboxnew/pay/orderquery",
+                Assert.AreEqual(no, sandbox.Request("xdc/apiv2sandbox/pay/orderquery",
                     new Dictionary<string, string> { { "out_trade_no", no } })["out_trade_no"]);
             }
             // The sandbox keeps orders of its own: the live side does not know this one.

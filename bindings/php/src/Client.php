@@ -121,7 +121,7 @@ final class Client
      * Calls an XML endpoint and returns the verified response.
      *
      * @param string $path e.g. `pay/unifiedorder` or `secapi/pay/refund` (no
-     *     host; a leading slash is fine); `sandboxnew/...` for the sandbox
+     *     host; a leading slash is fine); `xdc/apiv2sandbox/...` for the sandbox
      * @param array<string, string|int> $fields the request's own fields; the
      *     client adds its identity, `nonce_str`, `sign_type` and `sign`
      * @return array<string, string> the response, `sign` included

@@ -20,7 +20,7 @@ final class EndpointInfo
 
     /**
      * @param string $match one of the MATCH_* constants
-     * @param bool $sandbox the path is under `sandboxnew/` (MD5 only)
+     * @param bool $sandbox the path is under `xdc/apiv2sandbox/` (MD5 only)
      * @param bool $certificate the merchant certificate is required
      * @param bool $signedResponse responses are signed and verified
      * @param bool $bill the body is a bill: call {@see Client::download()}, not {@see Client::request()}

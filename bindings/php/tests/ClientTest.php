@@ -283,7 +283,7 @@ final class ClientTest extends TestCase
         $this->assertSame(EndpointInfo::MATCH_FAMILY, $family->match);
         $this->assertTrue($family->certificate);
 
-        $sandbox = Client::endpointInfo('sandboxnew/pay/unifiedorder');
+        $sandbox = Client::endpointInfo('xdc/apiv2sandbox/pay/unifiedorder');
         $this->assertTrue($sandbox->sandbox);
         $this->assertSame([SignType::Md5], $sandbox->signTypes);
 

@@ -55,7 +55,7 @@ def test_endpoint_info_of_a_bill_and_of_transfers():
 
 
 def test_endpoint_info_sandbox_and_unknown():
-    assert wxpay.endpoint_info("sandboxnew/pay/orderquery").sandbox
+    assert wxpay.endpoint_info("xdc/apiv2sandbox/pay/orderquery").sandbox
     unknown = wxpay.endpoint_info("pay/no-such-thing")
     assert unknown.matched is EndpointMatch.UNKNOWN and not unknown.certificate
     assert unknown.required == ()

@@ -11,7 +11,7 @@ pub struct App {
     pub mch_id: String,
     pub appid: String,
     pub key: ApiKey,
-    /// Signs everything under `sandboxnew/`; handed out by `getsignkey`.
+    /// Signs everything under `xdc/apiv2sandbox/`; handed out by `getsignkey`.
     pub sandbox_key: ApiKey,
     pub micropay_polls: u32,
     /// Decrypts bank payouts; its public half is served by `risk/getpublickey`.

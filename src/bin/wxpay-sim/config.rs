@@ -44,8 +44,9 @@ FILES (in --dir; reused when present, all regenerated when one is missing):
     identity.txt                 the mch id and CN the certificates were made for
     Key files are written with mode 0600.
 
-ENDPOINTS (POST, XML; prefix sandboxnew/ for the sandbox, which uses the key from
-sandboxnew/pay/getsignkey and MD5 only):
+ENDPOINTS (POST, XML; prefix xdc/apiv2sandbox/ for the sandbox, which signs
+with the key from xdc/apiv2getsignkey/sign/getsignkey, MD5 only; the retired
+sandboxnew/ gateway answers 404):
     pay/unifiedorder pay/orderquery pay/closeorder pay/micropay pay/refundquery
     pay/downloadbill payitil/report tools/shorturl tools/authcodetoopenid
     secapi/pay/refund secapi/pay/reverse pay/downloadfundflow

@@ -53,7 +53,12 @@ const fn split_query(handler: fn(&App, &Request) -> Reply) -> Endpoint {
     Endpoint { identity: Identity::MchOnly, refuses_appid: true, ..split(handler) }
 }
 
-/// The endpoint at `path` (no leading `/`, no `sandboxnew/`); `None` if the
+/// WeChat's v2 sandbox: the API's paths under this prefix, signed with the
+/// key from [`GETSIGNKEY`] (the retired `sandboxnew/` gateway answers 404).
+pub const SANDBOX: &str = "xdc/apiv2sandbox/";
+pub const GETSIGNKEY: &str = "xdc/apiv2getsignkey/sign/getsignkey";
+
+/// The endpoint at `path` (no leading `/`, no [`SANDBOX`] prefix); `None` if the
 /// simulator does not implement it. Certificate-only families are reported
 /// by [`needs_cert`] even when unimplemented.
 pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
@@ -93,7 +98,7 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "pay/profitsharingreturnquery" => split(split::return_query),
         "pay/profitsharingquery" => split_query(split::query),
         "pay/profitsharingorderamountquery" => split_query(split::orderamountquery),
-        "pay/getsignkey" if sandbox => {
+        GETSIGNKEY if !sandbox => {
             Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
         }
         _ => return None,

@@ -61,7 +61,7 @@ pub fn report(_app: &App, req: &Request) -> Reply {
     }
 }
 
-/// sandboxnew/pay/getsignkey.
+/// xdc/apiv2getsignkey/sign/getsignkey.
 pub fn getsignkey(app: &App, _req: &Request) -> Reply {
     let key = String::from_utf8_lossy(app.sandbox_key.as_bytes()).into_owned();
     Reply::Success(fields([("sandbox_signkey", key)]))

@@ -25,7 +25,7 @@ pub enum Outcome {
 const XML: &str = "text/xml; charset=utf-8";
 
 pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Outcome {
-    let (sandbox, inner) = match path.strip_prefix("sandboxnew/") {
+    let (sandbox, inner) = match path.strip_prefix(endpoints::SANDBOX) {
         Some(rest) => (true, rest),
         None => (false, path),
     };
@@ -59,18 +59,18 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
             return outcome;
         }
     }
-    // getsignkey is signed with the real key: it is how a merchant learns the sandbox one.
-    let key_is_sandbox = sandbox && inner != "pay/getsignkey";
-    let sign_type = match check(app, &endpoint, &fields, sandbox, app.key(key_is_sandbox)) {
+    // The key endpoint, outside the sandbox's prefix, is signed with the
+    // real key: it is how a merchant learns the sandbox one.
+    let sign_type = match check(app, &endpoint, &fields, sandbox, app.key(sandbox)) {
         Ok(t) => t,
         Err(msg) => return fail(&msg),
     };
-    let req = Request { fields, sign_type, sandbox: key_is_sandbox };
+    let req = Request { fields, sign_type, sandbox };
     let reply = match fault.map(|f| f.kind) {
         Some(Kind::SystemError) => crate::reply::biz("SYSTEMERROR", "system error (injected by wxpay-sim); retry"),
         _ => (endpoint.handler)(app, &req),
     };
-    let key = app.key(key_is_sandbox);
+    let key = app.key(sandbox);
     respond(app, &endpoint, &req, reply, key, fault.map(|f| f.kind))
 }
 

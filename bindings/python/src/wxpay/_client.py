@@ -141,7 +141,7 @@ class Client(FlowsMixin):
     ``CertificatePermissions`` when ``strict_permissions=True``. With
     ``certificate_check_interval`` (seconds; default never), requests
     notice replaced certificate files and reload them. ``sandbox=True``
-    sends everything to WeChat's sandbox (``sandboxnew/``), signed with the
+    sends everything to WeChat's sandbox (``xdc/apiv2sandbox/``), signed with the
     sandbox key the client fetches and caches (``sandbox_key_ttl`` seconds).
     Diagnostics go
     to ``logger`` (default: ``logging.getLogger("wxpay")``; ``None`` for none).
