@@ -164,6 +164,21 @@ typedef enum {
   WXPAY_RESULT_PANIC = 999,
 } wxpay_result;
 
+// What a business failure's `err_code` says about sending the request
+// again (see `wxpay_err_code_retry`).
+typedef enum {
+  // Not a business failure, or a code the library does not list for the
+  // endpoint: decide from `err_code_des` (or query the order).
+  WXPAY_RETRY_UNKNOWN = 0,
+  // WeChat's failure or an outcome not settled yet: query, or send the
+  // same request again later with the same merchant number (never a new
+  // one, which could pay twice).
+  WXPAY_RETRY_RETRYABLE = 1,
+  // The request will not succeed as it is: fix the cause, or accept the
+  // state it names (`ORDERPAID`).
+  WXPAY_RETRY_FINAL = 2,
+} wxpay_retry;
+
 // The algorithm argument of `wxpay_sign` and `wxpay_verify`.
 typedef enum {
   // Sign: the message's `sign_type` field, else MD5. Verify: the field,
@@ -282,7 +297,8 @@ typedef void (*wxpay_log_callback)(void *user_data,
 typedef struct {
   // A `WXPAY_ENDPOINT_MATCH_*`.
   int32_t matched;
-  // The path was under `xdc/apiv2sandbox/` (MD5 only).
+  // The path is the sandbox's: under `xdc/apiv2sandbox/` (MD5 only), or
+  // its key endpoint.
   bool sandbox;
   // The merchant certificate is required.
   bool certificate;
@@ -708,6 +724,21 @@ void wxpay_config_free(wxpay_config *cfg);
 // `path` NUL-terminated; `out_info` writable.
 wxpay_result wxpay_endpoint_info(const char *path, wxpay_endpoint *out_info);
 
+// What `err_code`, from a `result_code=FAIL` answer of `path`, says about
+// sending the request again: `WXPAY_RETRY_RETRYABLE` (`SYSTEMERROR`,
+// `USERPAYING` from `pay/micropay`, ...), `WXPAY_RETRY_FINAL` (`ORDERPAID`,
+// `NOTENOUGH`, ...) or `WXPAY_RETRY_UNKNOWN` (a code not listed for the
+// endpoint's group). `wxpay_request` failures carry the same answer in
+// `wxpay_last_error_retry()`. Text that is not a path is
+// `WXPAY_RESULT_INVALID_ARGUMENT`.
+//
+// Ownership: both strings are borrowed for the call; `*out_retry` is
+// written on success. Thread-safe.
+//
+// # Safety
+// `path` and `err_code` NUL-terminated; `out_retry` writable.
+wxpay_result wxpay_err_code_retry(const char *path, const char *err_code, wxpay_retry *out_retry);
+
 // The message of the last failed call on this thread ("" if none failed yet).
 //
 // Ownership: borrowed; valid until the next failing call into this library
@@ -727,6 +758,11 @@ wxpay_result wxpay_last_error_code(void);
 // Ownership: borrowed; valid until the next failing call into this library
 // on the same thread. Do not free it.
 const wxpay_fields *wxpay_last_error_response(void);
+
+// For a business failure (`WXPAY_RESULT_BUSINESS_FAIL`), the last on this
+// thread, what its `err_code` says about sending the request again;
+// `WXPAY_RETRY_UNKNOWN` for any other failure or none.
+wxpay_retry wxpay_last_error_retry(void);
 
 // The C name of a result code, e.g. `"WXPAY_RESULT_XML_DOCTYPE"`, or
 // `"WXPAY_RESULT_UNKNOWN"` for a number that is not one.

@@ -17,6 +17,9 @@
 use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::sign::{SignType};
 
+mod retry;
+pub use retry::{Retry, retry};
+
 /// What the body of a successful response is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {

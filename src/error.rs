@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::endpoints::Retry;
 use crate::fields::Fields;
 
 /// What went wrong, at the granularity callers act on.
@@ -130,17 +131,30 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     response: Option<Box<Fields>>,
+    retry: Retry,
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), response: None }
+        Error { kind, message: message.into(), response: None, retry: Retry::Unknown }
     }
 
     /// Attaches the peer's whole response (protocol and business failures).
     pub fn with_response(mut self, response: Fields) -> Self {
         self.response = Some(Box::new(response));
         self
+    }
+
+    /// Says what the failure's `err_code` means for trying again.
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// For a business failure, what its `err_code` says about sending the
+    /// request again ([`crate::endpoints::retry`]); `Unknown` otherwise.
+    pub fn retry(&self) -> Retry {
+        self.retry
     }
 
     pub fn kind(&self) -> ErrorKind {
@@ -158,7 +172,7 @@ impl Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error").field("kind", &self.kind).field("message", &self.message).finish()
+        f.debug_struct("Error").field("kind", &self.kind).field("message", &self.message).field("retry", &self.retry).finish()
     }
 }
 

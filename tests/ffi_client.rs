@@ -113,6 +113,19 @@ fn request_download_and_errors_through_the_c_abi() {
     assert_eq!(wxpay_last_error_code(), wxpay_result::BusinessFail);
     assert!(last_message().contains("ORDERNOTEXIST"));
     assert_eq!(get(wxpay_last_error_response(), "err_code").as_deref(), Some("ORDERNOTEXIST"));
+    assert_eq!(wxpay_last_error_retry(), wxpay_retry::Final);
+    let (code, mut retry) = (CString::new("ORDERNOTEXIST").unwrap(), wxpay_retry::Unknown);
+    assert_eq!(unsafe { wxpay_err_code_retry(path.as_ptr(), code.as_ptr(), &mut retry) }, wxpay_result::Ok);
+    assert_eq!(retry, wxpay_retry::Final);
+    let micropay = CString::new("/pay/micropay").unwrap();
+    let paying = CString::new("USERPAYING").unwrap();
+    assert_eq!(unsafe { wxpay_err_code_retry(micropay.as_ptr(), paying.as_ptr(), &mut retry) }, wxpay_result::Ok);
+    assert_eq!(retry, wxpay_retry::Retryable);
+    let url = CString::new("https://api.mch.weixin.qq.com/pay/micropay").unwrap();
+    assert_eq!(unsafe { wxpay_err_code_retry(url.as_ptr(), paying.as_ptr(), &mut retry) }, wxpay_result::InvalidArgument);
+    assert_eq!(retry, wxpay_retry::Retryable, "written only on success");
+    assert_eq!(unsafe { wxpay_err_code_retry(micropay.as_ptr(), std::ptr::null(), &mut retry) }, wxpay_result::NullArgument);
+    assert_eq!(wxpay_last_error_retry(), wxpay_retry::Unknown);
 
     // A conflicting field.
     let (bad, bad_len, bad_count) = pack(&[("out_trade_no", "T1"), ("mch_id", "42")]);

@@ -93,6 +93,7 @@ fn a_paid_order_is_split_to_an_added_receiver_and_queried() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BusinessFail);
     assert_eq!(business_code(&e), Some("NOT_ENOUGH"));
+    assert_eq!(e.retry(), wxpay::endpoints::Retry::Final);
     let rest = r#"[{"type":"MERCHANT_ID","account":"190001001","amount":100,"description":"x"}]"#;
     client
         .request("secapi/pay/profitsharing", &[("transaction_id", transaction_id.as_str()), ("out_order_no", next.as_str()), ("receivers", rest)])

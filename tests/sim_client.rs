@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use harness::{APPID, MCH_ID, Sim, key, no};
 use wxpay::client::{Config, Host};
+use wxpay::endpoints::Retry;
 use wxpay::{Client, ErrorKind};
 
 fn config(sim: &Sim) -> Config {
@@ -127,8 +128,11 @@ fn every_injected_fault_becomes_its_typed_error() {
         assert!(acceptable.contains(&e.kind()), "{fault}: got {:?}: {e}", e.kind());
         match fault {
             "returnfail" => assert!(e.response().and_then(|r| r.get("return_msg")).is_some()),
-            "systemerror" => assert_eq!(e.response().and_then(|r| r.get("err_code")), Some("SYSTEMERROR")),
-            _ => {}
+            "systemerror" => {
+                assert_eq!(e.response().and_then(|r| r.get("err_code")), Some("SYSTEMERROR"));
+                assert_eq!(e.retry(), Retry::Retryable);
+            }
+            _ => assert_eq!(e.retry(), Retry::Unknown, "{fault}"),
         }
     }
     // The client still works after every fault.
@@ -145,6 +149,7 @@ fn faults_armed_by_the_control_endpoint_hit_the_next_request_only() {
     let e = client.request("pay/orderquery", &[("out_trade_no", "nope")]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BusinessFail, "{e}");
     assert_eq!(e.response().and_then(|r| r.get("err_code")), Some("ORDERNOTEXIST"));
+    assert_eq!(e.retry(), Retry::Final);
 }
 
 #[test]

@@ -5,6 +5,12 @@
 typedef int32_t wxpay_result;
 
 typedef enum {
+  WXPAY_RETRY_UNKNOWN = 0,
+  WXPAY_RETRY_RETRYABLE = 1,
+  WXPAY_RETRY_FINAL = 2,
+} wxpay_retry;
+
+typedef enum {
   WXPAY_SIGN_TYPE_AUTO = 0,
   WXPAY_SIGN_TYPE_MD5 = 1,
   WXPAY_SIGN_TYPE_HMAC_SHA256 = 2,
@@ -165,9 +171,13 @@ void wxpay_config_free(wxpay_config *cfg);
 
 wxpay_result wxpay_endpoint_info(const char *path, wxpay_endpoint *out_info);
 
+wxpay_result wxpay_err_code_retry(const char *path, const char *err_code, wxpay_retry *out_retry);
+
 const char *wxpay_last_error_message(void);
 
 const wxpay_fields *wxpay_last_error_response(void);
+
+wxpay_retry wxpay_last_error_retry(void);
 
 const char *wxpay_result_name(int32_t code);
 

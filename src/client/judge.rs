@@ -52,6 +52,7 @@ pub fn xml_response(path: &str, body: &[u8], limit: xml::Limits, endpoint: &Endp
             ErrorKind::BusinessFail,
             format!("{path}: result_code=FAIL, err_code={}: {}", quote(code), quote(des)),
         )
+        .with_retry(crate::endpoints::retry(path, code))
         .with_response(fields));
     }
     Ok(fields)

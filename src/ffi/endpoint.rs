@@ -3,7 +3,7 @@
 use std::ffi::{CStr, c_char};
 
 use super::args::{cstr, out};
-use super::error::wxpay_result;
+use super::error::{wxpay_result, wxpay_retry};
 use super::panic::guard;
 use crate::endpoints::{self, BodyKind, Match, SignTypes};
 
@@ -33,7 +33,8 @@ pub enum wxpay_body_kind {
 pub struct wxpay_endpoint {
     /// A `WXPAY_ENDPOINT_MATCH_*`.
     pub matched: i32,
-    /// The path was under `xdc/apiv2sandbox/` (MD5 only).
+    /// The path is the sandbox's: under `xdc/apiv2sandbox/` (MD5 only), or
+    /// its key endpoint.
     pub sandbox: bool,
     /// The merchant certificate is required.
     pub certificate: bool,
@@ -113,6 +114,32 @@ pub unsafe extern "C" fn wxpay_endpoint_info(path: *const c_char, out_info: *mut
             one_of_len,
             one_of_count,
         };
+        Ok(())
+    })
+}
+
+/// What `err_code`, from a `result_code=FAIL` answer of `path`, says about
+/// sending the request again: `WXPAY_RETRY_RETRYABLE` (`SYSTEMERROR`,
+/// `USERPAYING` from `pay/micropay`, ...), `WXPAY_RETRY_FINAL` (`ORDERPAID`,
+/// `NOTENOUGH`, ...) or `WXPAY_RETRY_UNKNOWN` (a code not listed for the
+/// endpoint's group). `wxpay_request` failures carry the same answer in
+/// `wxpay_last_error_retry()`. Text that is not a path is
+/// `WXPAY_RESULT_INVALID_ARGUMENT`.
+///
+/// Ownership: both strings are borrowed for the call; `*out_retry` is
+/// written on success. Thread-safe.
+///
+/// # Safety
+/// `path` and `err_code` NUL-terminated; `out_retry` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpay_err_code_retry(path: *const c_char, err_code: *const c_char, out_retry: *mut wxpay_retry) -> wxpay_result {
+    guard("wxpay_err_code_retry", || {
+        let out_retry = out(out_retry, "out_retry")?;
+        // SAFETY: the caller's contract.
+        let path = unsafe { cstr(path, "path") }?;
+        // SAFETY: the caller's contract.
+        let err_code = unsafe { cstr(err_code, "err_code") }?;
+        *out_retry = endpoints::retry(endpoints::normalize(path)?, err_code).into();
         Ok(())
     })
 }

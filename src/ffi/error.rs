@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 
 use super::fields::wxpay_fields;
+use crate::endpoints::Retry;
 use crate::error::{Error, ErrorKind};
 use crate::fields::Fields;
 
@@ -250,11 +251,12 @@ pub(crate) struct FfiError {
     pub(crate) code: wxpay_result,
     pub(crate) message: String,
     pub(crate) response: Option<Fields>,
+    pub(crate) retry: Retry,
 }
 
 impl FfiError {
     pub(crate) fn new(code: wxpay_result, message: impl Into<String>) -> Self {
-        FfiError { code, message: message.into(), response: None }
+        FfiError { code, message: message.into(), response: None, retry: Retry::Unknown }
     }
 }
 
@@ -264,6 +266,7 @@ impl From<Error> for FfiError {
             code: wxpay_result::of(e.kind()),
             message: e.message().to_owned(),
             response: e.response().cloned(),
+            retry: e.retry(),
         }
     }
 }
@@ -272,6 +275,7 @@ struct LastError {
     code: wxpay_result,
     message: CString,
     response: Option<Box<wxpay_fields>>,
+    retry: Retry,
 }
 
 thread_local! {
@@ -279,15 +283,17 @@ thread_local! {
         code: wxpay_result::Ok,
         message: CString::default(),
         response: None,
+        retry: Retry::Unknown,
     });
 }
 
-pub(crate) fn set_last_error(code: wxpay_result, message: &str, response: Option<Fields>) {
+pub(crate) fn set_last_error(e: FfiError) {
     // Messages are built by this library and hold no NUL; strip any to be sure.
-    let message = CString::new(message.replace('\0', "")).unwrap_or_default();
-    let response = response.map(|f| wxpay_fields::new(f.iter()));
+    let message = CString::new(e.message.replace('\0', "")).unwrap_or_default();
+    let response = e.response.map(|f| wxpay_fields::new(f.iter()));
+    let last = LastError { code: e.code, message, response, retry: e.retry };
     // During thread teardown the slot may be gone; the code is still returned.
-    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = LastError { code, message, response });
+    let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = last);
 }
 
 /// The message of the last failed call on this thread ("" if none failed yet).
@@ -321,6 +327,41 @@ pub extern "C" fn wxpay_last_error_response() -> *const wxpay_fields {
     LAST_ERROR
         .try_with(|last| last.borrow().response.as_deref().map_or(std::ptr::null(), |f| f as *const wxpay_fields))
         .unwrap_or(std::ptr::null())
+}
+
+/// What a business failure's `err_code` says about sending the request
+/// again (see `wxpay_err_code_retry`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wxpay_retry {
+    /// Not a business failure, or a code the library does not list for the
+    /// endpoint: decide from `err_code_des` (or query the order).
+    Unknown = 0,
+    /// WeChat's failure or an outcome not settled yet: query, or send the
+    /// same request again later with the same merchant number (never a new
+    /// one, which could pay twice).
+    Retryable = 1,
+    /// The request will not succeed as it is: fix the cause, or accept the
+    /// state it names (`ORDERPAID`).
+    Final = 2,
+}
+
+impl From<Retry> for wxpay_retry {
+    fn from(r: Retry) -> Self {
+        match r {
+            Retry::Unknown => wxpay_retry::Unknown,
+            Retry::Retryable => wxpay_retry::Retryable,
+            Retry::Final => wxpay_retry::Final,
+        }
+    }
+}
+
+/// For a business failure (`WXPAY_RESULT_BUSINESS_FAIL`), the last on this
+/// thread, what its `err_code` says about sending the request again;
+/// `WXPAY_RETRY_UNKNOWN` for any other failure or none.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpay_last_error_retry() -> wxpay_retry {
+    LAST_ERROR.try_with(|last| last.borrow().retry.into()).unwrap_or(wxpay_retry::Unknown)
 }
 
 /// The C name of a result code, e.g. `"WXPAY_RESULT_XML_DOCTYPE"`, or

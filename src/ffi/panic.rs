@@ -10,12 +10,13 @@ pub(crate) fn guard(function: &'static str, body: impl FnOnce() -> Result<(), Ff
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => wxpay_result::Ok,
         Ok(Err(e)) => {
-            set_last_error(e.code, &e.message, e.response);
-            e.code
+            let code = e.code;
+            set_last_error(e);
+            code
         }
         Err(_) => {
             // The payload is not copied: it could quote data the caller passed.
-            set_last_error(wxpay_result::Panic, &format!("internal error: a panic was caught in {function}"), None);
+            set_last_error(FfiError::new(wxpay_result::Panic, format!("internal error: a panic was caught in {function}")));
             wxpay_result::Panic
         }
     }
@@ -27,7 +28,7 @@ pub(crate) fn guard_value<T>(function: &'static str, fallback: T, body: impl FnO
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(v) => v,
         Err(_) => {
-            set_last_error(wxpay_result::Panic, &format!("internal error: a panic was caught in {function}"), None);
+            set_last_error(FfiError::new(wxpay_result::Panic, format!("internal error: a panic was caught in {function}")));
             fallback
         }
     }

@@ -66,6 +66,7 @@ static void test_version_and_names(void) {
     CHECK(strcmp(wxpay_result_name(12345), "WXPAY_RESULT_UNKNOWN") == 0);
     CHECK(wxpay_last_error_message() != NULL);
     CHECK(wxpay_last_error_response() == NULL);
+    CHECK(wxpay_last_error_retry() == WXPAY_RETRY_UNKNOWN);
 }
 
 static void test_sign_and_verify(void) {
@@ -827,6 +828,11 @@ static void order_and_reverse(wxpay_client *c, const char *no) {
     EXPECT_ERR(wxpay_request(c, "pay/orderquery", packed, (size_t)n, 1, &r), WXPAY_RESULT_BUSINESS_FAIL);
     CHECK(r == (wxpay_fields *)0x1);
     CHECK(strcmp(field(wxpay_last_error_response(), "err_code"), "ORDERNOTEXIST") == 0);
+    CHECK(wxpay_last_error_retry() == WXPAY_RETRY_FINAL);
+    /* An injected SYSTEMERROR is WeChat's failure: the same request may be sent again. */
+    n = snprintf(packed, sizeof packed, "out_trade_no%cC-NO-SUCH-ORDER%cattach%csim:fault=systemerror", 0, 0, 0);
+    EXPECT_ERR(wxpay_request(c, "pay/orderquery", packed, (size_t)n, 2, &r), WXPAY_RESULT_BUSINESS_FAIL);
+    CHECK(wxpay_last_error_retry() == WXPAY_RETRY_RETRYABLE);
 }
 
 static void test_bills(wxpay_client *c) {
@@ -905,6 +911,23 @@ static void test_endpoint_info(void) {
     CHECK(e.matched == WXPAY_ENDPOINT_MATCH_UNKNOWN && !e.certificate);
     EXPECT_ERR(wxpay_endpoint_info("https://api.mch.weixin.qq.com/pay/orderquery", &e), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_endpoint_info("pay/orderquery", NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_endpoint_info("sandboxnew/pay/orderquery", &e), WXPAY_RESULT_INVALID_ARGUMENT);
+    CHECK(strstr(wxpay_last_error_message(), "xdc/apiv2sandbox/") != NULL);
+}
+
+static void test_err_code_retry(void) {
+    wxpay_retry r = WXPAY_RETRY_UNKNOWN;
+    EXPECT_OK(wxpay_err_code_retry("pay/micropay", "USERPAYING", &r));
+    CHECK(r == WXPAY_RETRY_RETRYABLE);
+    EXPECT_OK(wxpay_err_code_retry("/secapi/pay/refund", "NOTENOUGH", &r));
+    CHECK(r == WXPAY_RETRY_FINAL);
+    EXPECT_OK(wxpay_err_code_retry("pay/unifiedorder", "USERPAYING", &r));
+    CHECK(r == WXPAY_RETRY_UNKNOWN);
+    r = WXPAY_RETRY_FINAL;
+    EXPECT_ERR(wxpay_err_code_retry("pay/../x", "SYSTEMERROR", &r), WXPAY_RESULT_INVALID_ARGUMENT);
+    CHECK(r == WXPAY_RETRY_FINAL);
+    EXPECT_ERR(wxpay_err_code_retry(NULL, "SYSTEMERROR", &r), WXPAY_RESULT_NULL_ARGUMENT);
+    EXPECT_ERR(wxpay_err_code_retry("pay/micropay", "SYSTEMERROR", NULL), WXPAY_RESULT_NULL_ARGUMENT);
 }
 
 static void *test_simulator(void *unused) {
@@ -944,6 +967,7 @@ int main(void) {
     CHECK(pthread_create(&flows, NULL, test_flows, NULL) == 0);
     CHECK(pthread_join(flows, NULL) == 0);
     test_endpoint_info();
+    test_err_code_retry();
     pthread_t simulator;
     CHECK(pthread_create(&simulator, NULL, test_simulator, NULL) == 0);
     CHECK(pthread_join(simulator, NULL) == 0);

@@ -198,6 +198,10 @@ namespace WeChatPay
         {
             get { return ResponseField("err_code_des"); }
         }
+
+        /// <summary>What the <c>err_code</c> says about sending the request again
+        /// (<see cref="WxPayClient.ErrCodeRetry"/>).</summary>
+        public WxPayRetry Retry { get; internal set; }
     }
 
     /// <summary>libwxpay could not be loaded, or the one found does not match this wrapper.</summary>

@@ -339,6 +339,29 @@ namespace WeChatPay
             return new WxPayEndpoint(info);
         }
 
+        /// <summary>What <paramref name="errCode"/>, from a <c>result_code=FAIL</c> answer of
+        /// <paramref name="path"/>, says about sending the request again
+        /// (<see cref="WxPayBusinessException.Retry"/> for a request's own failure).</summary>
+        /// <param name="path">An endpoint path, e.g. <c>pay/micropay</c>.</param>
+        /// <param name="errCode">The answer's <c>err_code</c>, e.g. <c>USERPAYING</c>.</param>
+        /// <returns>Retryable, final, or unknown for a code the library does not list for the endpoint.</returns>
+        /// <exception cref="WxPayInvalidInputException">Text that is not a path, null, a NUL inside.</exception>
+        public static unsafe WxPayRetry ErrCodeRetry(string path, string errCode)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] pathBytes = Utf8.Terminated(path, "path");
+            byte[] codeBytes = Utf8.Terminated(errCode, "errCode");
+            int retry;
+            int code;
+            fixed (byte* pathData = pathBytes)
+            fixed (byte* codeData = codeBytes)
+            {
+                code = api.ErrCodeRetry(pathData, codeData, &retry);
+            }
+            Ensure.Success(api, code);
+            return Retries.Of(retry);
+        }
+
         /// <summary><c>pay/unifiedorder</c>: places an order (needs <c>body</c>, <c>out_trade_no</c>, <c>total_fee</c>,
         /// <c>spbill_create_ip</c>, <c>notify_url</c>, <c>trade_type</c>).</summary>
         /// <param name="fields">The order's fields.</param>

@@ -17,6 +17,30 @@ namespace WeChatPay
         Exact = 2,
     }
 
+    /// <summary>What a business failure's <c>err_code</c> says about sending the request again,
+    /// from libwxpay's table for each endpoint group (<c>wxpay_retry</c>).</summary>
+    public enum WxPayRetry
+    {
+        /// <summary>A code the library does not list for the endpoint: decide from <c>err_code_des</c>.</summary>
+        Unknown = 0,
+
+        /// <summary>WeChat's failure or an outcome not settled yet (<c>SYSTEMERROR</c>, <c>USERPAYING</c> from
+        /// <c>pay/micropay</c>, ...): query, or send the same request again later with the same merchant number,
+        /// never a new one.</summary>
+        Retryable = 1,
+
+        /// <summary>The request will not succeed as it is (<c>ORDERPAID</c>, <c>NOTENOUGH</c>, ...).</summary>
+        Final = 2,
+    }
+
+    internal static class Retries
+    {
+        internal static WxPayRetry Of(int value)
+        {
+            return Enum.IsDefined(typeof(WxPayRetry), value) ? (WxPayRetry)value : WxPayRetry.Unknown;
+        }
+    }
+
     /// <summary>What libwxpay knows about an endpoint (<c>wxpay_endpoint</c>), so that no wrapper keeps endpoint rules of its own.</summary>
     public sealed class WxPayEndpoint
     {

@@ -345,6 +345,22 @@ namespace WeChatPay.Tests
                 Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.EndpointInfo("pay/../x")).CodeName);
             Assert.AreEqual(100, Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.EndpointInfo(null)).Code);
             Assert.AreEqual(103, Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.EndpointInfo("pay/\0x")).Code);
+            StringAssert.Contains("xdc/apiv2sandbox/",
+                Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.EndpointInfo("sandboxnew/pay/orderquery")).Message);
+        }
+
+        [Test]
+        public void ErrCodeRetryFollowsTheEndpoint()
+        {
+            Assert.AreEqual(WxPayRetry.Retryable, WxPayClient.ErrCodeRetry("pay/micropay", "USERPAYING"));
+            Assert.AreEqual(WxPayRetry.Retryable, WxPayClient.ErrCodeRetry("/secapi/pay/refund", "SYSTEMERROR"));
+            Assert.AreEqual(WxPayRetry.Final, WxPayClient.ErrCodeRetry("secapi/pay/refund", "NOTENOUGH"));
+            Assert.AreEqual(WxPayRetry.Retryable, WxPayClient.ErrCodeRetry("secapi/pay/profitsharing", "ORDER_NOT_READY"));
+            Assert.AreEqual(WxPayRetry.Unknown, WxPayClient.ErrCodeRetry("pay/unifiedorder", "USERPAYING"));
+            Assert.AreEqual(WxPayRetry.Unknown, WxPayClient.ErrCodeRetry("pay/unifiedorder", "NEW_CODE"));
+            Assert.AreEqual(101, Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.ErrCodeRetry("pay/../x", "SYSTEMERROR")).Code);
+            Assert.AreEqual(100, Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.ErrCodeRetry("pay/micropay", null)).Code);
+            Assert.AreEqual(103, Assert.Throws<WxPayInvalidInputException>(() => WxPayClient.ErrCodeRetry("pay/micropay", "A\0B")).Code);
         }
 
         [Test]

@@ -146,6 +146,7 @@ namespace WeChatPay.Tests
             var e = Assert.Throws<WxPayBusinessException>(() => client.Micropay(Fields("body", "b", "out_trade_no", sim.NextOrderNumber(),
                 "total_fee", "1", "spbill_create_ip", "127.0.0.1", "auth_code", "134012345678901234")));
             Assert.AreEqual("NOTENOUGH", e.ErrCode);
+            Assert.AreEqual(WxPayRetry.Final, e.Retry);
             Assert.IsNotNull(e.ErrCodeDes);
             Assert.AreEqual("FAIL", e.Response["result_code"]);
 
@@ -223,6 +224,7 @@ namespace WeChatPay.Tests
                 "out_order_no", sim.NextOrderNumber("split"),
                 "receivers", "[{\"type\":\"MERCHANT_ID\",\"account\":\"190001001\",\"amount\":1,\"description\":\"x\"}]")));
             Assert.AreEqual("RECEIVER_INVALID", e.ErrCode);
+            Assert.AreEqual(WxPayRetry.Final, e.Retry);
             client.ProfitSharingFinish(Fields("transaction_id", other, "out_order_no", sim.NextOrderNumber("fin"), "amount", "101", "description", "done"));
             Assert.AreEqual("0", client.ProfitSharingOrderAmountQuery(Fields("transaction_id", other))["unsplit_amount"]);
         }
@@ -452,6 +454,7 @@ namespace WeChatPay.Tests
             var e = (WxPayBusinessException)Fault("systemerror");
             Assert.AreEqual("WXPAY_RESULT_BUSINESS_FAIL", e.CodeName);
             Assert.AreEqual("SYSTEMERROR", e.ErrCode);
+            Assert.AreEqual(WxPayRetry.Retryable, e.Retry);
             Assert.AreEqual("SUCCESS", e.Response["return_code"]);
         }
 

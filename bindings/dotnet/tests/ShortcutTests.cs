@@ -18,7 +18,7 @@ namespace WeChatPay.Tests
         // Public methods of WxPayClient that are not named endpoints.
         private static readonly string[] OtherMethods =
         {
-            "Dispose", "Request", "Download", "CertStatus", "ReloadCertificate", "EndpointInfo",
+            "Dispose", "Request", "Download", "CertStatus", "ReloadCertificate", "EndpointInfo", "ErrCodeRetry",
             "ParsePaymentNotification", "ParseRefundNotification", "PayParams", "MicropayFlow", "DownloadAndParseBill",
         };
 

@@ -230,6 +230,27 @@ final class Client
     }
 
     /**
+     * What `$errCode`, from a `result_code=FAIL` answer of `$path`, says about
+     * sending the request again ({@see BusinessException::getRetry()} for a
+     * request's own failure). Needs no client.
+     *
+     * @throws InvalidInputException for text that is not a path
+     */
+    public static function errCodeRetry(string $path, string $errCode): Retry
+    {
+        if (str_contains($errCode, "\0")) {
+            throw new InvalidInputException('the err_code contains a NUL byte', ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
+        }
+        $ffi = FFI::instance();
+        $out = $ffi->new('wxpay_retry');
+        $rc = $ffi->wxpay_err_code_retry(self::cPath($path), $errCode, \FFI::addr($out));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
+        }
+        return Retry::tryFrom($out->cdata) ?? Retry::Unknown;
+    }
+
+    /**
      * The certificate this client uses now, for monitoring.
      *
      * @return array<string, string> `certificate` (`none` or `loaded`); when

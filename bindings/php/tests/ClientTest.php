@@ -14,6 +14,7 @@ use WxPay\Exception\WxPayException;
 use WxPay\Exception\XmlException;
 use WxPay\Internal\LogBridge;
 use WxPay\ResultCode;
+use WxPay\Retry;
 use WxPay\SignType;
 use WxPay\WxPay;
 
@@ -294,6 +295,21 @@ final class ClientTest extends TestCase
         $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => Client::endpointInfo('pay/x?y=1'));
         $this->assertFails(InvalidInputException::class, ResultCode::EMBEDDED_NUL, fn () => Client::endpointInfo("pay/x\0"));
         $this->assertFails(InvalidInputException::class, ResultCode::INVALID_UTF8, fn () => Client::endpointInfo("pay/\xFF"));
+        $retired = $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => Client::endpointInfo('sandboxnew/pay/orderquery'));
+        $this->assertStringContainsString('xdc/apiv2sandbox/', $retired->getMessage());
+    }
+
+    public function testErrCodeRetryFollowsTheEndpoint(): void
+    {
+        $this->assertSame(Retry::Retryable, Client::errCodeRetry('pay/micropay', 'USERPAYING'));
+        $this->assertSame(Retry::Retryable, Client::errCodeRetry('/secapi/pay/refund', 'SYSTEMERROR'));
+        $this->assertSame(Retry::Final, Client::errCodeRetry('secapi/pay/refund', 'NOTENOUGH'));
+        $this->assertSame(Retry::Retryable, Client::errCodeRetry('secapi/pay/profitsharing', 'ORDER_NOT_READY'));
+        $this->assertSame(Retry::Unknown, Client::errCodeRetry('pay/unifiedorder', 'USERPAYING'));
+        $this->assertSame(Retry::Unknown, Client::errCodeRetry('pay/unifiedorder', 'NEW_CODE'));
+        $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => Client::errCodeRetry('pay/../x', 'SYSTEMERROR'));
+        $this->assertFails(InvalidInputException::class, ResultCode::EMBEDDED_NUL, fn () => Client::errCodeRetry('pay/micropay', "A\0B"));
+        $this->assertFails(InvalidInputException::class, ResultCode::INVALID_UTF8, fn () => Client::errCodeRetry('pay/micropay', "\xFF"));
     }
 
     public function testTheLoggerHearsRequestsAndLeavesWhenClosed(): void

@@ -15,6 +15,7 @@ use WxPay\Exception\TransportException;
 use WxPay\Exception\WxPayException;
 use WxPay\Exception\XmlException;
 use WxPay\ResultCode;
+use WxPay\Retry;
 use WxPay\SignType;
 
 /**
@@ -115,6 +116,7 @@ final class SimulatorTest extends TestCase
         $waiting = self::orderNo();
         $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $pay($waiting, '134700000000000000'));
         $this->assertSame('USERPAYING', $e->getErrCode());
+        $this->assertSame(Retry::Retryable, $e->getRetry());
         $this->assertSame('SUCCESS', $client->reverse(['out_trade_no' => $waiting])['result_code']);
     }
 
@@ -223,6 +225,7 @@ final class SimulatorTest extends TestCase
             $this->assertSame('FAIL', $e->getResponse()['return_code']);
         } elseif ($e instanceof BusinessException) {
             $this->assertSame('SYSTEMERROR', $e->getErrCode());
+            $this->assertSame(Retry::Retryable, $e->getRetry());
             $this->assertNotEmpty($e->getErrCodeDes());
             $this->assertSame('SUCCESS', $e->getResponse()['return_code']);
         } else {
@@ -266,6 +269,7 @@ final class SimulatorTest extends TestCase
         $client = $this->client();
         $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL, fn () => $client->orderQuery(['out_trade_no' => self::orderNo()]));
         $this->assertSame('ORDERNOTEXIST', $e->getErrCode());
+        $this->assertSame(Retry::Final, $e->getRetry());
         $this->assertSame(Simulator::MCH_ID, $e->getResponse()['mch_id']);
     }
 
@@ -336,6 +340,7 @@ final class SimulatorTest extends TestCase
             'receivers' => '[{"type":"MERCHANT_ID","account":"190001001","amount":10,"description":"x"}]',
         ]));
         $this->assertSame('RECEIVER_INVALID', $e->getErrCode());
+        $this->assertSame(Retry::Final, $e->getRetry());
         $client->profitSharingFinish(['transaction_id' => $other, 'out_order_no' => self::orderNo(), 'amount' => 101, 'description' => 'done']);
         $this->assertSame('0', $client->profitSharingOrderAmountQuery(['transaction_id' => $other])['unsplit_amount']);
     }

@@ -61,6 +61,37 @@ def test_endpoint_info_sandbox_and_unknown():
     assert unknown.required == ()
 
 
+@pytest.mark.parametrize(
+    "path, err_code, retry",
+    [
+        ("pay/micropay", "USERPAYING", wxpay.Retry.RETRYABLE),
+        ("/secapi/pay/refund", "SYSTEMERROR", wxpay.Retry.RETRYABLE),
+        ("secapi/pay/refund", "NOTENOUGH", wxpay.Retry.FINAL),
+        ("secapi/pay/profitsharing", "ORDER_NOT_READY", wxpay.Retry.RETRYABLE),
+        ("pay/unifiedorder", "USERPAYING", wxpay.Retry.UNKNOWN),
+        ("pay/unifiedorder", "NEW_CODE", wxpay.Retry.UNKNOWN),
+    ],
+)
+def test_err_code_retry_follows_the_endpoint(path, err_code, retry):
+    assert wxpay.err_code_retry(path, err_code) is retry
+
+
+def test_err_code_retry_refuses_bad_input():
+    with pytest.raises(InvalidInput) as err:
+        wxpay.err_code_retry("pay/../x", "SYSTEMERROR")
+    assert err.value.code_name == "WXPAY_RESULT_INVALID_ARGUMENT"
+    with pytest.raises(InvalidInput):
+        wxpay.err_code_retry("pay/micropay", None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        wxpay.err_code_retry("pay/micropay", "A\0B")
+
+
+def test_the_retired_sandbox_gateway_is_refused():
+    with pytest.raises(InvalidInput) as err:
+        wxpay.endpoint_info("sandboxnew/pay/orderquery")
+    assert "xdc/apiv2sandbox/" in err.value.message
+
+
 @pytest.mark.parametrize("path", ["https://api.mch.weixin.qq.com/pay/orderquery", "pay/../x", "pay/orderquery?a=1"])
 def test_endpoint_info_refuses_what_is_not_a_path(path):
     with pytest.raises(InvalidInput) as err:

@@ -115,6 +115,7 @@ def test_micropay_then_reverse(client):
             ),
         )
     assert err.value.err_code == "USERPAYING"
+    assert err.value.retry is wxpay.Retry.RETRYABLE
     assert client.reverse(out_trade_no=no)["result_code"] == "SUCCESS"
 
 
@@ -255,9 +256,11 @@ def test_protocol_and_business_failures_carry_the_response(client):
     with pytest.raises(BusinessError) as business:
         query_with_fault(client, "systemerror")
     assert business.value.err_code == "SYSTEMERROR" and business.value.response["result_code"] == "FAIL"
+    assert business.value.retry is wxpay.Retry.RETRYABLE
     with pytest.raises(BusinessError) as missing:
         client.order_query(out_trade_no=order_no("none"))
     assert missing.value.err_code == "ORDERNOTEXIST"
+    assert missing.value.retry is wxpay.Retry.FINAL
 
 
 def test_delay_beyond_the_timeout(sim):

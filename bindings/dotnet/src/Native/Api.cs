@@ -111,6 +111,9 @@ namespace WeChatPay.Native
     internal unsafe delegate int EndpointInfoFn(byte* path, EndpointStruct* outInfo);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int ErrCodeRetryFn(byte* path, byte* errCode, int* outRetry);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int CertInfoFn(byte* data, UIntPtr len, byte* key, UIntPtr keyLen, byte* password,
         IntPtr* outInfo);
 
@@ -215,6 +218,7 @@ namespace WeChatPay.Native
         internal readonly StaticStringFn LastErrorMessage;
         internal readonly CodeFn LastErrorCode;
         internal readonly StaticStringFn LastErrorResponse;
+        internal readonly CodeFn LastErrorRetry;
         internal readonly ResultNameFn ResultName;
         internal readonly FieldsNewFn FieldsNew;
         internal readonly FieldsFromPackedFn FieldsFromPacked;
@@ -247,6 +251,7 @@ namespace WeChatPay.Native
         internal readonly DownloadFn Download;
         internal readonly BytesFreeFn BytesFree;
         internal readonly EndpointInfoFn EndpointInfo;
+        internal readonly ErrCodeRetryFn ErrCodeRetry;
         internal readonly CertInfoFn CertInfo;
         internal readonly ClientFieldsFn ClientCertStatus;
         internal readonly ClientFieldsFn ClientReloadCertificate;
@@ -285,6 +290,7 @@ namespace WeChatPay.Native
             LastErrorMessage = Bind<StaticStringFn>(library, "wxpay_last_error_message");
             LastErrorCode = Bind<CodeFn>(library, "wxpay_last_error_code");
             LastErrorResponse = Bind<StaticStringFn>(library, "wxpay_last_error_response");
+            LastErrorRetry = Bind<CodeFn>(library, "wxpay_last_error_retry");
             ResultName = Bind<ResultNameFn>(library, "wxpay_result_name");
             FieldsNew = Bind<FieldsNewFn>(library, "wxpay_fields_new");
             FieldsFromPacked = Bind<FieldsFromPackedFn>(library, "wxpay_fields_from_packed");
@@ -317,6 +323,7 @@ namespace WeChatPay.Native
             Download = Bind<DownloadFn>(library, "wxpay_download");
             BytesFree = Bind<BytesFreeFn>(library, "wxpay_bytes_free");
             EndpointInfo = Bind<EndpointInfoFn>(library, "wxpay_endpoint_info");
+            ErrCodeRetry = Bind<ErrCodeRetryFn>(library, "wxpay_err_code_retry");
             CertInfo = Bind<CertInfoFn>(library, "wxpay_cert_info");
             ClientCertStatus = Bind<ClientFieldsFn>(library, "wxpay_client_cert_status");
             ClientReloadCertificate = Bind<ClientFieldsFn>(library, "wxpay_client_reload_certificate");

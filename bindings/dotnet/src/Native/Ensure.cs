@@ -55,8 +55,15 @@ namespace WeChatPay.Native
             {
                 message = "libwxpay returned " + code;
             }
+            int retry = api.LastErrorRetry();
             IReadOnlyDictionary<string, string> response = CopyResponse(api, api.LastErrorResponse());
-            return Create(code, Utf8.FromNative(api.ResultName(code)), message, response);
+            WxPayException e = Create(code, Utf8.FromNative(api.ResultName(code)), message, response);
+            WxPayBusinessException business = e as WxPayBusinessException;
+            if (business != null)
+            {
+                business.Retry = Retries.Of(retry);
+            }
+            return e;
         }
 
         internal static WxPayException Create(int code, string name, string message, IReadOnlyDictionary<string, string> response)

@@ -4,7 +4,9 @@ declare(strict_types=1);
 
 namespace WxPay\Internal;
 
+use WxPay\Exception\BusinessException;
 use WxPay\Exception\WxPayException;
+use WxPay\Retry;
 
 /**
  * Turns a failed call into the exception its result code calls for.
@@ -28,6 +30,7 @@ final class Errors
     {
         // Read before anything else can overwrite this thread's last error.
         $message = $ffi->wxpay_last_error_message();
+        $retry = $ffi->wxpay_last_error_retry();
         $name = $ffi->wxpay_result_name($code);
         $response = null;
         $borrowed = $ffi->wxpay_last_error_response();
@@ -40,6 +43,10 @@ final class Errors
                 $response = null;
             }
         }
-        throw WxPayException::fromResult($code, $message, $name, $response);
+        $e = WxPayException::fromResult($code, $message, $name, $response);
+        if ($e instanceof BusinessException) {
+            $e->setRetry(Retry::tryFrom($retry) ?? Retry::Unknown);
+        }
+        throw $e;
     }
 }

@@ -6,7 +6,7 @@ subclass carrying the library's result code. See README.md.
 
 from ._cert import cert_info, mcc_category, mcc_code, mcc_list
 from ._client import Client
-from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info
+from ._endpoint import BodyKind, EndpointInfo, EndpointMatch, endpoint_info, err_code_retry
 from ._errors import (
     BusinessError,
     CertificateError,
@@ -25,6 +25,7 @@ from ._errors import (
     MissingField,
     NotFound,
     ProtocolError,
+    Retry,
     SignatureError,
     SignatureMissing,
     SignerClosed,
@@ -52,6 +53,8 @@ __all__ = [
     "__version__",
     "Client",
     "endpoint_info",
+    "err_code_retry",
+    "Retry",
     "EndpointInfo",
     "EndpointMatch",
     "BodyKind",

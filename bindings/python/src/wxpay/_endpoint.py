@@ -1,4 +1,4 @@
-"""``endpoint_info``: what the core's endpoint table says about a path.
+"""``endpoint_info`` and ``err_code_retry``: what the core's endpoint table says about a path.
 
 The wrapper keeps no endpoint knowledge of its own; this only reads the
 library's answer into Python types.
@@ -11,9 +11,11 @@ import enum
 from typing import NamedTuple, Tuple
 
 from . import _ffi, _native
-from ._native import broken_contract, c_string_arg, raise_last
+from ._errors import Retry
+from ._native import broken_contract, c_string_arg, raise_last, retry_of
 
 _endpoint_info = _native.lib.wxpay_endpoint_info
+_err_code_retry = _native.lib.wxpay_err_code_retry
 
 
 class EndpointMatch(enum.IntEnum):
@@ -95,3 +97,16 @@ def _names(pointer: int, length: int, count: int) -> Tuple[str, ...]:
     if len(names) != count:
         raise broken_contract(f"{count} names packed as {len(names)}")
     return names
+
+
+def err_code_retry(path: str, err_code: str) -> Retry:
+    """What ``err_code``, from a ``result_code=FAIL`` answer of ``path``, says
+    about sending the request again (``BusinessError.retry`` for a request's
+    own failure). Text that is not a path raises ``InvalidInput``."""
+    c_path = c_string_arg(path, "path")
+    c_code = c_string_arg(err_code, "err_code")
+    out = ctypes.c_int32()
+    rc = _err_code_retry(c_path, c_code, ctypes.byref(out))
+    if rc:
+        raise_last(rc)
+    return retry_of(out.value)

@@ -7,6 +7,7 @@ refusal) still raises the right class without a wrapper release.
 
 from __future__ import annotations
 
+import enum
 from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "TransportError",
     "ProtocolError",
     "BusinessError",
+    "Retry",
     "MissingField",
     "ConflictingField",
     "CertificateRequired",
@@ -116,8 +118,29 @@ class ProtocolError(WxPayError):
         return self.response.get("return_msg") if self.response is not None else None
 
 
+class Retry(enum.IntEnum):
+    """What a business failure's ``err_code`` says about sending the request again.
+
+    ``RETRYABLE``: WeChat's failure or an outcome not settled yet (``SYSTEMERROR``,
+    ``USERPAYING`` from ``pay/micropay``, ...): query, or send the same request
+    again later with the same merchant number, never a new one. ``FINAL``: it
+    will not succeed as it is (``ORDERPAID``, ``NOTENOUGH``, ...). ``UNKNOWN``: a
+    code the library does not list for the endpoint. The C ``WXPAY_RETRY_*``
+    numbers; the table is the core's.
+    """
+
+    UNKNOWN = 0
+    RETRYABLE = 1
+    FINAL = 2
+
+
 class BusinessError(WxPayError):
-    """WeChat Pay answered ``result_code=FAIL`` (7xx) with ``err_code`` and ``err_code_des``."""
+    """WeChat Pay answered ``result_code=FAIL`` (7xx) with ``err_code`` and ``err_code_des``.
+
+    ``retry`` says what the ``err_code`` means for sending the request again.
+    """
+
+    retry: Retry = Retry.UNKNOWN
 
     @property
     def err_code(self) -> Optional[str]:

@@ -13,11 +13,12 @@ from itertools import chain
 from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple
 
 from . import _ffi
-from ._errors import InvalidInput, WxPayError, make_error
+from ._errors import BusinessError, InvalidInput, Retry, WxPayError, make_error
 
 lib = _ffi.lib
 _message = lib.wxpay_last_error_message
 _response = lib.wxpay_last_error_response
+_retry = lib.wxpay_last_error_retry
 _result_name = lib.wxpay_result_name
 _fields_packed = lib.wxpay_fields_packed
 _fields_free = lib.wxpay_fields_free
@@ -86,7 +87,17 @@ def last_error(code: int) -> WxPayError:
     message = (_message() or b"").decode("utf-8", "replace")
     response_handle = _response()
     response = read_fields(response_handle) if response_handle else None
-    return make_error(code, message, code_name(code), response)
+    error = make_error(code, message, code_name(code), response)
+    if isinstance(error, BusinessError):
+        error.retry = retry_of(_retry())
+    return error
+
+
+def retry_of(value: int) -> Retry:
+    try:
+        return Retry(value)
+    except ValueError:
+        raise broken_contract(f"a retry answer of {value}") from None
 
 
 def read_fields(handle: Optional[int]) -> Dict[str, str]:
