@@ -97,6 +97,10 @@ pub struct Endpoint {
     /// The WeChat host this endpoint lives on when it is not the API host
     /// (`risk/getpublickey` is served by `fraud.mch.weixin.qq.com`).
     pub wechat_host: Option<&'static str>,
+    /// The list of records its response holds, the one nesting accepted
+    /// (fields of record `n` come out as `name_n`); `None` for flat
+    /// responses, which is every endpoint but `mmpaymkttransfers/gethbinfo`.
+    pub records: Option<crate::xml::Records>,
 }
 
 impl Endpoint {
@@ -223,6 +227,7 @@ pub const DEFAULT: Endpoint = Endpoint {
     required_packed: "",
     one_of_packed: "",
     wechat_host: None,
+    records: None,
 };
 
 const fn pay(path: &'static str, required: &'static str, one_of: &'static str) -> Endpoint {
@@ -254,6 +259,7 @@ const fn mkt(path: &'static str, appid: Option<&'static str>, mch_id: &'static s
         required_packed: required,
         one_of_packed: "",
         wechat_host: None,
+        records: None,
     }
 }
 
@@ -334,7 +340,11 @@ pub const TABLE: &[Endpoint] = &[
         "mch_id",
         "mch_billno\0send_name\0re_openid\0total_amount\0total_num\0amt_type\0wishing\0act_name\0remark\0",
     ),
-    mkt("mmpaymkttransfers/gethbinfo", Some("appid"), "mch_id", "mch_billno\0bill_type\0"),
+    // The red-packet query lists who received what as <hblist><hbinfo>...</hbinfo></hblist>.
+    Endpoint {
+        records: Some(crate::xml::Records { list: "hblist", item: "hbinfo" }),
+        ..mkt("mmpaymkttransfers/gethbinfo", Some("appid"), "mch_id", "mch_billno\0bill_type\0")
+    },
     // Payouts to a bank card: `Client::pay_bank` encrypts the card number and name (see `payout`).
     mkt("mmpaysptrans/pay_bank", None, "mch_id", "partner_trade_no\0enc_bank_no\0enc_true_name\0bank_code\0amount\0"),
     mkt("mmpaysptrans/query_bank", None, "mch_id", "partner_trade_no\0"),

@@ -106,7 +106,33 @@ pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
 /// duplicate check, which callers that sort the fields anyway
 /// (verification) do themselves.
 pub(crate) fn parse_text(text: &str, max_fields: usize) -> Result<Vec<Field<'_>>> {
-    Parser { fields: Vec::new(), state: State::default(), max_fields }.run(text)
+    Parser { fields: Vec::new(), state: State::default(), max_fields, records: None, next_record: 0 }.run(text)
+}
+
+/// The one nesting a response may have, where an endpoint answers with a
+/// list of records (`mmpaymkttransfers/gethbinfo`:
+/// `<hblist><hbinfo>...</hbinfo>...</hblist>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Records {
+    /// The list element, a field of the root.
+    pub list: &'static str,
+    /// Each record's element, directly inside the list; its children are
+    /// flat fields.
+    pub item: &'static str,
+}
+
+/// Parses a document like [`parse_with_limit`], but accepts `records`
+/// inside the root: the fields of record `n` (from 0) come out as
+/// `name_n`, WeChat's own convention for numbered fields (`openid_0`,
+/// `amount_0`, ...), so the document stays one flat field set. Any other
+/// nesting is refused as everywhere else.
+pub fn parse_records(doc: &[u8], limits: impl Into<Limits>, records: Records) -> Result<Fields> {
+    let limits = limits.into();
+    let text = checked_text(doc, limits.max_size)?;
+    let parser = Parser { fields: Vec::new(), state: State::default(), max_fields: limits.max_fields, records: Some(records), next_record: 0 };
+    let pairs = parser.run(text)?;
+    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
+    Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
 }
 
 /// The parser: quick-xml's events, checked against WeChat's flat shape.
@@ -117,6 +143,9 @@ struct Parser<'a> {
     fields: Vec<Field<'a>>,
     state: State<'a>,
     max_fields: usize,
+    /// The list of records this document may hold, if any.
+    records: Option<Records>,
+    next_record: usize,
 }
 
 #[derive(Default, PartialEq)]
@@ -124,7 +153,12 @@ enum State<'a> {
     #[default]
     BeforeRoot,
     InRoot,
-    InField(Cow<'a, str>, Cow<'a, str>),
+    /// A field's name and value so far, and the record it belongs to.
+    InField(Cow<'a, str>, Cow<'a, str>, Option<usize>),
+    /// Inside the list of records.
+    InList,
+    /// Inside record `n`.
+    InRecord(usize),
     AfterRoot,
 }
 
@@ -197,12 +231,32 @@ impl<'a> Parser<'a> {
                     format!("the root element is <{}>, not <xml>", truncate(&name, 64)),
                 ));
             }
+            State::InRoot if self.records.is_some_and(|r| r.list == name) => {
+                self.state = if empty { State::InRoot } else { State::InList };
+            }
             State::InRoot if empty => {
                 self.state = State::InRoot;
                 self.add(name, Cow::Borrowed(""))?;
             }
-            State::InRoot => self.state = State::InField(name, Cow::Borrowed("")),
-            State::InField(field, _) => {
+            State::InRoot => self.state = State::InField(name, Cow::Borrowed(""), None),
+            State::InList if self.records.is_some_and(|r| r.item == name) => {
+                let n = self.next_record;
+                self.next_record += 1;
+                self.state = if empty { State::InList } else { State::InRecord(n) };
+            }
+            State::InList => {
+                let list = self.records.map_or("", |r| r.list);
+                return Err(Error::new(
+                    ErrorKind::XmlNested,
+                    format!("<{list}> contains <{}>, which is not one of its records", truncate(&name, 64)),
+                ));
+            }
+            State::InRecord(n) if empty => {
+                self.state = State::InRecord(n);
+                self.add(Cow::Owned(format!("{name}_{n}")), Cow::Borrowed(""))?;
+            }
+            State::InRecord(n) => self.state = State::InField(name, Cow::Borrowed(""), Some(n)),
+            State::InField(field, _, _) => {
                 return Err(Error::new(
                     ErrorKind::XmlNested,
                     format!("field <{}> contains an element; fields must be flat", truncate(&field, 64)),
@@ -215,9 +269,21 @@ impl<'a> Parser<'a> {
 
     fn end(&mut self) -> Result<()> {
         match std::mem::take(&mut self.state) {
-            State::InField(name, value) => {
+            State::InField(name, value, None) => {
                 self.state = State::InRoot;
                 self.add(name, value)
+            }
+            State::InField(name, value, Some(n)) => {
+                self.state = State::InRecord(n);
+                self.add(Cow::Owned(format!("{name}_{n}")), value)
+            }
+            State::InRecord(_) => {
+                self.state = State::InList;
+                Ok(())
+            }
+            State::InList => {
+                self.state = State::InRoot;
+                Ok(())
             }
             State::InRoot => {
                 self.state = State::AfterRoot;
@@ -229,11 +295,11 @@ impl<'a> Parser<'a> {
 
     fn text(&mut self, text: Cow<'a, str>) -> Result<()> {
         match &mut self.state {
-            State::InField(_, value) if value.is_empty() => {
+            State::InField(_, value, _) if value.is_empty() => {
                 *value = text;
                 Ok(())
             }
-            State::InField(_, value) => {
+            State::InField(_, value, _) => {
                 value.to_mut().push_str(&text);
                 Ok(())
             }

@@ -21,7 +21,11 @@ const QUOTE: usize = 256;
 /// Judges an XML response of `path`, signed with `sign_type` unless the
 /// endpoint's responses are unsigned.
 pub fn xml_response(path: &str, body: &[u8], limit: xml::Limits, endpoint: &Endpoint, key: &ApiKey, sign_type: SignType) -> Result<Fields> {
-    let fields = xml::parse_with_limit(body, limit).map_err(|e| context(path, "the response", e))?;
+    let parsed = match endpoint.records {
+        Some(records) => xml::parse_records(body, limit, records),
+        None => xml::parse_with_limit(body, limit),
+    };
+    let fields = parsed.map_err(|e| context(path, "the response", e))?;
     match fields.get("return_code") {
         Some("SUCCESS") => {}
         Some("FAIL") => {

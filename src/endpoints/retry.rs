@@ -81,6 +81,7 @@ const CODES: &[(Group, &str, Retry)] = &[
     (Payout, "PROCESSING", Retryable),
     (Payout, "FREQ_LIMIT", Retryable),
     (Payout, "SEND_FAILED", Final),
+    (Payout, "NOT_FOUND", Final),
     (Payout, "NAME_MISMATCH", Final),
     (Payout, "AMOUNT_LIMIT", Final),
     (Payout, "MONEY_LIMIT", Final),

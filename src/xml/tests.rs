@@ -170,3 +170,60 @@ fn every_truncation_of_a_document_is_an_error() {
         }
     }
 }
+
+const HB: Records = Records { list: "hblist", item: "hbinfo" };
+
+#[test]
+fn records_come_out_as_numbered_fields() {
+    let doc = "<xml><return_code><![CDATA[SUCCESS]]></return_code><status>RECEIVED</status>\n<hblist>\n\
+               <hbinfo><openid><![CDATA[o1]]></openid><amount>100</amount><rcv_time>2015-04-21 20:00:00</rcv_time></hbinfo>\n\
+               <hbinfo><openid>o2</openid><amount>200</amount><rcv_time/></hbinfo>\n\
+               </hblist><total_num>2</total_num></xml>";
+    let f = parse_records(doc.as_bytes(), DEFAULT_MAX_SIZE, HB).unwrap();
+    let got: Vec<(&str, &str)> = f.iter().collect();
+    assert_eq!(
+        got,
+        [
+            ("return_code", "SUCCESS"),
+            ("status", "RECEIVED"),
+            ("openid_0", "o1"),
+            ("amount_0", "100"),
+            ("rcv_time_0", "2015-04-21 20:00:00"),
+            ("openid_1", "o2"),
+            ("amount_1", "200"),
+            ("rcv_time_1", ""),
+            ("total_num", "2"),
+        ]
+    );
+    // An empty list, and an empty record, add nothing.
+    let f = parse_records(b"<xml><a>1</a><hblist/></xml>", DEFAULT_MAX_SIZE, HB).unwrap();
+    assert_eq!(f.len(), 1);
+    let f = parse_records(b"<xml><hblist><hbinfo/><hbinfo><amount>5</amount></hbinfo></hblist></xml>", DEFAULT_MAX_SIZE, HB).unwrap();
+    assert_eq!(f.get("amount_1"), Some("5"));
+}
+
+#[test]
+fn records_allow_no_other_nesting() {
+    for (doc, what) in [
+        ("<xml><hblist><other><a>1</a></other></hblist></xml>", "a list holding something other than records"),
+        ("<xml><hblist><hbinfo><amount><x>1</x></amount></hbinfo></hblist></xml>", "a record's field holding an element"),
+        ("<xml><hbinfo><amount>1</amount></hbinfo></xml>", "a record outside the list"),
+        ("<xml><detail><hblist><hbinfo/></hblist></detail></xml>", "the list inside another field"),
+    ] {
+        let e = parse_records(doc.as_bytes(), DEFAULT_MAX_SIZE, HB).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::XmlNested, "{what}: {e}");
+    }
+    // Without the endpoint's records, the same list is refused as any nesting is.
+    let doc = b"<xml><hblist><hbinfo><amount>1</amount></hbinfo></hblist></xml>";
+    assert_eq!(parse(doc).unwrap_err().kind(), ErrorKind::XmlNested);
+    assert!(parse_records(doc, DEFAULT_MAX_SIZE, HB).is_ok());
+}
+
+#[test]
+fn numbered_record_fields_obey_the_duplicate_and_field_limits() {
+    let doc = b"<xml><amount_0>9</amount_0><hblist><hbinfo><amount>1</amount></hbinfo></hblist></xml>";
+    assert_eq!(parse_records(doc, DEFAULT_MAX_SIZE, HB).unwrap_err().kind(), ErrorKind::XmlDuplicate);
+    let doc = b"<xml><a>1</a><hblist><hbinfo><amount>1</amount><openid>o</openid></hbinfo></hblist></xml>";
+    let limits = Limits { max_size: DEFAULT_MAX_SIZE, max_fields: 2 };
+    assert_eq!(parse_records(doc, limits, HB).unwrap_err().kind(), ErrorKind::XmlTooManyFields);
+}

@@ -444,6 +444,25 @@ namespace WeChatPay
             return Request("mmpaymkttransfers/promotion/transfers", fields);
         }
 
+        /// <summary><c>mmpaymkttransfers/sendredpack</c>: a cash red packet to one user (needs the merchant certificate).</summary>
+        /// <param name="fields">The red packet's fields.</param>
+        /// <returns>The response, e.g. <c>send_listid</c>.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> SendRedPack(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/sendredpack", fields);
+        }
+
+        /// <summary><c>mmpaymkttransfers/gethbinfo</c>: a red packet's state; who received it comes as
+        /// <c>openid_$n</c>, <c>amount_$n</c>, <c>rcv_time_$n</c> (WeChat nests them in <c>hblist</c>).</summary>
+        /// <param name="fields">The query's fields (<c>mch_billno</c>, <c>bill_type</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> GetHbInfo(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/gethbinfo", fields);
+        }
+
         /// <summary>
         /// <c>mmpaysptrans/pay_bank</c>: pays to a bank card (needs the merchant certificate). Give <c>bank_no</c> and
         /// <c>true_name</c> in plain text with <c>partner_trade_no</c>, <c>bank_code</c>, <c>amount</c> (and optionally

@@ -168,6 +168,29 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void ARedPacketAndItsNestedReceipt()
+        {
+            string billno = sim.NextOrderNumber("h");
+            IDictionary<string, string> sent = client.SendRedPack(Fields("mch_billno", billno, "send_name", "shop",
+                "re_openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "total_amount", "150", "total_num", "1", "wishing", "thanks",
+                "client_ip", "127.0.0.1", "act_name", "launch", "remark", "r"));
+            Assert.AreEqual(billno, sent["mch_billno"]);
+            Assert.AreEqual(32, sent["send_listid"].Length);
+            IDictionary<string, string> info = client.GetHbInfo(Fields("mch_billno", billno, "bill_type", "MCHT"));
+            Assert.AreEqual("RECEIVED", info["status"]);
+            // WeChat nests the receipt as <hblist><hbinfo>...; it comes out as numbered fields.
+            Assert.AreEqual("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", info["openid_0"]);
+            Assert.AreEqual("150", info["amount_0"]);
+            Assert.IsFalse(info.ContainsKey("openid_1"));
+            Assert.IsFalse(info.ContainsKey("hblist"));
+            var e = Assert.Throws<WxPayBusinessException>(() => client.SendRedPack(Fields("mch_billno", sim.NextOrderNumber("h"),
+                "send_name", "shop", "re_openid", "o", "total_amount", "50", "total_num", "1", "wishing", "w",
+                "client_ip", "127.0.0.1", "act_name", "a", "remark", "r")));
+            Assert.AreEqual("MONEY_LIMIT", e.ErrCode);
+            Assert.AreEqual(WxPayRetry.Final, e.Retry);
+        }
+
+        [Test]
         public void ReportIsAnswered()
         {
             IDictionary<string, string> r = client.Report(Fields("interface_url", "https://api.mch.weixin.qq.com/pay/unifiedorder",

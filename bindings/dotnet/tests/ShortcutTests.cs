@@ -38,7 +38,7 @@ namespace WeChatPay.Tests
                 .Except(OtherMethods)
                 .OrderBy(name => name, StringComparer.Ordinal)
                 .ToList();
-            Assert.AreEqual(22, listed.Count);
+            Assert.AreEqual(24, listed.Count);
             CollectionAssert.AreEqual(listed, shortcuts);
         }
 

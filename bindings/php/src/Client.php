@@ -363,6 +363,22 @@ final class Client
         return $this->request('mmpaymkttransfers/promotion/transfers', $fields);
     }
 
+    /** `mmpaymkttransfers/sendredpack`: a cash red packet to one user (needs the certificate). */
+    public function sendRedPack(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/sendredpack', $fields);
+    }
+
+    /**
+     * `mmpaymkttransfers/gethbinfo`: a red packet's state; who received it
+     * comes as `openid_$n`, `amount_$n`, `rcv_time_$n` (WeChat nests them in
+     * `<hblist>`).
+     */
+    public function getHbInfo(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/gethbinfo', $fields);
+    }
+
     /**
      * `mmpaysptrans/pay_bank`: pays to a bank card (needs the certificate).
      *

@@ -303,6 +303,30 @@ final class SimulatorTest extends TestCase
         $this->assertNotEmpty($transfer['payment_no']);
     }
 
+    public function testARedPacketAndItsNestedReceipt(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $billno = self::orderNo();
+        $packet = [
+            'mch_billno' => $billno, 'send_name' => 'shop', 're_openid' => 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'total_amount' => 150,
+            'total_num' => 1, 'wishing' => 'thanks', 'client_ip' => '127.0.0.1', 'act_name' => 'launch', 'remark' => 'r',
+        ];
+        $sent = $client->sendRedPack($packet);
+        $this->assertSame($billno, $sent['mch_billno']);
+        $this->assertSame(32, strlen($sent['send_listid']));
+        $info = $client->getHbInfo(['mch_billno' => $billno, 'bill_type' => 'MCHT']);
+        $this->assertSame('RECEIVED', $info['status']);
+        // WeChat nests the receipt as <hblist><hbinfo>...; it comes out as numbered fields.
+        $this->assertSame('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', $info['openid_0']);
+        $this->assertSame('150', $info['amount_0']);
+        $this->assertArrayNotHasKey('openid_1', $info);
+        $this->assertArrayNotHasKey('hblist', $info);
+        $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL,
+            fn () => $client->sendRedPack(['mch_billno' => self::orderNo(), 'total_amount' => 50] + $packet));
+        $this->assertSame('MONEY_LIMIT', $e->getErrCode());
+        $this->assertSame(Retry::Final, $e->getRetry());
+    }
+
     public function testProfitSharingSplitsAPaidOrder(): void
     {
         $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);

@@ -167,6 +167,24 @@ def test_report_and_transfer(client):
     assert transfer["result_code"] == "SUCCESS" and transfer["payment_no"]
 
 
+def test_a_red_packet_and_its_nested_receipt(client):
+    billno = order_no("hb")
+    packet = dict(
+        mch_billno=billno, send_name="shop", re_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", total_amount="150",
+        total_num="1", wishing="thanks", client_ip="127.0.0.1", act_name="launch", remark="r",
+    )
+    sent = client.send_red_pack(packet)
+    assert sent["mch_billno"] == billno and len(sent["send_listid"]) == 32
+    info = client.get_hb_info(mch_billno=billno, bill_type="MCHT")
+    assert info["status"] == "RECEIVED"
+    # WeChat nests the receipt as <hblist><hbinfo>...; it comes out as numbered fields.
+    assert (info["openid_0"], info["amount_0"]) == ("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "150")
+    assert "openid_1" not in info and "hblist" not in info
+    with pytest.raises(BusinessError) as err:
+        client.send_red_pack({**packet, "mch_billno": order_no("hb"), "total_amount": "50"})
+    assert err.value.err_code == "MONEY_LIMIT" and err.value.retry is wxpay.Retry.FINAL
+
+
 def test_profit_sharing_splits_a_paid_order(client):
     no = paid_order(client)
     transaction_id = client.order_query(out_trade_no=no)["transaction_id"]

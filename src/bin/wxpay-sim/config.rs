@@ -50,7 +50,8 @@ sandboxnew/ gateway answers 404):
     pay/unifiedorder pay/orderquery pay/closeorder pay/micropay pay/refundquery
     pay/downloadbill payitil/report tools/shorturl tools/authcodetoopenid
     secapi/pay/refund secapi/pay/reverse pay/downloadfundflow
-    mmpaymkttransfers/promotion/transfers           (client certificate required)
+    mmpaymkttransfers/promotion/transfers mmpaymkttransfers/sendredpack
+    mmpaymkttransfers/gethbinfo                     (client certificate required)
     A certificate endpoint called without a valid merchant certificate answers
     return_code=FAIL (the TLS handshake itself accepts a missing certificate).
 

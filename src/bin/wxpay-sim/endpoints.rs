@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::reply::{Reply, Request};
-use crate::{bill, misc, payout, refund, split, trade};
+use crate::{bill, misc, payout, redpack, refund, split, trade};
 
 /// The fields that name the merchant in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum Identity {
     Transfer,
     /// `mch_id` only (the sandbox key request).
     MchOnly,
+    /// `wxappid` and `mch_id` (sending red packets).
+    RedPack,
 }
 
 #[derive(Clone, Copy)]
@@ -82,6 +84,10 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "mmpaymkttransfers/promotion/transfers" => {
             Endpoint { cert: true, signed: false, identity: Identity::Transfer, ..plain(misc::transfers) }
         }
+        "mmpaymkttransfers/sendredpack" => {
+            Endpoint { cert: true, signed: false, identity: Identity::RedPack, ..plain(redpack::sendredpack) }
+        }
+        "mmpaymkttransfers/gethbinfo" => Endpoint { cert: true, signed: false, ..plain(redpack::gethbinfo) },
         "risk/getpublickey" => Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::getpublickey) },
         "mmpaysptrans/pay_bank" => {
             Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::pay_bank) }

@@ -15,6 +15,7 @@ mod misc;
 mod notify;
 mod payout;
 mod protocol;
+mod redpack;
 mod refund;
 mod reply;
 mod server;

@@ -104,6 +104,7 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
         Identity::Merchant => (Some("appid"), "mch_id"),
         Identity::Transfer => (Some("mch_appid"), "mchid"),
         Identity::MchOnly => (None, "mch_id"),
+        Identity::RedPack => (Some("wxappid"), "mch_id"),
     };
     match f.get(mch_name) {
         None | Some("") => return Err(format!("missing {mch_name}")),
@@ -150,6 +151,15 @@ fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &Ap
         Reply::Raw { content_type, body } => return Outcome::Respond { status: 200, content_type, body },
         Reply::Success(f) => (None, f),
         Reply::Business { code, des, extra } => (Some((code, des)), extra),
+        Reply::Records { fields, list, item, records } => {
+            return match respond(app, endpoint, req, Reply::Success(fields), key, fault) {
+                Outcome::Respond { status, content_type, body } => match nest(&body, list, item, &records) {
+                    Ok(body) => Outcome::Respond { status, content_type, body },
+                    Err(e) => fail(&format!("wxpay-sim cannot encode its answer: {e}")),
+                },
+                reset => reset,
+            };
+        }
     };
     let mut f = Fields::with_capacity(extra.len() + 10);
     f.insert("return_code", "SUCCESS");
@@ -164,6 +174,10 @@ fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &Ap
             f.insert("mchid", app.mch_id.clone());
         }
         Identity::MchOnly => {
+            f.insert("mch_id", app.mch_id.clone());
+        }
+        Identity::RedPack => {
+            f.insert("wxappid", app.appid.clone());
             f.insert("mch_id", app.mch_id.clone());
         }
     }
@@ -208,6 +222,21 @@ fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &Ap
         Ok(xml) => Outcome::Respond { status: 200, content_type: XML, body: xml.into_bytes() },
         Err(e) => fail(&format!("wxpay-sim cannot encode its answer: {e}")),
     }
+}
+
+/// `doc` with `<list><item>record</item>...</list>` added as the root's last
+/// field (the one nesting WeChat sends, in unsigned answers only).
+fn nest(doc: &[u8], list: &str, item: &str, records: &[Fields]) -> wxpay::Result<Vec<u8>> {
+    let mut nested = format!("<{list}>");
+    for r in records {
+        let flat = wxpay::xml::build(r.as_slice())?;
+        let inner = flat.strip_prefix("<xml>").and_then(|s| s.strip_suffix("</xml>")).unwrap_or_default();
+        nested.push_str(&format!("<{item}>{inner}</{item}>"));
+    }
+    nested.push_str(&format!("</{list}></xml>"));
+    let mut out = doc.strip_suffix(b"</xml>").unwrap_or(doc).to_vec();
+    out.extend_from_slice(nested.as_bytes());
+    Ok(out)
 }
 
 /// The same length and alphabet, every character different.

@@ -21,6 +21,9 @@ pub enum Reply {
     Fail(String),
     /// A non-XML body (bills).
     Raw { content_type: &'static str, body: Vec<u8> },
+    /// `result_code=SUCCESS`, these fields, and a list of records nested as
+    /// `<list><item>...</item>...</list>` (the red-packet query's `hblist`).
+    Records { fields: Fields, list: &'static str, item: &'static str, records: Vec<Fields> },
 }
 
 pub fn biz(code: &'static str, des: impl Into<String>) -> Reply {

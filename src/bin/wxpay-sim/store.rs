@@ -95,6 +95,19 @@ pub struct Refund {
     pub created: OffsetDateTime,
 }
 
+/// A cash red packet sent to one user, received as soon as it is sent.
+#[derive(Debug, Clone)]
+pub struct RedPacket {
+    pub mch_billno: String,
+    pub send_listid: String,
+    pub openid: String,
+    pub amount: u64,
+    pub act_name: String,
+    pub wishing: String,
+    pub remark: String,
+    pub sent: OffsetDateTime,
+}
+
 #[derive(Debug, Clone)]
 pub struct Transfer {
     pub partner_trade_no: String,
@@ -126,6 +139,8 @@ pub struct Book {
     /// refund_id -> out_refund_no
     pub by_refund_id: HashMap<String, String>,
     pub transfers: HashMap<String, Transfer>,
+    /// Red packets by mch_billno.
+    pub red_packets: HashMap<String, RedPacket>,
     pub bank_payouts: HashMap<String, BankPayout>,
     /// Profit-sharing receivers the merchant added: (type, account).
     pub receivers: HashSet<(String, String)>,
@@ -240,6 +255,11 @@ impl Ids {
     /// 31 digits, as company payments have.
     pub fn payment_no(&self) -> String {
         format!("10100{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
+    }
+
+    /// 32 digits, as red-packet `send_listid`s have.
+    pub fn send_listid(&self) -> String {
+        format!("1000041701{:06}{}{:08}", self.salt, &clock::date(clock::now()), self.next())
     }
 
     /// 30 digits, as profit-sharing order and detail ids have.

@@ -405,6 +405,15 @@ class Client(FlowsMixin):
     def transfers(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         return self.request("mmpaymkttransfers/promotion/transfers", merge(fields, more))
 
+    def send_red_pack(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/sendredpack``: a cash red packet to one user (needs the certificate)."""
+        return self.request("mmpaymkttransfers/sendredpack", merge(fields, more))
+
+    def get_hb_info(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/gethbinfo``: a red packet's state; who received it comes as
+        ``openid_$n``, ``amount_$n``, ``rcv_time_$n`` (WeChat nests them in ``<hblist>``)."""
+        return self.request("mmpaymkttransfers/gethbinfo", merge(fields, more))
+
     def pay_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         """Pays to a bank card (``mmpaysptrans/pay_bank``; needs the certificate).
 

@@ -1,0 +1,92 @@
+//! Cash red packets: sending one to a user, and the query that lists who
+//! received it (the one answer WeChat nests: `<hblist><hbinfo>...`).
+
+use crate::app::App;
+use crate::clock;
+use crate::reply::{Reply, Request, amount, biz, fields, merchant_no, required};
+use crate::store::RedPacket;
+
+/// mmpaymkttransfers/sendredpack: one red packet of 1-200 yuan, received at once.
+pub fn sendredpack(app: &App, req: &Request) -> Reply {
+    match try_sendredpack(app, req) {
+        Ok(r) | Err(r) => r,
+    }
+}
+
+fn try_sendredpack(app: &App, req: &Request) -> Result<Reply, Reply> {
+    let f = &req.fields;
+    let mch_billno = merchant_no(f, "mch_billno")?;
+    let openid = required(f, "re_openid")?;
+    let total = amount(f, "total_amount")?;
+    if required(f, "total_num")? != "1" {
+        return Err(biz("PARAM_ERROR", "total_num of a single red packet must be 1"));
+    }
+    if !(100..=20_000).contains(&total) {
+        return Err(biz("MONEY_LIMIT", "a red packet is between 1 and 200 yuan (100 to 20000 fen)"));
+    }
+    for name in ["send_name", "wishing", "client_ip"] {
+        required(f, name)?;
+    }
+    let (act_name, remark) = (required(f, "act_name")?, required(f, "remark")?);
+    let wishing = required(f, "wishing")?;
+    let mut book = app.store.book(req.sandbox);
+    let packet = match book.red_packets.get(mch_billno) {
+        Some(p) if p.openid == openid && p.amount == total => p.clone(),
+        Some(_) => return Err(biz("INVALID_REQUEST", "mch_billno is already used with other parameters")),
+        None => {
+            let p = RedPacket {
+                mch_billno: mch_billno.to_owned(),
+                send_listid: app.ids.send_listid(),
+                openid: openid.to_owned(),
+                amount: total,
+                act_name: act_name.to_owned(),
+                wishing: wishing.to_owned(),
+                remark: remark.to_owned(),
+                sent: clock::now(),
+            };
+            book.red_packets.insert(p.mch_billno.clone(), p.clone());
+            p
+        }
+    };
+    Ok(Reply::Success(fields([
+        ("mch_billno", packet.mch_billno),
+        ("re_openid", packet.openid),
+        ("total_amount", packet.amount.to_string()),
+        ("send_listid", packet.send_listid),
+    ])))
+}
+
+/// mmpaymkttransfers/gethbinfo: the packet's state and, nested, its receipt.
+pub fn gethbinfo(app: &App, req: &Request) -> Reply {
+    let f = &req.fields;
+    let mch_billno = match merchant_no(f, "mch_billno") {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if f.get("bill_type") != Some("MCHT") {
+        return biz("PARAM_ERROR", "bill_type must be MCHT");
+    }
+    let book = app.store.book(req.sandbox);
+    let Some(p) = book.red_packets.get(mch_billno) else {
+        return biz("NOT_FOUND", "no red packet has this mch_billno");
+    };
+    let amount = p.amount.to_string();
+    Reply::Records {
+        fields: fields([
+            ("mch_billno", p.mch_billno.clone()),
+            ("detail_id", p.send_listid.clone()),
+            ("status", "RECEIVED".to_owned()),
+            ("send_type", "API".to_owned()),
+            ("hb_type", "NORMAL".to_owned()),
+            ("total_num", "1".to_owned()),
+            ("total_amount", amount.clone()),
+            ("send_time", clock::dashed(p.sent)),
+            ("wishing", p.wishing.clone()),
+            ("remark", p.remark.clone()),
+            ("act_name", p.act_name.clone()),
+        ]),
+        list: "hblist",
+        item: "hbinfo",
+        records: vec![fields([("openid", p.openid.clone()), ("amount", amount), ("rcv_time", clock::dashed(p.sent))])],
+    }
+}

@@ -1,0 +1,89 @@
+//! Red packets through `Client::request` against the simulator: a cash red
+//! packet sent, and the query whose answer nests who received it
+//! (`<hblist><hbinfo>...</hbinfo></hblist>`), handed out as numbered fields.
+
+#[path = "sim/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::time::Duration;
+
+use harness::{APPID, MCH_ID, Sim, key, no};
+use wxpay::client::{Config, Host};
+use wxpay::endpoints::Retry;
+use wxpay::{Client, ErrorKind};
+
+fn client(sim: &Sim) -> Client {
+    let mut c = Config::new();
+    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
+    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
+    c.set_root_ca(&sim.file("ca.pem"));
+    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
+    c.set_timeout(Duration::from_secs(20)).unwrap();
+    Client::new(&c).unwrap()
+}
+
+fn packet<'a>(billno: &'a str, amount: &'a str) -> [(&'a str, &'a str); 9] {
+    [
+        ("mch_billno", billno),
+        ("send_name", "shop"),
+        ("re_openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        ("total_amount", amount),
+        ("total_num", "1"),
+        ("wishing", "thanks"),
+        ("client_ip", "127.0.0.1"),
+        ("act_name", "launch"),
+        ("remark", "r"),
+    ]
+}
+
+#[test]
+fn a_sent_red_packet_is_queried_with_its_receipt_as_numbered_fields() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim);
+    let billno = no("HB");
+    let sent = client.request("mmpaymkttransfers/sendredpack", &packet(&billno, "150")).unwrap();
+    assert_eq!(sent.get("mch_billno"), Some(billno.as_str()));
+    assert_eq!(sent.get("wxappid"), Some(APPID));
+    assert_eq!(sent.get("send_listid").map(str::len), Some(32));
+
+    let info = client.request("mmpaymkttransfers/gethbinfo", &[("mch_billno", billno.as_str()), ("bill_type", "MCHT")]).unwrap();
+    assert_eq!(info.get("status"), Some("RECEIVED"));
+    assert_eq!(info.get("openid_0"), Some("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"));
+    assert_eq!(info.get("amount_0"), Some("150"));
+    assert_eq!(info.get("rcv_time_0"), info.get("send_time"));
+    assert_eq!(info.get("openid_1"), None);
+    assert_eq!(info.get("hblist"), None);
+
+    // The same request again is the same packet; another amount under the same number is refused.
+    let again = client.request("mmpaymkttransfers/sendredpack", &packet(&billno, "150")).unwrap();
+    assert_eq!(again.get("send_listid"), sent.get("send_listid"));
+    let e = client.request("mmpaymkttransfers/sendredpack", &packet(&billno, "160")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BusinessFail);
+}
+
+#[test]
+fn red_packet_failures_are_business_failures_with_their_retry_answer() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim);
+    let e = client.request("mmpaymkttransfers/sendredpack", &packet(&no("HB"), "50")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BusinessFail, "{e}");
+    assert_eq!(e.response().and_then(|r| r.get("err_code")), Some("MONEY_LIMIT"));
+    assert_eq!(e.retry(), Retry::Final);
+    let e = client.request("mmpaymkttransfers/gethbinfo", &[("mch_billno", "NOPE1"), ("bill_type", "MCHT")]).unwrap_err();
+    assert_eq!(e.response().and_then(|r| r.get("err_code")), Some("NOT_FOUND"));
+    assert_eq!(e.retry(), Retry::Final);
+}
+
+#[test]
+fn only_gethbinfo_declares_records() {
+    // The simulator nests only gethbinfo's answer; a nested answer from
+    // anywhere else is refused, so the same body parsed as pay/orderquery's is.
+    let doc = b"<xml><return_code>SUCCESS</return_code><hblist><hbinfo><amount>1</amount></hbinfo></hblist></xml>";
+    assert_eq!(wxpay::xml::parse(doc).unwrap_err().kind(), ErrorKind::XmlNested);
+    let records = wxpay::endpoints::lookup("mmpaymkttransfers/gethbinfo").unwrap().endpoint.records;
+    assert!(records.is_some());
+    for path in ["pay/orderquery", "mmpaymkttransfers/sendredpack", "pay/unknown"] {
+        assert_eq!(wxpay::endpoints::lookup(path).unwrap().endpoint.records, None, "{path}");
+    }
+}
