@@ -222,6 +222,9 @@ typedef enum {
   // The App SDK: `appid, partnerid, prepayid, package, noncestr,
   // timestamp, sign`.
   WXPAY_PAY_KIND_APP = 2,
+  // The JS-SDK's `wx.chooseWXPay`: `timestamp, nonceStr, package,
+  // signType, paySign`, signed as JSAPI's (over `appId` and `timeStamp`).
+  WXPAY_PAY_KIND_CHOOSE_WX_PAY = 3,
 } wxpay_pay_kind;
 
 // The final state `wxpay_micropay` reports.

@@ -3,7 +3,9 @@
 //!
 //! JSAPI and mini-programs (`WeixinJSBridge.invoke('getBrandWCPayRequest')`,
 //! `wx.requestPayment`) take camelCase names and the signature as `paySign`;
-//! the App SDK takes lowercase names and the signature as `sign`.
+//! the JS-SDK's `wx.chooseWXPay` takes the same signature but spells the
+//! time `timestamp` and takes no `appId` (its `wx.config` has it); the App
+//! SDK takes lowercase names and the signature as `sign`.
 
 use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
@@ -14,6 +16,10 @@ use crate::sign::{self, ApiKey, SignType};
 pub enum PayKind {
     /// Official-account web pages (JSAPI) and mini-programs.
     Jsapi,
+    /// The JS-SDK's `wx.chooseWXPay`: JSAPI's signature (made over `appId`
+    /// and `timeStamp`), handed out as `timestamp, nonceStr, package,
+    /// signType, paySign`.
+    ChooseWxPay,
     /// The native App SDK.
     App,
 }
@@ -50,7 +56,7 @@ pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fie
     }
     let timestamp = r.timestamp.to_string();
     let mut fields = match kind {
-        PayKind::Jsapi => Fields::from_pairs([
+        PayKind::Jsapi | PayKind::ChooseWxPay => Fields::from_pairs([
             ("appId", r.appid.to_owned()),
             ("timeStamp", timestamp),
             ("nonceStr", r.nonce.to_owned()),
@@ -73,10 +79,17 @@ pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fie
     // algorithm is passed explicitly.
     let signature = sign::sign(fields.as_slice(), key, Some(r.sign_type))?;
     let name = match kind {
-        PayKind::Jsapi => "paySign",
+        PayKind::Jsapi | PayKind::ChooseWxPay => "paySign",
         PayKind::App => "sign",
     };
     fields.insert(name, signature.as_str());
+    if kind == PayKind::ChooseWxPay {
+        // Signed as JSAPI; the JS-SDK takes the names in lowercase and the
+        // app ID from its own configuration.
+        return Fields::from_pairs(fields.iter().filter(|(k, _)| *k != "appId").map(|(k, v)| {
+            (if k == "timeStamp" { "timestamp" } else { k }.to_owned(), v.to_owned())
+        }));
+    }
     Ok(fields)
 }
 
@@ -111,6 +124,27 @@ mod tests {
         assert_eq!(names, ["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"]);
         assert_eq!(f.get("package"), Some("prepay_id=wx201410272009395522657a690389285100"));
         assert_eq!(f.get("paySign").map(str::len), Some(32));
+    }
+
+    #[test]
+    fn choose_wx_pay_has_jsapi_signature_under_the_js_sdk_names() {
+        for sign_type in [SignType::Md5, SignType::HmacSha256] {
+            let jsapi = pay_params(PayKind::Jsapi, &request(sign_type), &key()).unwrap();
+            let f = pay_params(PayKind::ChooseWxPay, &request(sign_type), &key()).unwrap();
+            let names: Vec<&str> = f.iter().map(|(k, _)| k).collect();
+            assert_eq!(names, ["timestamp", "nonceStr", "package", "signType", "paySign"]);
+            assert_eq!(f.get("paySign"), jsapi.get("paySign"));
+            assert_eq!(f.get("timestamp"), Some("1414561699"));
+            // The signature is over appId and timeStamp, as WeChat checks it.
+            let signed = [
+                ("appId", "wx2421b1c4370ec43b"),
+                ("timeStamp", "1414561699"),
+                ("nonceStr", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"),
+                ("package", "prepay_id=wx201410272009395522657a690389285100"),
+                ("signType", sign_type.as_str()),
+            ];
+            assert_eq!(f.get("paySign"), Some(sign::sign(&signed, &key(), Some(sign_type)).unwrap().as_str()));
+        }
     }
 
     #[test]

@@ -208,8 +208,21 @@ fn pay_params_through_the_c_abi() {
     assert!(got[5].1.parse::<u64>().unwrap() > 1_700_000_000);
     assert_eq!(got[4].1.len(), 32);
     unsafe { wxpay_fields_free(params) };
+    // wx.chooseWXPay: JSAPI's signature, the JS-SDK's names.
+    let mut jsapi = std::ptr::null_mut();
+    let r = unsafe { wxpay_pay_params(client, wxpay_pay_kind::Jsapi as i32, prepay.as_ptr(), std::ptr::null(), 1478767118, nonce.as_ptr(), &mut jsapi) };
+    assert_eq!(r, wxpay_result::Ok);
+    let r = unsafe { wxpay_pay_params(client, wxpay_pay_kind::ChooseWxPay as i32, prepay.as_ptr(), std::ptr::null(), 1478767118, nonce.as_ptr(), &mut params) };
+    assert_eq!(r, wxpay_result::Ok);
+    let (got, jsapi_got) = (all(params), all(jsapi));
+    let names: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["timestamp", "nonceStr", "package", "signType", "paySign"]);
+    assert_eq!(got[0].1, "1478767118");
+    assert_eq!(got[4], jsapi_got[5]);
+    unsafe { wxpay_fields_free(params) };
+    unsafe { wxpay_fields_free(jsapi) };
     let mut untouched = std::ptr::null_mut();
-    let r = unsafe { wxpay_pay_params(client, 3, prepay.as_ptr(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
+    let r = unsafe { wxpay_pay_params(client, 4, prepay.as_ptr(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
     assert_eq!(r, wxpay_result::InvalidArgument);
     let r = unsafe { wxpay_pay_params(client, 1, std::ptr::null(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
     assert_eq!(r, wxpay_result::NullArgument);

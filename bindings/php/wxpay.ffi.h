@@ -35,6 +35,7 @@ typedef enum {
 typedef enum {
   WXPAY_PAY_KIND_JSAPI = 1,
   WXPAY_PAY_KIND_APP = 2,
+  WXPAY_PAY_KIND_CHOOSE_WX_PAY = 3,
 } wxpay_pay_kind;
 
 typedef enum {

@@ -18,6 +18,9 @@ pub enum wxpay_pay_kind {
     /// The App SDK: `appid, partnerid, prepayid, package, noncestr,
     /// timestamp, sign`.
     App = 2,
+    /// The JS-SDK's `wx.chooseWXPay`: `timestamp, nonceStr, package,
+    /// signType, paySign`, signed as JSAPI's (over `appId` and `timeStamp`).
+    ChooseWxPay = 3,
 }
 
 /// Builds and signs the client-side payment parameters from a `prepay_id`
@@ -52,10 +55,11 @@ pub unsafe extern "C" fn wxpay_pay_params(
         let kind = match kind {
             1 => PayKind::Jsapi,
             2 => PayKind::App,
+            3 => PayKind::ChooseWxPay,
             other => {
                 return Err(FfiError::new(
                     wxpay_result::InvalidArgument,
-                    format!("kind {other} is not WXPAY_PAY_KIND_JSAPI or WXPAY_PAY_KIND_APP"),
+                    format!("kind {other} is not a WXPAY_PAY_KIND_* value"),
                 ));
             }
         };

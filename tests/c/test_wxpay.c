@@ -593,7 +593,19 @@ static void test_pay_params(wxpay_client *c) {
     CHECK(v && strcmp(v, "Sign=WXPay") == 0);
     wxpay_fields_free(p);
     p = NULL;
+    /* wx.chooseWXPay: the same signature under the JS-SDK's names, without appId. */
+    EXPECT_OK(wxpay_pay_params(c, WXPAY_PAY_KIND_CHOOSE_WX_PAY, "wx201410272009395522657a690389285100", NULL, 1414561699,
+                               "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", &p));
+    EXPECT_OK(wxpay_fields_get(p, "paySign", &v));
+    CHECK(v && strcmp(v, "6C716B27DD2CF90A2B780C1E587B9802") == 0);
+    EXPECT_OK(wxpay_fields_get(p, "timestamp", &v));
+    CHECK(v && strcmp(v, "1414561699") == 0);
+    EXPECT_ERR(wxpay_fields_get(p, "appId", &v), WXPAY_RESULT_NOT_FOUND);
+    CHECK(wxpay_fields_count(p) == 5);
+    wxpay_fields_free(p);
+    p = NULL;
     EXPECT_ERR(wxpay_pay_params(c, 0, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_pay_params(c, 4, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_pay_params(c, WXPAY_PAY_KIND_APP, "", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_pay_params(NULL, WXPAY_PAY_KIND_APP, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_NULL_ARGUMENT);
     CHECK(p == NULL);

@@ -122,7 +122,7 @@ namespace WeChatPay
         /// The signed parameters a JSAPI page, mini-program or App passes to WeChat's client SDK to pay a
         /// <c>prepay_id</c> from <see cref="UnifiedOrder"/>, signed with this client's key and sign type.
         /// </summary>
-        /// <param name="kind">JSAPI (also mini-programs) or App.</param>
+        /// <param name="kind">JSAPI (also mini-programs), App, or the JS-SDK's <c>wx.chooseWXPay</c>.</param>
         /// <param name="prepayId">The order's <c>prepay_id</c>.</param>
         /// <param name="appId">The app ID to put in; null for the configured <c>SubAppId</c>, else <c>AppId</c>.</param>
         /// <param name="timestamp">Seconds since the epoch; 0 for now. Given with <paramref name="nonce"/> to reproduce a signature.</param>

@@ -11,6 +11,10 @@ namespace WeChatPay
 
         /// <summary>The App SDK: <c>appid, partnerid, prepayid, package, noncestr, timestamp, sign</c>.</summary>
         App = 2,
+
+        /// <summary>The JS-SDK's <c>wx.chooseWXPay</c>: <c>timestamp, nonceStr, package, signType, paySign</c>, signed as
+        /// <see cref="Jsapi"/> (over <c>appId</c> and <c>timeStamp</c>); the JS-SDK takes the app ID from <c>wx.config</c>.</summary>
+        ChooseWxPay = 3,
     }
 
     /// <summary>How a <see cref="WxPayClient.MicropayFlow"/> ended.</summary>

@@ -224,6 +224,11 @@ namespace WeChatPay.Tests
             Assert.AreEqual(WxPay.Sign(signed, Simulator.Key, SignType.Md5), jsapi["paySign"]);
             Assert.AreEqual(jsapi, client.PayParams(WxPayPayKind.Jsapi, prepayId, null, 1414561699, "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"));
 
+            IDictionary<string, string> choose = client.PayParams(WxPayPayKind.ChooseWxPay, prepayId, null, 1414561699, "5K8264ILTKCH16CQ2502SI8ZNMTM67VS");
+            CollectionAssert.AreEqual(new[] { "timestamp", "nonceStr", "package", "signType", "paySign" }, choose.Keys.ToArray());
+            Assert.AreEqual("1414561699", choose["timestamp"]);
+            Assert.AreEqual(jsapi["paySign"], choose["paySign"]);
+
             IDictionary<string, string> app = client.PayParams(WxPayPayKind.App, prepayId, "wxappother000001");
             CollectionAssert.AreEqual(new[] { "appid", "partnerid", "prepayid", "package", "noncestr", "timestamp", "sign" }, app.Keys.ToArray());
             Assert.AreEqual("wxappother000001", app["appid"]);

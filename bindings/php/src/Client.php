@@ -39,9 +39,10 @@ final class Client
 {
     use MerchantFlows;
 
-    /** `WXPAY_PAY_KIND_JSAPI`, `WXPAY_PAY_KIND_APP` for {@see MerchantFlows}: enum values, which gen-ffi does not export. */
+    /** `WXPAY_PAY_KIND_*` for {@see MerchantFlows}: enum values, which gen-ffi does not export. */
     private const PAY_KIND_JSAPI = 1;
     private const PAY_KIND_APP = 2;
+    private const PAY_KIND_CHOOSE_WX_PAY = 3;
 
     private ?\FFI\CData $handle = null;
     private ?\FFI $ffi = null;

@@ -116,6 +116,21 @@ trait MerchantFlows
     }
 
     /**
+     * The signed parameters the JS-SDK's `wx.chooseWXPay` takes:
+     * `timestamp`, `nonceStr`, `package`, `signType`, `paySign`. The
+     * signature is {@see jsapiParameters()}'s (made over `appId` and
+     * `timeStamp`); the JS-SDK spells the time in lowercase and takes the
+     * app ID from `wx.config`.
+     *
+     * @return array<string, string>
+     * @see jsapiParameters() for the arguments
+     */
+    public function chooseWXPayParameters(string $prepayId, ?string $appid = null, int $timestamp = 0, ?string $nonce = null): array
+    {
+        return $this->payParameters(self::PAY_KIND_CHOOSE_WX_PAY, $prepayId, $appid, $timestamp, $nonce);
+    }
+
+    /**
      * The whole payment-code flow (issue #4): pay; while the customer
      * confirms (`USERPAYING`) or the answer is uncertain, poll
      * `pay/orderquery`; if still unpaid at the deadline, reverse (needs the

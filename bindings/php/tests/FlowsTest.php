@@ -152,6 +152,11 @@ final class FlowsTest extends TestCase
         unset($unsigned['paySign']);
         $this->assertSame(WxPay::sign($unsigned, Simulator::KEY, $jsapi['signType']), $jsapi['paySign']);
 
+        $choose = $client->chooseWXPayParameters('wx201410272009395522657a690389285100', null, 1414561699, 'e61463f8efa94090b1f366cccfbbb444');
+        $this->assertSame(['timestamp', 'nonceStr', 'package', 'signType', 'paySign'], array_keys($choose));
+        $this->assertSame('1414561699', $choose['timestamp']);
+        $this->assertSame($jsapi['paySign'], $choose['paySign']);
+
         $app = $client->appParameters('wx2014', 'wxapp0000000001', 1414561699, 'n1');
         $this->assertSame(['appid', 'partnerid', 'prepayid', 'package', 'noncestr', 'timestamp', 'sign'], array_keys($app));
         $this->assertSame('Sign=WXPay', $app['package']);

@@ -330,6 +330,15 @@ def test_jsapi_params_are_signed_for_the_page(client):
     assert params["paySign"] == md5_sign(unsigned)
 
 
+def test_choose_wx_pay_params_carry_the_jsapi_signature(client):
+    args = dict(timestamp=1414561699, nonce="e61463f8efa9")
+    jsapi = client.jsapi_params("wx201410272009395522657a690389285100", **args)
+    params = client.choose_wx_pay_params("wx201410272009395522657a690389285100", **args)
+    assert list(params) == ["timestamp", "nonceStr", "package", "signType", "paySign"]
+    assert params["timestamp"] == "1414561699" and params["paySign"] == jsapi["paySign"]
+    assert params["paySign"] == md5_sign({k: v for k, v in jsapi.items() if k != "paySign"})
+
+
 def test_app_params_and_defaults(client):
     before = int(time.time())
     params = client.app_params("wx2014prepay", appid="wxOtherApp")

@@ -86,6 +86,20 @@ class FlowsMixin:
         timestamp, sign``. Defaults as ``jsapi_params``."""
         return self._with_handle(_flows.pay_params, _flows.PAY_KIND_APP, prepay_id, appid, timestamp, nonce)
 
+    def choose_wx_pay_params(
+        self,
+        prepay_id: str,
+        *,
+        appid: Optional[str] = None,
+        timestamp: Optional[int] = None,
+        nonce: Optional[str] = None,
+    ) -> Dict[str, str]:
+        """The signed parameters for the JS-SDK's ``wx.chooseWXPay``: ``timestamp, nonceStr,
+        package, signType, paySign``. The signature is ``jsapi_params``'s (made over ``appId``
+        and ``timeStamp``); the JS-SDK spells the time in lowercase and takes the app ID from
+        ``wx.config``. Defaults as ``jsapi_params``."""
+        return self._with_handle(_flows.pay_params, _flows.PAY_KIND_CHOOSE_WX_PAY, prepay_id, appid, timestamp, nonce)
+
     # -- micropay ------------------------------------------------------------------
 
     def micropay_flow(

@@ -21,6 +21,7 @@ _lib = _native.lib
 
 PAY_KIND_JSAPI = 1
 PAY_KIND_APP = 2
+PAY_KIND_CHOOSE_WX_PAY = 3
 
 
 class Notification(Dict[str, str]):
