@@ -273,6 +273,7 @@ fn certificate_endpoints_need_the_client_certificate() {
     assert_eq!(with.get("result_code"), Some("SUCCESS"), "{with:?}");
     verify(&with, &key()).unwrap();
     assert_eq!(with.get("refund_fee"), Some("40"));
+    assert_eq!(with.get("refund_channel"), Some(""));
     let refund_id = with.get("refund_id").unwrap().to_owned();
     // Retried with the same number: the same refund, not a second one.
     let again = sim.call_cert("secapi/pay/refund", &refund, MD5);
@@ -289,6 +290,7 @@ fn certificate_endpoints_need_the_client_certificate() {
     assert_eq!(rq.get("refund_count"), Some("1"));
     assert_eq!(rq.get("refund_status_0"), Some("SUCCESS"));
     assert_eq!(rq.get("refund_id_0"), Some(refund_id.as_str()));
+    assert_eq!(rq.get("refund_channel_0"), Some("ORIGINAL"));
     assert_eq!(query(&sim, &trade).get("trade_state"), Some("REFUND"));
 
     // Transfers: certificate, no signature on the answer.

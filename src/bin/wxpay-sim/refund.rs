@@ -82,6 +82,8 @@ fn refund_reply(order: &Order, refund: &Refund) -> Reply {
         ("out_trade_no", order.out_trade_no.clone()),
         ("out_refund_no", refund.out_refund_no.clone()),
         ("refund_id", refund.refund_id.clone()),
+        // WeChat's own sample answer carries it, empty.
+        ("refund_channel", String::new()),
         ("refund_fee", refund.refund_fee.to_string()),
         ("settlement_refund_fee", refund.refund_fee.to_string()),
         ("total_fee", order.total_fee.to_string()),
