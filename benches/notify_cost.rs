@@ -124,8 +124,8 @@ fn main() {
     let key = format!("{KEY}\0");
 
     println!(
-        "{:<7} {:>8} {:>7} {:<7} {:>14} {:>14} {:>14}  {}",
-        "shape", "size", "fields", "sign", "parse ms/MiB", "verify ms/MiB", "notify ms/MiB", "outcome (notify)"
+        "{:<7} {:>8} {:>7} {:<7} {:>14} {:>14} {:>14}  outcome (notify)",
+        "shape", "size", "fields", "sign", "parse ms/MiB", "verify ms/MiB", "notify ms/MiB"
     );
     for (shape, shape_name) in [(Shape::Tiny, "tiny"), (Shape::Limit, "limit"), (Shape::Large, "large")] {
         // Just under each power of two: 1 MiB is also the default size limit.

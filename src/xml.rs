@@ -52,8 +52,11 @@ pub fn parse(doc: &[u8]) -> Result<Fields> {
 
 /// Parses a document within `limits` (a size in bytes, or [`Limits`]).
 pub fn parse_with_limit(doc: &[u8], limits: impl Into<Limits>) -> Result<Fields> {
-    let pairs = parse_borrowed(doc, limits)?;
-    Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+    Ok(owned(parse_pairs(doc, limits.into(), None)?))
+}
+
+fn owned(pairs: Vec<Field<'_>>) -> Fields {
+    Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
 }
 
 /// A field whose name and value borrow from the document where they can.
@@ -62,8 +65,12 @@ pub type Field<'a> = (Cow<'a, str>, Cow<'a, str>);
 /// Parses a document within `limits` (a size in bytes, or [`Limits`])
 /// without copying the values that need no unescaping.
 pub fn parse_borrowed(doc: &[u8], limits: impl Into<Limits>) -> Result<Vec<Field<'_>>> {
-    let limits = limits.into();
-    let pairs = parse_text(checked_text(doc, limits.max_size)?, limits.max_fields)?;
+    parse_pairs(doc, limits.into(), None)
+}
+
+fn parse_pairs(doc: &[u8], limits: Limits, records: Option<Records>) -> Result<Vec<Field<'_>>> {
+    let text = checked_text(doc, limits.max_size)?;
+    let pairs = Parser::new(limits.max_fields, records).run(text)?;
     reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
     Ok(pairs)
 }
@@ -106,7 +113,7 @@ pub(crate) fn checked_text(doc: &[u8], max_size: usize) -> Result<&str> {
 /// duplicate check, which callers that sort the fields anyway
 /// (verification) do themselves.
 pub(crate) fn parse_text(text: &str, max_fields: usize) -> Result<Vec<Field<'_>>> {
-    Parser { fields: Vec::new(), state: State::default(), max_fields, records: None, next_record: 0 }.run(text)
+    Parser::new(max_fields, None).run(text)
 }
 
 /// The one nesting a response may have, where an endpoint answers with a
@@ -127,12 +134,7 @@ pub struct Records {
 /// `amount_0`, ...), so the document stays one flat field set. Any other
 /// nesting is refused as everywhere else.
 pub fn parse_records(doc: &[u8], limits: impl Into<Limits>, records: Records) -> Result<Fields> {
-    let limits = limits.into();
-    let text = checked_text(doc, limits.max_size)?;
-    let parser = Parser { fields: Vec::new(), state: State::default(), max_fields: limits.max_fields, records: Some(records), next_record: 0 };
-    let pairs = parser.run(text)?;
-    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
-    Ok(Fields::from_unique(pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+    Ok(owned(parse_pairs(doc, limits.into(), Some(records))?))
 }
 
 /// The parser: quick-xml's events, checked against WeChat's flat shape.
@@ -163,6 +165,10 @@ enum State<'a> {
 }
 
 impl<'a> Parser<'a> {
+    fn new(max_fields: usize, records: Option<Records>) -> Parser<'a> {
+        Parser { fields: Vec::new(), state: State::default(), max_fields, records, next_record: 0 }
+    }
+
     fn run(mut self, text: &'a str) -> Result<Vec<Field<'a>>> {
         let mut reader = Reader::from_str(text);
         loop {
