@@ -925,6 +925,65 @@ wxpay_result wxpay_micropay(const wxpay_client *client,
                             wxpay_fields **out_fields,
                             wxpay_table **out_steps);
 
+// The long link of a Native mode-1 QR code for `product_id`:
+// `weixin://wxpay/bizpayurl?sign=...&appid=...&mch_id=...&product_id=...&time_stamp=...&nonce_str=...`,
+// signed MD5 with the client's key over its five fields, with the
+// configured `appid` (none configured is `WXPAY_RESULT_INVALID_ARGUMENT`)
+// and `mch_id`. `product_id` is at most 32 printable ASCII characters
+// without `& = # % + ?` or spaces (else `WXPAY_RESULT_INVALID_ARGUMENT`).
+// `timestamp` (0: now) and `nonce` (NULL: a fresh one) may be given to
+// reproduce a link.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_url`
+// receives a NUL-terminated string freed with `wxpay_string_free`, and
+// `*out_len` (if not NULL) its length; on failure neither is written.
+//
+// # Safety
+// `client` live; strings NUL-terminated (`nonce` may be NULL); `out_url`
+// writable; `out_len` NULL or writable.
+wxpay_result wxpay_native_url(const wxpay_client *client,
+                              const char *product_id,
+                              uint64_t timestamp,
+                              const char *nonce,
+                              char **out_url,
+                              size_t *out_len);
+
+// Verifies the scan callback WeChat POSTs to the merchant's scan URL when
+// a user scans a mode-1 code: the signature with the client's key (MD5 or
+// HMAC-SHA256, told by its length), the client's `appid`/`mch_id`, and that
+// `product_id` and `openid` are there. Results: `WXPAY_RESULT_XML_*`, the
+// signature errors of `wxpay_verify`, `WXPAY_RESULT_MERCHANT_MISMATCH`,
+// `WXPAY_RESULT_RESPONSE_INVALID` without `product_id` or `openid`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_fields`
+// receives every field (`product_id`, `openid`, `is_subscribe`, ...),
+// freed with `wxpay_fields_free`; on failure it is not written.
+//
+// # Safety
+// `client` live; `body` `body_len` readable bytes; `out_fields` writable.
+wxpay_result wxpay_native_scan(const wxpay_client *client,
+                               const char *body,
+                               size_t body_len,
+                               wxpay_fields **out_fields);
+
+// The signed XML answer to a scan callback, with the client's `appid`,
+// `mch_id` and key (MD5): with `prepay_id` (from `pay/unifiedorder`,
+// `trade_type=NATIVE`) the user goes on to pay; with `prepay_id` NULL it
+// says `result_code=FAIL` with `message` as `err_code_des` (shown to the
+// user; NULL for a generic one).
+//
+// Ownership: as `wxpay_native_url`; the answer is freed with
+// `wxpay_string_free`.
+//
+// # Safety
+// `client` live; strings NULL or NUL-terminated; `out_xml` writable;
+// `out_len` NULL or writable.
+wxpay_result wxpay_native_reply(const wxpay_client *client,
+                                const char *prepay_id,
+                                const char *message,
+                                char **out_xml,
+                                size_t *out_len);
+
 // Writes a fresh `nonce_str`: 32 letters and digits from the operating
 // system's secure random source, NUL-terminated.
 //

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fields;
 pub mod log;
 pub mod mcc;
+pub mod native;
 pub mod micropay;
 pub mod nonce;
 pub mod notify;

@@ -214,7 +214,7 @@ fn is_payment_field(name: &str) -> bool {
     NAMES.contains(&name) || NUMBERED.iter().any(|p| name.strip_prefix(p).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
 }
 
-fn context(what: &str, e: Error) -> Error {
+pub(crate) fn context(what: &str, e: Error) -> Error {
     let response = e.response().cloned();
     let out = Error::new(e.kind(), format!("{what}: {}", e.message()));
     match response {

@@ -8,7 +8,9 @@ use crate::bill::{self, Bill};
 use crate::error::Result;
 use crate::fields::Fields;
 use crate::log::{LogLevel, Logger, log};
+use crate::error::{Error, ErrorKind};
 use crate::micropay::{self, MicropayOptions, MicropayOutcome};
+use crate::native;
 use crate::notify::{self, Merchant, PaymentNotification, RefundNotification};
 use crate::pay_params::{self, PayKind, PayRequest};
 use crate::sign::ApiKey;
@@ -79,6 +81,38 @@ impl Client {
             sign_type: self.sign_type,
         };
         pay_params::pay_params(kind, &request, &self.key)
+    }
+
+    /// The long link of a Native mode-1 QR code for `product_id`, with the
+    /// configured `appid` and `mch_id` (see [`native::bizpay_url`]);
+    /// `time_stamp` defaults to now, `nonce` to a fresh one.
+    pub fn bizpay_url(&self, product_id: &str, time_stamp: Option<u64>, nonce: Option<&str>) -> Result<String> {
+        let appid = self.appid.as_deref().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidArgument, "a bizpay URL needs the client's appid, which is not configured")
+        })?;
+        let fresh;
+        let nonce = match nonce {
+            Some(n) => n,
+            None => {
+                fresh = crate::nonce::nonce()?;
+                fresh.as_str()
+            }
+        };
+        native::bizpay_url(appid, &self.mch_id, product_id, time_stamp.unwrap_or_else(pay_params::now), nonce, &*self.current_key()?)
+    }
+
+    /// Verifies a Native mode-1 scan callback with the client's key and
+    /// identity (see [`native::scan_callback`]).
+    pub fn scan_callback(&self, body: &[u8]) -> Result<Fields> {
+        let key = self.current_key()?;
+        native::scan_callback(body, self.xml_limits(), &self.merchant_with(&key))
+    }
+
+    /// The signed answer to a scan callback (see [`native::scan_reply`]).
+    pub fn scan_reply(&self, prepay_id: Option<&str>, message: Option<&str>) -> Result<String> {
+        let appid = self.appid.as_deref().unwrap_or("");
+        let nonce = crate::nonce::nonce()?;
+        native::scan_reply(appid, &self.mch_id, prepay_id, message, &nonce, &*self.current_key()?)
     }
 
     /// Downloads a bill and parses it (see [`bill::parse`]).

@@ -20,6 +20,7 @@ pub mod fields;
 pub mod log;
 pub mod mcc;
 pub mod micropay;
+pub mod native;
 pub mod nonce;
 pub mod notify;
 mod panic;

@@ -659,6 +659,56 @@ static void test_micropay_errors(wxpay_client *c) {
     CHECK(r == NULL && sm == NULL);
 }
 
+/* Native mode 1: the QR code's link, the scan callback, the reply. */
+static void test_native(wxpay_client *c) {
+    char *url = NULL;
+    size_t len = 0;
+    EXPECT_OK(wxpay_native_url(c, "88888", 1414488825, "Wm3WZYTPz0wzccnW", &url, &len));
+    static const char SIGNED[] = "appid\0wx2421b1c4370ec43b\0mch_id\0001900000109\0product_id\00088888\0"
+                                 "time_stamp\0001414488825\0nonce_str\0Wm3WZYTPz0wzccnW";
+    char sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign(SIGNED, sizeof SIGNED - 1, 5, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    char expected[256];
+    snprintf(expected, sizeof expected,
+             "weixin://wxpay/bizpayurl?sign=%s&appid=wx2421b1c4370ec43b&mch_id=1900000109&product_id=88888"
+             "&time_stamp=1414488825&nonce_str=Wm3WZYTPz0wzccnW", sig);
+    CHECK(url && strcmp(url, expected) == 0 && len == strlen(expected));
+    wxpay_string_free(url);
+    url = NULL;
+    EXPECT_ERR(wxpay_native_url(c, "a&b", 0, NULL, &url, NULL), WXPAY_RESULT_INVALID_ARGUMENT);
+    CHECK(url == NULL);
+
+    static const char SCAN[] = "appid\0wx2421b1c4370ec43b\0openid\0o8GeHuLAsgefS_80exEr1cTqekUs\0mch_id\0001900000109\0"
+                               "is_subscribe\0Y\0nonce_str\0n1\0product_id\00088888";
+    EXPECT_OK(wxpay_sign(SCAN, sizeof SCAN - 1, 6, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    char doc[512];
+    int n = snprintf(doc, sizeof doc, "<xml><appid>wx2421b1c4370ec43b</appid><openid>o8GeHuLAsgefS_80exEr1cTqekUs</openid>"
+                     "<mch_id>1900000109</mch_id><is_subscribe>Y</is_subscribe><nonce_str>n1</nonce_str>"
+                     "<product_id>88888</product_id><sign>%s</sign></xml>", sig);
+    wxpay_fields *f = NULL;
+    EXPECT_OK(wxpay_native_scan(c, doc, (size_t)n, &f));
+    CHECK(strcmp(field(f, "product_id"), "88888") == 0);
+    wxpay_fields_free(f);
+    f = NULL;
+    doc[n - 14] = doc[n - 14] == '0' ? '1' : '0'; /* the signature's last character */
+    EXPECT_ERR(wxpay_native_scan(c, doc, (size_t)n, &f), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    CHECK(f == NULL);
+
+    char *xml = NULL;
+    EXPECT_OK(wxpay_native_reply(c, "wx201410272009395522657a690389285100", NULL, &xml, &len));
+    EXPECT_OK(wxpay_verify_xml(xml, len, 1 << 20, KEY, KEY_LEN, 0, &f));
+    CHECK(strcmp(field(f, "prepay_id"), "wx201410272009395522657a690389285100") == 0);
+    CHECK(strcmp(field(f, "result_code"), "SUCCESS") == 0);
+    wxpay_fields_free(f);
+    wxpay_string_free(xml);
+    EXPECT_OK(wxpay_native_reply(c, NULL, "sold out", &xml, NULL));
+    EXPECT_OK(wxpay_verify_xml(xml, strlen(xml), 1 << 20, KEY, KEY_LEN, 0, &f));
+    CHECK(strcmp(field(f, "result_code"), "FAIL") == 0 && strcmp(field(f, "err_code_des"), "sold out") == 0);
+    wxpay_fields_free(f);
+    wxpay_string_free(xml);
+    EXPECT_ERR(wxpay_native_reply(NULL, NULL, NULL, &xml, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+}
+
 /* Run on a thread of its own: a client makes Rust's runtime record the
  * calling thread, which is released when that thread ends, not when the
  * main thread does (valgrind would report it as possibly lost). */
@@ -667,6 +717,7 @@ static void *test_flows(void *unused) {
     wxpay_client *c = flows_client();
     test_notify(c);
     test_pay_params(c);
+    test_native(c);
     test_bill();
     test_micropay_errors(c);
     wxpay_client_free(c);
