@@ -204,6 +204,24 @@ wxpay_result wxpay_micropay(const wxpay_client *client,
                             wxpay_fields **out_fields,
                             wxpay_table **out_steps);
 
+wxpay_result wxpay_native_url(const wxpay_client *client,
+                              const char *product_id,
+                              uint64_t timestamp,
+                              const char *nonce,
+                              char **out_url,
+                              size_t *out_len);
+
+wxpay_result wxpay_native_scan(const wxpay_client *client,
+                               const char *body,
+                               size_t body_len,
+                               wxpay_fields **out_fields);
+
+wxpay_result wxpay_native_reply(const wxpay_client *client,
+                                const char *prepay_id,
+                                const char *message,
+                                char **out_xml,
+                                size_t *out_len);
+
 wxpay_result wxpay_nonce(char *out, size_t out_cap);
 
 wxpay_result wxpay_notify_payment(const wxpay_client *client,

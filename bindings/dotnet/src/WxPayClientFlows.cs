@@ -173,6 +173,126 @@ namespace WeChatPay
             }
         }
 
+        /// <summary>The long link of a Native mode-1 QR code for <paramref name="productId"/>
+        /// (<c>weixin://wxpay/bizpayurl?sign=...</c>), signed MD5 with this client's key, <c>AppId</c> and <c>MchId</c>.</summary>
+        /// <param name="productId">At most 32 printable ASCII characters without <c>&amp; = # % + ?</c> or spaces.</param>
+        /// <param name="timestamp">Seconds since the epoch; 0 for now.</param>
+        /// <param name="nonce">The nonce; null for a fresh random one.</param>
+        /// <returns>The link to encode in the QR code.</returns>
+        /// <exception cref="WxPayInvalidInputException">A product ID that would not survive the link, no <c>AppId</c>,
+        /// a negative timestamp.</exception>
+        public unsafe string NativeUrl(string productId, long timestamp = 0, string nonce = null)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] product = Utf8.Terminated(productId, "productId");
+            byte[] nonceBytes = nonce == null ? null : Utf8.Terminated(nonce, "nonce");
+            if (timestamp < 0)
+            {
+                throw new WxPayInvalidInputException(101, "WXPAY_RESULT_INVALID_ARGUMENT",
+                    "timestamp is " + timestamp + "; give seconds since the epoch, or 0 for now");
+            }
+            return StringResult((client, raw, length) =>
+            {
+                fixed (byte* p = product)
+                fixed (byte* n = nonceBytes)
+                {
+                    return api.NativeUrl(client, p, (ulong)timestamp, n, raw, length);
+                }
+            });
+        }
+
+        /// <summary>Verifies the scan callback WeChat POSTs when a user scans a mode-1 code (signature, this client's
+        /// <c>appid</c>/<c>mch_id</c>, <c>product_id</c> and <c>openid</c> present). Place the order with
+        /// <see cref="WxPayClient.UnifiedOrder"/> (<c>trade_type</c> <c>NATIVE</c>) and answer with <see cref="NativeReply"/>.</summary>
+        /// <param name="body">The request body.</param>
+        /// <returns>Every field of the callback.</returns>
+        /// <exception cref="WxPaySignatureException">Forged or damaged.</exception>
+        public unsafe IDictionary<string, string> NativeScan(byte[] body)
+        {
+            Api api = LibraryLoader.Api;
+            CheckBody(body);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var fields = new FieldsHandle())
+                {
+                    int code;
+                    fixed (byte* data = body)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.NativeScan(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw);
+                            fields.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return WxPayFields.Read(api, fields);
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
+        /// <summary>The signed XML answering a scan callback: with <paramref name="prepayId"/> the user goes on to pay;
+        /// with null, <c>result_code=FAIL</c> and <paramref name="message"/> shown to the user.</summary>
+        /// <param name="prepayId">From <see cref="WxPayClient.UnifiedOrder"/>, or null to refuse.</param>
+        /// <param name="message">Shown to the user when refusing; null for a generic one.</param>
+        /// <returns>The reply body.</returns>
+        public unsafe string NativeReply(string prepayId, string message = null)
+        {
+            Api api = LibraryLoader.Api;
+            byte[] prepay = prepayId == null ? null : Utf8.Terminated(prepayId, "prepayId");
+            byte[] text = message == null ? null : Utf8.Terminated(message, "message");
+            return StringResult((client, raw, length) =>
+            {
+                fixed (byte* p = prepay)
+                fixed (byte* m = text)
+                {
+                    return api.NativeReply(client, p, m, raw, length);
+                }
+            });
+        }
+
+        private unsafe delegate int StringCall(IntPtr client, IntPtr* raw, UIntPtr* length);
+
+        /// <summary>Runs <paramref name="call"/> on this client and returns the string it hands out, then frees it.</summary>
+        private unsafe string StringResult(StringCall call)
+        {
+            Api api = LibraryLoader.Api;
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var text = new StringHandle())
+                {
+                    int code;
+                    UIntPtr length = UIntPtr.Zero;
+                    IntPtr raw = IntPtr.Zero;
+                    try
+                    {
+                    }
+                    finally
+                    {
+                        code = call(handle.DangerousGetHandle(), &raw, &length);
+                        text.Adopt(raw);
+                    }
+                    Ensure.Success(api, code);
+                    return Utf8.FromNative((byte*)text.DangerousGetHandle(), checked((int)length.ToUInt64()));
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
         /// <summary>
         /// The whole payment-code flow: <c>pay/micropay</c>; on <c>USERPAYING</c>, <c>SYSTEMERROR</c>, <c>BANKERROR</c>
         /// or a lost answer, <c>pay/orderquery</c> until paid or the deadline; then, if not paid,

@@ -211,6 +211,43 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void NativeModeOneLinkScanAndReply()
+        {
+            string url = client.NativeUrl("88888", 1414488825, "Wm3WZYTPz0wzccnW");
+            StringAssert.StartsWith("weixin://wxpay/bizpayurl?sign=", url);
+            var query = url.Split(new[] { '?' }, 2)[1].Split('&').Select(p => p.Split(new[] { '=' }, 2))
+                .ToDictionary(p => p[0], p => p[1]);
+            CollectionAssert.AreEqual(new[] { "sign", "appid", "mch_id", "product_id", "time_stamp", "nonce_str" }, query.Keys.ToArray());
+            Assert.AreEqual(SignType.Md5, WxPay.Verify(query, Simulator.Key));
+            Assert.Throws<WxPayInvalidInputException>(() => client.NativeUrl("a&b"));
+
+            // The callback WeChat POSTs when a user scans the code.
+            var scan = new Dictionary<string, string>
+            {
+                { "appid", Simulator.AppId }, { "openid", "o8GeHuLAsgefS_80exEr1cTqekUs" }, { "mch_id", Simulator.MchId },
+                { "is_subscribe", "Y" }, { "nonce_str", "n1" }, { "product_id", "88888" },
+            };
+            var signed = new Dictionary<string, string>(scan) { { "sign", WxPay.Sign(scan, Simulator.Key, SignType.Md5) } };
+            IDictionary<string, string> fields = client.NativeScan(System.Text.Encoding.UTF8.GetBytes(WxPay.BuildXml(signed)));
+            Assert.AreEqual("88888", fields["product_id"]);
+            signed["product_id"] = "99999";
+            Assert.Throws<WxPaySignatureException>(() => client.NativeScan(System.Text.Encoding.UTF8.GetBytes(WxPay.BuildXml(signed))));
+
+            var order = Simulator.Order(sim.NextOrderNumber("nat"));
+            order["trade_type"] = "NATIVE";
+            order["product_id"] = "88888";
+            order.Remove("openid");
+            string prepayId = client.UnifiedOrder(order)["prepay_id"];
+            IDictionary<string, string> reply = WxPay.ParseXml(client.NativeReply(prepayId));
+            Assert.AreEqual(prepayId, reply["prepay_id"]);
+            Assert.AreEqual("SUCCESS", reply["result_code"]);
+            Assert.AreEqual(SignType.Md5, WxPay.Verify(reply, Simulator.Key));
+            IDictionary<string, string> refused = WxPay.ParseXml(client.NativeReply(null, "sold out"));
+            Assert.AreEqual("FAIL", refused["result_code"]);
+            Assert.AreEqual("sold out", refused["err_code_des"]);
+        }
+
+        [Test]
         public void PayParamsAreSignedForTheClientSdks()
         {
             string prepayId = client.UnifiedOrder(Simulator.Order(sim.NextOrderNumber("pp")))["prepay_id"];

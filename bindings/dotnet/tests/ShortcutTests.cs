@@ -19,7 +19,7 @@ namespace WeChatPay.Tests
         private static readonly string[] OtherMethods =
         {
             "Dispose", "Request", "Download", "CertStatus", "ReloadCertificate", "EndpointInfo", "ErrCodeRetry",
-            "ParsePaymentNotification", "ParseRefundNotification", "PayParams", "MicropayFlow", "DownloadAndParseBill",
+            "ParsePaymentNotification", "ParseRefundNotification", "PayParams", "NativeUrl", "NativeScan", "NativeReply", "MicropayFlow", "DownloadAndParseBill",
         };
 
         [Test]

@@ -206,13 +206,106 @@ trait MerchantFlows
     }
 
     /** @return array<string, string> */
-    private function payParameters(int $kind, string $prepayId, ?string $appid, int $timestamp, ?string $nonce): array
+    /**
+     * The long link of a Native mode-1 QR code for `$productId`
+     * (`weixin://wxpay/bizpayurl?sign=...`), signed MD5 with this client's
+     * key, `appid` and `mch_id`. `$productId`: at most 32 printable ASCII
+     * characters without `& = # % + ?` or spaces.
+     *
+     * @param int $timestamp seconds since the epoch; 0: now
+     * @param string|null $nonce default: a fresh random one
+     * @throws InvalidInputException a product ID that would not survive the link, no `appid` configured
+     */
+    public function nativeUrl(string $productId, int $timestamp = 0, ?string $nonce = null): string
     {
-        foreach (['prepay_id' => $prepayId, 'appid' => $appid, 'nonce' => $nonce] as $what => $text) {
+        self::refuseNul(['product_id' => $productId, 'nonce' => $nonce]);
+        if ($timestamp < 0) {
+            throw InvalidInputException::fromWrapper("timestamp must be 0 (now) or seconds since the epoch, got $timestamp");
+        }
+        [$ffi, $client] = $this->begin();
+        try {
+            $url = $ffi->new('char *');
+            $len = $ffi->new('size_t');
+            $rc = $ffi->wxpay_native_url($client, $productId, $timestamp, $nonce, \FFI::addr($url), \FFI::addr($len));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::takeString($ffi, $url, $len);
+    }
+
+    /**
+     * Verifies the scan callback WeChat POSTs when a user scans a mode-1
+     * code (signature, this client's `appid`/`mch_id`, `product_id` and
+     * `openid` present). Place the order with {@see unifiedOrder()}
+     * (`trade_type` `NATIVE`, the `product_id`) and answer with
+     * {@see nativeReply()}.
+     *
+     * @return array<string, string> every field of the callback
+     * @throws SignatureException forged or damaged
+     */
+    public function nativeScan(string $body): array
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $rc = $ffi->wxpay_native_scan($client, $body, strlen($body), \FFI::addr($out));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::take($ffi, $out);
+    }
+
+    /**
+     * The signed XML answering a scan callback: with `$prepayId` the user
+     * goes on to pay; with null, `result_code=FAIL` and `$message` shown to
+     * the user.
+     */
+    public function nativeReply(?string $prepayId, ?string $message = null): string
+    {
+        self::refuseNul(['prepay_id' => $prepayId, 'message' => $message]);
+        [$ffi, $client] = $this->begin();
+        try {
+            $xml = $ffi->new('char *');
+            $len = $ffi->new('size_t');
+            $rc = $ffi->wxpay_native_reply($client, $prepayId, $message, \FFI::addr($xml), \FFI::addr($len));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::takeString($ffi, $xml, $len);
+    }
+
+    /** A copy of a string the library handed out, which is then freed. */
+    private static function takeString(\FFI $ffi, \FFI\CData $text, \FFI\CData $len): string
+    {
+        try {
+            return \FFI::string($text, $len->cdata);
+        } finally {
+            $ffi->wxpay_string_free($text);
+        }
+    }
+
+    /** @param array<string, string|null> $texts */
+    private static function refuseNul(array $texts): void
+    {
+        foreach ($texts as $what => $text) {
             if ($text !== null && str_contains($text, "\0")) {
                 throw new InvalidInputException("$what contains a NUL byte", ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
             }
         }
+    }
+
+    private function payParameters(int $kind, string $prepayId, ?string $appid, int $timestamp, ?string $nonce): array
+    {
+        self::refuseNul(['prepay_id' => $prepayId, 'appid' => $appid, 'nonce' => $nonce]);
         if ($timestamp < 0) {
             throw InvalidInputException::fromWrapper("timestamp must be 0 (now) or seconds since the epoch, got $timestamp");
         }

@@ -12,6 +12,7 @@ use WxPay\Exception\SignatureException;
 use WxPay\Exception\XmlException;
 use WxPay\MicroPayState;
 use WxPay\ResultCode;
+use WxPay\SignType;
 use WxPay\WxPay;
 
 /**
@@ -138,6 +139,39 @@ final class FlowsTest extends TestCase
         $this->assertFails(SignatureException::class, ResultCode::DECRYPT_FAILED, fn () => $wrongKey->refundNotification($record['body']));
         $corrupt = WxPay::buildXml(['req_info' => 'not*base64'] + WxPay::parseXml($record['body']));
         $this->assertFails(SignatureException::class, ResultCode::CIPHERTEXT_CORRUPT, fn () => $client->refundNotification($corrupt));
+    }
+
+    public function testNativeModeOneLinkScanAndReply(): void
+    {
+        $client = $this->client();
+        $url = $client->nativeUrl('88888', 1414488825, 'Wm3WZYTPz0wzccnW');
+        $this->assertStringStartsWith('weixin://wxpay/bizpayurl?sign=', $url);
+        parse_str(explode('?', $url, 2)[1], $query);
+        $this->assertSame(['sign', 'appid', 'mch_id', 'product_id', 'time_stamp', 'nonce_str'], array_keys($query));
+        $sign = $query['sign'];
+        unset($query['sign']);
+        $this->assertSame(WxPay::sign($query, Simulator::KEY, 'MD5'), $sign);
+        $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => $client->nativeUrl('a&b'));
+
+        // The callback WeChat POSTs when a user scans the code.
+        $scan = ['appid' => Simulator::APPID, 'openid' => 'o8GeHuLAsgefS_80exEr1cTqekUs', 'mch_id' => Simulator::MCH_ID,
+            'is_subscribe' => 'Y', 'nonce_str' => 'n1', 'product_id' => '88888'];
+        $fields = $client->nativeScan(WxPay::buildXml($scan + ['sign' => WxPay::sign($scan, Simulator::KEY, 'MD5')]));
+        $this->assertSame('88888', $fields['product_id']);
+        $forged = $scan + ['sign' => WxPay::sign(['product_id' => '99999'] + $scan, Simulator::KEY, 'MD5')];
+        $this->assertFails(SignatureException::class, ResultCode::SIGNATURE_MISMATCH, fn () => $client->nativeScan(WxPay::buildXml($forged)));
+
+        $order = $client->unifiedOrder(['body' => 'tea', 'out_trade_no' => self::orderNo(), 'total_fee' => 101,
+            'spbill_create_ip' => '127.0.0.1', 'notify_url' => 'https://127.0.0.1:9/n', 'trade_type' => 'NATIVE',
+            'product_id' => $fields['product_id']]);
+        $reply = WxPay::parseXml($client->nativeReply($order['prepay_id']));
+        $this->assertSame($order['prepay_id'], $reply['prepay_id']);
+        $this->assertSame('SUCCESS', $reply['result_code']);
+        $this->assertSame(SignType::Md5, WxPay::verify($reply, Simulator::KEY));
+        $refused = WxPay::parseXml($client->nativeReply(null, 'sold out'));
+        $this->assertSame('FAIL', $refused['result_code']);
+        $this->assertSame('sold out', $refused['err_code_des']);
+        $this->assertFails(InvalidInputException::class, ResultCode::EMBEDDED_NUL, fn () => $client->nativeReply("wx\0"));
     }
 
     public function testPayParametersAreSignedForTheClientSdks(): void

@@ -15,7 +15,7 @@ final class ShortcutsTest extends TestCase
     /** Public methods of Client that are not named endpoints. */
     private const OTHER_METHODS = [
         '__construct', '__destruct', '__serialize', '__unserialize', '__debugInfo', 'request', 'download', 'endpointInfo', 'errCodeRetry', 'certStatus', 'reloadCertificate',
-        'close', 'isClosed', 'paymentNotification', 'refundNotification', 'jsapiParameters', 'appParameters', 'chooseWXPayParameters',
+        'close', 'isClosed', 'paymentNotification', 'refundNotification', 'jsapiParameters', 'appParameters', 'chooseWXPayParameters', 'nativeUrl', 'nativeScan', 'nativeReply',
         'microPayFlow', 'downloadBillTable',
     ];
 

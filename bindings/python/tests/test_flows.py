@@ -518,3 +518,35 @@ def test_sandbox_option_shapes(sim):
         wxpay.Client(**sim.client_options(sandbox="yes"))
     with pytest.raises(InvalidInput):
         wxpay.Client(**sim.client_options(sandbox_key_ttl=0))
+
+
+# -- Native mode 1 ---------------------------------------------------------------
+
+
+def test_native_mode_1_link_scan_and_reply(client):
+    url = client.native_url("88888", timestamp=1414488825, nonce="Wm3WZYTPz0wzccnW")
+    assert url.startswith("weixin://wxpay/bizpayurl?sign=")
+    query = dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&"))
+    assert query["product_id"] == "88888" and query["time_stamp"] == "1414488825"
+    assert query.pop("sign") == md5_sign(query)
+    with pytest.raises(InvalidInput):
+        client.native_url("a&b")
+
+    # The callback WeChat POSTs when a user scans the code.
+    scan = {"appid": query["appid"], "openid": "o8GeHuLAsgefS_80exEr1cTqekUs", "mch_id": MCH_ID,
+            "is_subscribe": "Y", "nonce_str": "n1", "product_id": "88888"}
+    body = wxpay.build_xml({**scan, "sign": md5_sign(scan)})
+    fields = client.native_scan(body)
+    assert fields["product_id"] == "88888" and fields["openid"] == scan["openid"]
+    with pytest.raises(SignatureError):
+        client.native_scan(wxpay.build_xml({**scan, "sign": md5_sign({**scan, "product_id": "99999"})}))
+
+    order = client.unified_order(body="tea", out_trade_no=f"nat{os.getpid()}x{next(_numbers)}", total_fee="101",
+                                 spbill_create_ip="127.0.0.1", notify_url="https://127.0.0.1:9/n",
+                                 trade_type="NATIVE", product_id=fields["product_id"])
+    reply = wxpay.parse_xml(client.native_reply(order["prepay_id"]))
+    assert reply["prepay_id"] == order["prepay_id"] and reply["result_code"] == "SUCCESS"
+    assert reply.pop("sign") == md5_sign(reply)
+    refused = wxpay.parse_xml(client.native_reply(None, "sold out"))
+    assert refused["result_code"] == "FAIL" and refused["err_code_des"] == "sold out"
+    assert refused.pop("sign") == md5_sign(refused)

@@ -139,6 +139,16 @@ namespace WeChatPay.Native
     internal unsafe delegate int NotifyReplyFn(int success, byte* message, IntPtr* outXml, UIntPtr* outLen);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NativeUrlFn(IntPtr client, byte* productId, ulong timestamp, byte* nonce, IntPtr* outUrl,
+        UIntPtr* outLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NativeScanFn(IntPtr client, byte* body, UIntPtr len, IntPtr* outFields);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int NativeReplyFn(IntPtr client, byte* prepayId, byte* message, IntPtr* outXml, UIntPtr* outLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int PayParamsFn(IntPtr client, int kind, byte* prepayId, byte* appId, ulong timestamp, byte* nonce,
         IntPtr* outParams);
 
@@ -261,6 +271,9 @@ namespace WeChatPay.Native
         internal readonly NotifyPaymentFn NotifyPayment;
         internal readonly NotifyRefundFn NotifyRefund;
         internal readonly NotifyReplyFn NotifyReply;
+        internal readonly NativeUrlFn NativeUrl;
+        internal readonly NativeScanFn NativeScan;
+        internal readonly NativeReplyFn NativeReply;
         internal readonly PayParamsFn PayParams;
         internal readonly MicropayOptionsDefaultFn MicropayOptionsDefault;
         internal readonly MicropayFn Micropay;
@@ -333,6 +346,9 @@ namespace WeChatPay.Native
             NotifyPayment = Bind<NotifyPaymentFn>(library, "wxpay_notify_payment");
             NotifyRefund = Bind<NotifyRefundFn>(library, "wxpay_notify_refund");
             NotifyReply = Bind<NotifyReplyFn>(library, "wxpay_notify_reply");
+            NativeUrl = Bind<NativeUrlFn>(library, "wxpay_native_url");
+            NativeScan = Bind<NativeScanFn>(library, "wxpay_native_scan");
+            NativeReply = Bind<NativeReplyFn>(library, "wxpay_native_reply");
             PayParams = Bind<PayParamsFn>(library, "wxpay_pay_params");
             MicropayOptionsDefault = Bind<MicropayOptionsDefaultFn>(library, "wxpay_micropay_options_default");
             Micropay = Bind<MicropayFn>(library, "wxpay_micropay");

@@ -100,6 +100,27 @@ class FlowsMixin:
         ``wx.config``. Defaults as ``jsapi_params``."""
         return self._with_handle(_flows.pay_params, _flows.PAY_KIND_CHOOSE_WX_PAY, prepay_id, appid, timestamp, nonce)
 
+    # -- Native mode 1 ------------------------------------------------------------
+
+    def native_url(self, product_id: str, *, timestamp: Optional[int] = None, nonce: Optional[str] = None) -> str:
+        """The long link of a Native mode-1 QR code for ``product_id``
+        (``weixin://wxpay/bizpayurl?sign=...``), signed MD5 with the client's key,
+        appid and mch_id. ``product_id``: at most 32 printable ASCII characters
+        without ``& = # % + ?`` or spaces. ``timestamp`` defaults to now, ``nonce`` to a fresh one."""
+        return self._with_handle(_flows.native_url, product_id, timestamp, nonce)
+
+    def native_scan(self, body: bytes) -> Dict[str, str]:
+        """Verifies the scan callback WeChat POSTs when a user scans a mode-1 code
+        (signature, the client's appid/mch_id, ``product_id`` and ``openid`` present);
+        returns its fields. Place the order with ``unified_order(trade_type="NATIVE",
+        product_id=..., openid=...)`` and answer with ``native_reply``."""
+        return self._with_handle(_flows.native_scan, body)
+
+    def native_reply(self, prepay_id: Optional[str], msg: Optional[str] = None) -> bytes:
+        """The signed XML answering a scan callback: with ``prepay_id`` the user goes on
+        to pay; with ``None``, ``result_code=FAIL`` and ``msg`` shown to the user."""
+        return self._with_handle(_flows.native_reply, prepay_id, msg)
+
     # -- micropay ------------------------------------------------------------------
 
     def micropay_flow(

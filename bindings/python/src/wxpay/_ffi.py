@@ -145,6 +145,9 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_notify_payment": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(c_int32)]),
     "wxpay_notify_refund": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(_fields_p)]),
     "wxpay_notify_reply": (_result, [c_int32, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),
+    "wxpay_native_url": (_result, [_client_p, _str_in, c_uint64, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),
+    "wxpay_native_scan": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p)]),
+    "wxpay_native_reply": (_result, [_client_p, _str_in, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),
     "wxpay_pay_params": (_result, [_client_p, c_int32, _str_in, _str_in, c_uint64, _str_in, POINTER(_fields_p)]),
     "wxpay_micropay_options_default": (_result, [c_void_p]),
     "wxpay_micropay": (

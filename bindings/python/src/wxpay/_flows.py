@@ -69,12 +69,17 @@ def notification_reply(ok: bool, msg: Optional[str] = None) -> bytes:
     rc = _lib.wxpay_notify_reply(1 if ok else 0, c_msg, ctypes.byref(xml), ctypes.byref(length))
     if rc:
         raise_last(rc)
+    return take_string(xml, length)
+
+
+def take_string(text: ctypes.c_void_p, length: ctypes.c_size_t) -> bytes:
+    """A copy of a string the library handed out, which is then freed."""
     try:
-        if xml.value is None:
-            raise broken_contract("a NULL reply with a success code")
-        return ctypes.string_at(xml.value, length.value)
+        if text.value is None:
+            raise broken_contract("a NULL string with a success code")
+        return ctypes.string_at(text.value, length.value)
     finally:
-        _lib.wxpay_string_free(xml)
+        _lib.wxpay_string_free(text)
 
 
 def parse_notification(handle: int, body: Any) -> Notification:
@@ -123,6 +128,45 @@ def pay_params(
     if rc:
         raise_last(rc)
     return take_fields(out.value)
+
+
+def time_stamp(timestamp: Optional[int]) -> int:
+    if timestamp is None:
+        return 0
+    if type(timestamp) is int and 0 < timestamp < 2**64:
+        return timestamp
+    raise invalid(f"timestamp must be a positive int (seconds since the epoch) or None, not {timestamp!r}")
+
+
+def native_url(handle: int, product_id: str, timestamp: Optional[int], nonce: Optional[str]) -> str:
+    c_product = c_string_arg(product_id, "product_id")
+    c_nonce = None if nonce is None else c_string_arg(nonce, "nonce")
+    url = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    rc = _lib.wxpay_native_url(handle, c_product, time_stamp(timestamp), c_nonce, ctypes.byref(url), ctypes.byref(length))
+    if rc:
+        raise_last(rc)
+    return take_string(url, length).decode("ascii")
+
+
+def native_scan(handle: int, body: Any) -> Dict[str, str]:
+    data = text_bytes(body, "body")
+    out = ctypes.c_void_p()
+    rc = _lib.wxpay_native_scan(handle, data, len(data), ctypes.byref(out))
+    if rc:
+        raise_last(rc)
+    return take_fields(out.value)
+
+
+def native_reply(handle: int, prepay_id: Optional[str], msg: Optional[str]) -> bytes:
+    c_prepay = None if prepay_id is None else c_string_arg(prepay_id, "prepay_id")
+    c_msg = None if msg is None else c_string_arg(msg, "msg")
+    xml = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    rc = _lib.wxpay_native_reply(handle, c_prepay, c_msg, ctypes.byref(xml), ctypes.byref(length))
+    if rc:
+        raise_last(rc)
+    return take_string(xml, length)
 
 
 # -- micropay ----------------------------------------------------------------
