@@ -996,8 +996,11 @@ static void test_err_code_retry(void) {
 static void *test_simulator(void *unused) {
     (void)unused;
     sim_t sim;
-    CHECK(sim_start(&sim));
-    if (failures > 0) return NULL;
+    /* Only a simulator that did not start is skipped: one that did is stopped
+     * below even after earlier failures, so that no orphan keeps our output open. */
+    int started = sim_start(&sim);
+    CHECK(started);
+    if (!started) return NULL;
     log_sink sink = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
     const char *orders[] = {"C-P12-FILE", "C-P12-BYTES", "C-PEM-FILES", "C-PEM-BYTES"};
     for (int way = P12_FILE; way <= PEM_BYTES; way++) {
