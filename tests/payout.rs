@@ -7,12 +7,10 @@
 mod harness;
 
 use std::process::Command;
-use std::time::Duration;
 
 use base64::Engine;
-use harness::{APPID, MCH_ID, Sim, key, no};
+use harness::{Sim, no};
 use openssl::hash::{MessageDigest, hash};
-use wxpay::client::{Config, Host};
 use wxpay::payout::PublicKey;
 use wxpay::{Client, ErrorKind};
 
@@ -46,13 +44,7 @@ fn oaep_fields_decrypt_with_the_openssl_command_line() {
 }
 
 fn client(sim: &Sim) -> Client {
-    let mut c = Config::new();
-    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
-    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
-    c.set_root_ca(&sim.file("ca.pem"));
-    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
-    c.set_timeout(Duration::from_secs(20)).unwrap();
-    Client::new(&c).unwrap()
+    Client::new(&sim.cert_config()).unwrap()
 }
 
 fn md5_hex(text: &str) -> String {

@@ -7,21 +7,14 @@
 #[allow(dead_code)]
 mod harness;
 
-use std::time::Duration;
 
-use harness::{APPID, MCH_ID, Sim, key, no};
-use wxpay::client::{Config, Host};
+use harness::{Sim, no};
 use wxpay::{Client, ErrorKind, Fields, SignType};
 
 fn client(sim: &Sim) -> Client {
-    let mut c = Config::new();
-    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
+    let mut c = sim.cert_config();
     // Configured for MD5: the profit-sharing entries sign HMAC-SHA256 all the same.
     c.set_sign_type(SignType::Md5);
-    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
-    c.set_root_ca(&sim.file("ca.pem"));
-    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
-    c.set_timeout(Duration::from_secs(20)).unwrap();
     Client::new(&c).unwrap()
 }
 

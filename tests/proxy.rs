@@ -10,20 +10,14 @@ mod harness;
 #[path = "sim/proxy.rs"]
 mod proxy;
 
-use std::time::Duration;
 
-use harness::{APPID, MCH_ID, Sim, key, no};
+use harness::{Sim, no};
 use proxy::Proxy;
-use wxpay::client::{Config, Host, Proxy as ProxySetting};
+use wxpay::client::{Config, Proxy as ProxySetting};
 use wxpay::{Client, ErrorKind};
 
 fn config(sim: &Sim, proxy: &str) -> Config {
-    let mut c = Config::new();
-    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
-    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
-    c.set_root_ca(&sim.file("ca.pem"));
-    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
-    c.set_timeout(Duration::from_secs(20)).unwrap();
+    let mut c = sim.cert_config();
     c.set("proxy", proxy).unwrap();
     c
 }

@@ -6,21 +6,12 @@
 #[allow(dead_code)]
 mod harness;
 
-use std::time::Duration;
-
-use harness::{APPID, MCH_ID, Sim, key, no};
-use wxpay::client::{Config, Host};
+use harness::{APPID, Sim, no};
 use wxpay::endpoints::Retry;
 use wxpay::{Client, ErrorKind};
 
 fn client(sim: &Sim) -> Client {
-    let mut c = Config::new();
-    c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
-    c.set_host(Host::parse(&format!("https://127.0.0.1:{}", sim.port)).unwrap());
-    c.set_root_ca(&sim.file("ca.pem"));
-    c.set_p12(&sim.file("apiclient_cert_legacy.p12"), None);
-    c.set_timeout(Duration::from_secs(20)).unwrap();
-    Client::new(&c).unwrap()
+    Client::new(&sim.cert_config()).unwrap()
 }
 
 fn packet<'a>(billno: &'a str, amount: &'a str) -> [(&'a str, &'a str); 9] {

@@ -3,6 +3,8 @@
 //! ([`crate::notify`], [`crate::pay_params`], [`crate::bill`],
 //! [`crate::micropay`]); this supplies the client's key and identity.
 
+use std::borrow::Cow;
+
 use super::Client;
 use crate::bill::{self, Bill};
 use crate::error::Result;
@@ -63,21 +65,14 @@ impl Client {
         nonce: Option<&str>,
     ) -> Result<Fields> {
         let appid = appid.or(self.sub_appid.as_deref()).or(self.appid.as_deref()).unwrap_or("");
-        let fresh;
-        let nonce = match nonce {
-            Some(n) => n,
-            None => {
-                fresh = crate::nonce::nonce()?;
-                fresh.as_str()
-            }
-        };
+        let nonce = given_or_fresh(nonce)?;
         let mch_id = if kind == PayKind::App { self.sub_mch_id.as_deref().unwrap_or(&self.mch_id) } else { &self.mch_id };
         let request = PayRequest {
             appid,
             mch_id,
             prepay_id,
             timestamp: timestamp.unwrap_or_else(pay_params::now),
-            nonce,
+            nonce: &nonce,
             sign_type: self.sign_type,
         };
         pay_params::pay_params(kind, &request, &self.key)
@@ -87,18 +82,9 @@ impl Client {
     /// configured `appid` and `mch_id` (see [`native::bizpay_url`]);
     /// `time_stamp` defaults to now, `nonce` to a fresh one.
     pub fn bizpay_url(&self, product_id: &str, time_stamp: Option<u64>, nonce: Option<&str>) -> Result<String> {
-        let appid = self.appid.as_deref().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidArgument, "a bizpay URL needs the client's appid, which is not configured")
-        })?;
-        let fresh;
-        let nonce = match nonce {
-            Some(n) => n,
-            None => {
-                fresh = crate::nonce::nonce()?;
-                fresh.as_str()
-            }
-        };
-        native::bizpay_url(appid, &self.mch_id, product_id, time_stamp.unwrap_or_else(pay_params::now), nonce, &*self.current_key()?)
+        let appid = self.native_appid()?;
+        let nonce = given_or_fresh(nonce)?;
+        native::bizpay_url(appid, &self.mch_id, product_id, time_stamp.unwrap_or_else(pay_params::now), &nonce, &*self.current_key()?)
     }
 
     /// Verifies a Native mode-1 scan callback with the client's key and
@@ -108,9 +94,16 @@ impl Client {
         native::scan_callback(body, self.xml_limits(), &self.merchant_with(&key))
     }
 
+    /// The `appid` Native mode 1 signs with: the configured one.
+    fn native_appid(&self) -> Result<&str> {
+        self.appid.as_deref().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidArgument, "Native mode 1 needs the client's appid, which is not configured")
+        })
+    }
+
     /// The signed answer to a scan callback (see [`native::scan_reply`]).
     pub fn scan_reply(&self, prepay_id: Option<&str>, message: Option<&str>) -> Result<String> {
-        let appid = self.appid.as_deref().unwrap_or("");
+        let appid = self.native_appid()?;
         let nonce = crate::nonce::nonce()?;
         native::scan_reply(appid, &self.mch_id, prepay_id, message, &nonce, &*self.current_key()?)
     }
@@ -125,6 +118,14 @@ impl Client {
     pub fn micropay<K: AsRef<str>, V: AsRef<str>>(&self, fields: &[(K, V)], options: &MicropayOptions) -> Result<MicropayOutcome> {
         micropay::run(self, fields, options)
     }
+}
+
+/// The caller's nonce (to reproduce a signature), else a fresh one.
+fn given_or_fresh(nonce: Option<&str>) -> Result<Cow<'_, str>> {
+    Ok(match nonce {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(crate::nonce::nonce()?),
+    })
 }
 
 /// Payment results are POSTed to `notify_url`; over plain HTTP anyone on

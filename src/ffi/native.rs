@@ -5,21 +5,10 @@ use std::ffi::c_char;
 
 use super::args::{self, cstr, out};
 use super::client::wxpay_client;
-use super::error::{FfiError, wxpay_result};
+use super::error::wxpay_result;
 use super::fields::{hand_out, wxpay_fields};
 use super::panic::guard;
-use super::xml::into_c_string;
-
-/// Hands a string out as `wxpay_notify_reply` does.
-fn hand_out_string(s: String, out_str: &mut *mut c_char, out_len: *mut usize) -> Result<(), FfiError> {
-    let len = s.len();
-    *out_str = into_c_string(s)?;
-    // SAFETY: the caller's contract: NULL or writable.
-    if let Some(l) = unsafe { out_len.as_mut() } {
-        *l = len;
-    }
-    Ok(())
-}
+use super::xml::hand_out_string;
 
 /// The long link of a Native mode-1 QR code for `product_id`:
 /// `weixin://wxpay/bizpayurl?sign=...&appid=...&mch_id=...&product_id=...&time_stamp=...&nonce_str=...`,
@@ -55,7 +44,8 @@ pub unsafe extern "C" fn wxpay_native_url(
         // SAFETY: the caller's contract (NULL allowed).
         let nonce = if nonce.is_null() { None } else { Some(unsafe { cstr(nonce, "nonce") }?) };
         let url = client.client.bizpay_url(product_id, (timestamp != 0).then_some(timestamp), nonce)?;
-        hand_out_string(url, out_url, out_len)
+        // SAFETY: the caller's contract.
+        unsafe { hand_out_string(url, out_url, out_len) }
     })
 }
 
@@ -120,6 +110,7 @@ pub unsafe extern "C" fn wxpay_native_reply(
         // SAFETY: the caller's contract (NULL allowed).
         let message = if message.is_null() { None } else { Some(unsafe { cstr(message, "message") }?) };
         let xml = client.client.scan_reply(prepay_id, message)?;
-        hand_out_string(xml, out_xml, out_len)
+        // SAFETY: the caller's contract.
+        unsafe { hand_out_string(xml, out_xml, out_len) }
     })
 }

@@ -8,7 +8,7 @@ use super::client::wxpay_client;
 use super::error::wxpay_result;
 use super::fields::{hand_out, wxpay_fields};
 use super::panic::guard;
-use super::xml::into_c_string;
+use super::xml::hand_out_string;
 use crate::notify;
 
 /// Verifies a payment notification (the body WeChat POSTed to `notify_url`)
@@ -127,13 +127,7 @@ pub unsafe extern "C" fn wxpay_notify_reply(
             // SAFETY: the caller's contract.
             Some(unsafe { args::cstr(message, "message") }?)
         };
-        let doc = notify::reply(success != 0, message)?;
-        let len = doc.len();
-        *out_xml = into_c_string(doc)?;
-        // SAFETY: the caller's contract: NULL or writable.
-        if let Some(l) = unsafe { out_len.as_mut() } {
-            *l = len;
-        }
-        Ok(())
+        // SAFETY: the caller's contract.
+        unsafe { hand_out_string(notify::reply(success != 0, message)?, out_xml, out_len) }
     })
 }

@@ -7,7 +7,7 @@ use super::client::wxpay_client;
 use super::error::wxpay_result;
 use super::fields::{hand_out, wxpay_fields};
 use super::panic::guard;
-use super::xml::into_c_string;
+use super::xml::hand_out_string;
 use crate::payout::PublicKey;
 
 /// Pays to a bank card (`mmpaysptrans/pay_bank`; the client needs the
@@ -84,12 +84,7 @@ pub unsafe extern "C" fn wxpay_payout_encrypt(
         // SAFETY: the caller's contract.
         let text = unsafe { args::text(text, text_len, "text") }?;
         let encrypted = PublicKey::from_pem(pem.as_bytes())?.encrypt(text)?;
-        let len = encrypted.len();
-        *out_text = into_c_string(encrypted)?;
-        // SAFETY: the caller's contract: NULL or writable.
-        if let Some(l) = unsafe { out_len.as_mut() } {
-            *l = len;
-        }
-        Ok(())
+        // SAFETY: the caller's contract.
+        unsafe { hand_out_string(encrypted, out_text, out_len) }
     })
 }

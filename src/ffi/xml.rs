@@ -78,21 +78,30 @@ pub unsafe extern "C" fn wxpay_xml_build(
         // SAFETY: the caller's contract.
         let data = unsafe { args::text(fields, fields_len, "fields") }?;
         let pairs = args::unpack(data, field_count)?;
-        let doc = xml::build(&pairs)?;
-        let len = doc.len();
-        *out_xml = into_c_string(doc)?;
-        // SAFETY: the caller's contract: NULL or writable.
-        if let Some(l) = unsafe { out_len.as_mut() } {
-            *l = len;
-        }
-        Ok(())
+        // SAFETY: the caller's contract.
+        unsafe { hand_out_string(xml::build(&pairs)?, out_xml, out_len) }
     })
 }
 
-pub(crate) fn into_c_string(s: String) -> Result<*mut c_char, FfiError> {
+fn into_c_string(s: String) -> Result<*mut c_char, FfiError> {
     CString::new(s)
         .map(CString::into_raw)
         .map_err(|_| FfiError::new(wxpay_result::EmbeddedNul, "the result holds a NUL byte"))
+}
+
+/// Hands `s` out as a string the caller frees with `wxpay_string_free`,
+/// and its length (without the NUL) through `out_len` unless NULL.
+///
+/// # Safety
+/// `out_len` NULL or writable.
+pub(crate) unsafe fn hand_out_string(s: String, out_str: &mut *mut c_char, out_len: *mut usize) -> Result<(), FfiError> {
+    let len = s.len();
+    *out_str = into_c_string(s)?;
+    // SAFETY: the caller's contract: NULL or writable.
+    if let Some(l) = unsafe { out_len.as_mut() } {
+        *l = len;
+    }
+    Ok(())
 }
 
 /// Frees a string this library handed out. NULL is accepted and ignored.

@@ -71,6 +71,19 @@ impl Sim {
         sim
     }
 
+    /// A client configuration for this simulator: its merchant, its CA, the
+    /// legacy (RC2-40) `.p12` merchant certificate, a 20 s timeout.
+    #[allow(dead_code)] // tests/sim.rs talks to the simulator without a client
+    pub fn cert_config(&self) -> wxpay::Config {
+        let mut c = wxpay::Config::new();
+        c.set_appid(APPID).unwrap().set_mch_id(MCH_ID).unwrap().set_api_key(key());
+        c.set_host(wxpay::client::Host::parse(&format!("https://127.0.0.1:{}", self.port)).unwrap());
+        c.set_root_ca(&self.file("ca.pem"));
+        c.set_p12(&self.file("apiclient_cert_legacy.p12"), None);
+        c.set_timeout(Duration::from_secs(20)).unwrap();
+        c
+    }
+
     pub fn file(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.dir.join(name)).unwrap()
     }

@@ -239,9 +239,7 @@ final class Client
      */
     public static function errCodeRetry(string $path, string $errCode): Retry
     {
-        if (str_contains($errCode, "\0")) {
-            throw new InvalidInputException('the err_code contains a NUL byte', ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
-        }
+        self::refuseNul(['err_code' => $errCode]);
         $ffi = FFI::instance();
         $out = $ffi->new('wxpay_retry');
         $rc = $ffi->wxpay_err_code_retry(self::cPath($path), $errCode, \FFI::addr($out));

@@ -117,20 +117,15 @@ def pay_params(
     c_prepay = c_string_arg(prepay_id, "prepay_id")
     c_appid = None if appid is None else c_string_arg(appid, "appid")
     c_nonce = None if nonce is None else c_string_arg(nonce, "nonce")
-    if timestamp is None:
-        stamp = 0
-    elif type(timestamp) is int and 0 < timestamp < 2**64:
-        stamp = timestamp
-    else:
-        raise invalid(f"timestamp must be a positive int (seconds since the epoch) or None, not {timestamp!r}")
     out = ctypes.c_void_p()
-    rc = _lib.wxpay_pay_params(handle, kind, c_prepay, c_appid, stamp, c_nonce, ctypes.byref(out))
+    rc = _lib.wxpay_pay_params(handle, kind, c_prepay, c_appid, time_stamp(timestamp), c_nonce, ctypes.byref(out))
     if rc:
         raise_last(rc)
     return take_fields(out.value)
 
 
 def time_stamp(timestamp: Optional[int]) -> int:
+    """A ``timestamp`` argument as the C ABI takes it: 0 for now."""
     if timestamp is None:
         return 0
     if type(timestamp) is int and 0 < timestamp < 2**64:

@@ -85,11 +85,13 @@ def raise_last(code: int) -> NoReturn:
 
 def last_error(code: int) -> WxPayError:
     message = (_message() or b"").decode("utf-8", "replace")
+    # Read before read_fields, whose own call could replace the last error.
+    retry = _retry()
     response_handle = _response()
     response = read_fields(response_handle) if response_handle else None
     error = make_error(code, message, code_name(code), response)
     if isinstance(error, BusinessError):
-        error.retry = retry_of(_retry())
+        error.retry = retry_of(retry)
     return error
 
 
