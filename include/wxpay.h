@@ -1069,6 +1069,58 @@ wxpay_result wxpay_notify_reply(int32_t success,
                                 char **out_xml,
                                 size_t *out_len);
 
+// The contract-signing link the user opens in WeChat
+// (`https://<host>/papay/entrustweb?...&sign=...`), from the caller's
+// packed fields (see `wxpay_fields_from_packed`): `plan_id`,
+// `contract_code`, `request_serial`, `contract_display_account` and
+// `notify_url` are required (else `WXPAY_RESULT_MISSING_FIELD`), optional
+// ones (`return_web`, `outerid`, ...) are passed on. The client adds its
+// `appid` (none configured is `WXPAY_RESULT_INVALID_ARGUMENT`) and
+// `mch_id`, `version=1.0` and `timestamp` (now) unless given, and signs MD5
+// with its API key; values are percent-encoded. A `sign` or `sign_type`, or
+// an identity field that disagrees with the client's, is
+// `WXPAY_RESULT_CONFLICTING_FIELD`; a `request_serial` or `timestamp` that
+// is not a whole number `WXPAY_RESULT_INVALID_ARGUMENT`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_url`
+// receives a NUL-terminated string freed with `wxpay_string_free`, and
+// `*out_len` (if not NULL) its length; on failure neither is written.
+//
+// # Safety
+// `client` live; `fields` `fields_len` readable bytes; `out_url` writable;
+// `out_len` NULL or writable.
+wxpay_result wxpay_papay_url(const wxpay_client *client,
+                             const char *fields,
+                             size_t fields_len,
+                             size_t field_count,
+                             char **out_url,
+                             size_t *out_len);
+
+// Verifies a contract notification (WeChat POSTs it to the signing link's
+// `notify_url` when a contract is signed or ends): `return_code`, the
+// signature with the client's API key (MD5 or HMAC-SHA256, told by its
+// length), the client's `mch_id` (and `appid` when present), then
+// `result_code=SUCCESS`, a `change_type` of `ADD` or `DELETE` and
+// non-empty `contract_id`, `contract_code`, `plan_id` and `openid`.
+// Results: as `wxpay_notify_payment`, with `WXPAY_RESULT_RESPONSE_INVALID`
+// for the last checks.
+//
+// On success `*out_signed` is 1 for `change_type=ADD` (the user signed)
+// and 0 for `DELETE` (the contract ended). Acknowledge it with
+// `wxpay_notify_reply(1, ...)`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_fields`
+// receives every field (`sign` included), freed with `wxpay_fields_free`;
+// on failure neither out-parameter is written.
+//
+// # Safety
+// `client` live; `body` `body_len` readable bytes; out-parameters writable.
+wxpay_result wxpay_notify_contract(const wxpay_client *client,
+                                   const char *body,
+                                   size_t body_len,
+                                   wxpay_fields **out_fields,
+                                   int32_t *out_signed);
+
 // Builds and signs the client-side payment parameters from a `prepay_id`
 // (from `pay/unifiedorder`), with the client's API key and sign type (the
 // order's).

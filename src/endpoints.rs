@@ -82,6 +82,8 @@ pub struct Endpoint {
     pub sign_types: SignTypes,
     /// The request carries a `sign_type` field (some endpoints refuse one).
     pub sends_sign_type: bool,
+    /// The request carries a `nonce_str` (the contract queries take none).
+    pub sends_nonce: bool,
     /// The name under which the endpoint takes the app ID (`appid`,
     /// `mch_appid`, `wxappid`), or `None` if it takes none.
     pub appid_field: Option<&'static str>,
@@ -221,6 +223,7 @@ pub const DEFAULT: Endpoint = Endpoint {
     body: BodyKind::Xml,
     sign_types: SignTypes::Any,
     sends_sign_type: true,
+    sends_nonce: true,
     appid_field: Some("appid"),
     mch_id_field: "mch_id",
     sub_ids: true,
@@ -253,6 +256,7 @@ const fn mkt(path: &'static str, appid: Option<&'static str>, mch_id: &'static s
         body: BodyKind::Xml,
         sign_types: SignTypes::Md5Only,
         sends_sign_type: false,
+        sends_nonce: true,
         appid_field: appid,
         mch_id_field: mch_id,
         sub_ids: false,
@@ -272,6 +276,19 @@ const fn split(path: &'static str, certificate: bool, appid: bool, required: &'s
         appid_field: if appid { Some("appid") } else { None },
         ..pay(path, required, one_of)
     }
+}
+
+/// Automatic deduction (委托代扣, see [`crate::papay`]): MD5 without a
+/// `sign_type` field, no service-provider ids (partners have their own
+/// paths).
+const fn papay(path: &'static str, required: &'static str, one_of: &'static str) -> Endpoint {
+    Endpoint { sign_types: SignTypes::Md5Only, sends_sign_type: false, sub_ids: false, ..pay(path, required, one_of) }
+}
+
+/// The contract queries: [`papay`] without `nonce_str`, naming the contract
+/// by `contract_id` or by `plan_id` + `contract_code` (see [`check_conditional`]).
+const fn contract(path: &'static str, required: &'static str) -> Endpoint {
+    Endpoint { sends_nonce: false, ..papay(path, required, "contract_id\0contract_code\0") }
 }
 
 const PAPAY_ENTRUSTWEB: Endpoint = Endpoint { path: "papay/", signed_response: false, ..DEFAULT };
@@ -366,6 +383,15 @@ pub const TABLE: &[Endpoint] = &[
         "order_id\0out_order_no\0",
     ),
     split("pay/profitsharingreturnquery", false, true, "out_return_no\0", "order_id\0out_order_no\0"),
+    papay(
+        "pay/pappayapply",
+        "body\0out_trade_no\0total_fee\0spbill_create_ip\0notify_url\0trade_type\0contract_id\0",
+        "",
+    ),
+    papay("pay/paporderquery", "", "transaction_id\0out_trade_no\0"),
+    contract("papay/querycontract", "version\0"),
+    contract("papay/deletecontract", "version\0contract_termination_remark\0"),
+    // Browser links, not API calls: `Client::entrust_url` builds the first.
     Endpoint { path: "papay/entrustweb", ..PAPAY_ENTRUSTWEB },
     Endpoint { path: "papay/h5entrustweb", ..PAPAY_ENTRUSTWEB },
     Endpoint { path: "papay/preentrustweb", ..PAPAY_ENTRUSTWEB },
@@ -374,15 +400,23 @@ pub const TABLE: &[Endpoint] = &[
 /// Fields required only for some values of another field, which the
 /// table's flat lists cannot say: `pay/unifiedorder` with
 /// `trade_type=JSAPI` needs the payer's `openid` (or `sub_openid` in
-/// service-provider mode), `NATIVE` a `product_id`, `MWEB` a `scene_info`.
+/// service-provider mode), `NATIVE` a `product_id`, `MWEB` a `scene_info`;
+/// a contract query without `contract_id` needs `plan_id` (the table's
+/// one-of list already asks for `contract_code`).
 /// Checked before any network I/O, like [`Endpoint::check_required`].
 pub fn check_conditional(path: &str, fields: &crate::fields::Fields) -> Result<()> {
     let plain = path.strip_prefix('/').unwrap_or(path);
     let plain = plain.strip_prefix(SANDBOX).unwrap_or(plain);
+    let has = |n: &str| fields.get(n).is_some_and(|v| !v.is_empty());
+    if matches!(plain, "papay/querycontract" | "papay/deletecontract") && !has("contract_id") && !has("plan_id") {
+        return Err(Error::new(
+            ErrorKind::MissingField,
+            format!("{}: a contract is named by `contract_id`, or by `plan_id` with `contract_code`", truncate(path, 128)),
+        ));
+    }
     if plain != "pay/unifiedorder" {
         return Ok(());
     }
-    let has = |n: &str| fields.get(n).is_some_and(|v| !v.is_empty());
     let (needs, ok) = match fields.get("trade_type") {
         Some("JSAPI") => ("`openid` (or `sub_openid` with `sub_appid`)", has("openid") || has("sub_openid")),
         Some("NATIVE") => ("`product_id`", has("product_id")),

@@ -17,6 +17,7 @@ pub mod native;
 pub mod micropay;
 pub mod nonce;
 pub mod notify;
+pub mod papay;
 pub mod pay_params;
 pub mod payout;
 pub mod sign;

@@ -7,12 +7,10 @@
 #[allow(dead_code)]
 mod harness;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use harness::{APPID, KEY, MCH_ID, Sim, eventually, no};
+use harness::{APPID, KEY, Listener, MCH_ID, Sim, eventually, no};
 use wxpay::client::Config;
 use wxpay::log::{LogLevel, Logger};
 use wxpay::micropay::{MicropayOptions, MicropayState, Step};
@@ -41,52 +39,6 @@ fn fast() -> MicropayOptions {
         poll_deadline: Duration::from_millis(200),
         reverse_attempts: 3,
         reverse_interval: Duration::from_millis(5),
-    }
-}
-
-/// A plain-HTTP listener on loopback: each POST body goes to `answer`,
-/// whose XML is sent back; bodies are kept in order of arrival.
-struct Listener {
-    url: String,
-    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
-}
-
-impl Listener {
-    fn start(answer: impl Fn(&[u8]) -> String + Send + 'static) -> Listener {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://127.0.0.1:{}/notify", listener.local_addr().unwrap().port());
-        let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-        let kept = bodies.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((name, value)) = line.split_once(':') {
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap_or(0);
-                        }
-                    }
-                }
-                let mut body = vec![0u8; length];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
-                kept.lock().unwrap().push(body.clone());
-                let reply = answer(&body);
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                    reply.len()
-                );
-            }
-        });
-        Listener { url, bodies }
     }
 }
 

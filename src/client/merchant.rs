@@ -13,6 +13,7 @@ use crate::log::{LogLevel, Logger, log};
 use crate::error::{Error, ErrorKind};
 use crate::micropay::{self, MicropayOptions, MicropayOutcome};
 use crate::native;
+use crate::papay::{self, ContractNotification};
 use crate::notify::{self, Merchant, PaymentNotification, RefundNotification};
 use crate::pay_params::{self, PayKind, PayRequest};
 use crate::sign::ApiKey;
@@ -106,6 +107,34 @@ impl Client {
         let appid = self.native_appid()?;
         let nonce = crate::nonce::nonce()?;
         native::scan_reply(appid, &self.mch_id, prepay_id, message, &nonce, &*self.current_key()?)
+    }
+
+    /// The contract-signing link (`papay/entrustweb`) on the configured host,
+    /// with the configured `appid` (required) and `mch_id`, `version=1.0`
+    /// and `timestamp` (now) unless given, signed MD5 with the API key (see
+    /// [`papay::entrust_url`]). The sandbox has no contract pages: the link
+    /// is the real one even in sandbox mode.
+    pub fn entrust_url<K: AsRef<str>, V: AsRef<str>>(&self, fields: &[(K, V)]) -> Result<String> {
+        let mut fields = Fields::from_pairs(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))?;
+        let appid = self.appid.as_deref().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidArgument, "the contract-signing link needs the client's appid, which is not configured")
+        })?;
+        for (name, configured) in [("appid", appid), ("mch_id", self.mch_id.as_str())] {
+            super::fill(&mut fields, papay::ENTRUST_PATH, name, configured)?;
+        }
+        if !fields.contains("version") {
+            fields.insert("version", "1.0");
+        }
+        if !fields.contains("timestamp") {
+            fields.insert("timestamp", pay_params::now().to_string());
+        }
+        papay::entrust_url(&self.base_url, &fields, &self.key)
+    }
+
+    /// Verifies a contract notification with the client's key and identity
+    /// (see [`papay::contract_notification`]).
+    pub fn contract_notification(&self, body: &[u8]) -> Result<ContractNotification> {
+        papay::contract_notification(body, self.xml_limits(), &self.merchant_with(&self.key))
     }
 
     /// Downloads a bill and parses it (see [`bill::parse`]).

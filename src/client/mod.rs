@@ -50,6 +50,8 @@ pub struct Client {
     key: ApiKey,
     sign_type: SignType,
     wechat_host: bool,
+    /// The configured host's base URL, ending in `/` (for browser links).
+    base_url: String,
     max_response_size: usize,
     max_fields: usize,
     max_download_size: usize,
@@ -107,6 +109,7 @@ impl Client {
             key,
             sign_type: config.sign_type,
             wechat_host: config.host.is_wechat(),
+            base_url: config.host.base_url().to_owned(),
             max_response_size: config.max_response_size,
             max_fields: config.max_fields,
             max_download_size: config.max_download_size,
@@ -300,7 +303,7 @@ impl Client {
                 fill(&mut fields, &path, name, configured)?;
             }
         }
-        if !fields.contains("nonce_str") {
+        if e.sends_nonce && !fields.contains("nonce_str") {
             fields.insert("nonce_str", nonce::nonce()?);
         }
         let sign_type = self.choose_sign_type(&path, &lookup, &mut fields)?;
@@ -350,7 +353,7 @@ impl Client {
 }
 
 /// Sets an identity field, refusing a different value from the caller.
-fn fill(fields: &mut Fields, path: &str, name: &str, configured: &str) -> Result<()> {
+pub(super) fn fill(fields: &mut Fields, path: &str, name: &str, configured: &str) -> Result<()> {
     match fields.get(name) {
         Some(v) if v == configured => Ok(()),
         Some(v) => Err(Error::new(

@@ -47,6 +47,26 @@ fn identity_fields_are_filled_under_the_endpoints_names() {
 }
 
 #[test]
+fn contract_queries_go_without_nonce_and_deductions_md5_without_sign_type() {
+    let l = listener();
+    let c = client_with(&l, |c| {
+        c.set_sign_type(SignType::HmacSha256);
+    });
+    let key = ApiKey::new(KEY).unwrap();
+    let p = c.prepare("papay/querycontract", &[("contract_id", "Wx1"), ("version", "1.0")]).unwrap();
+    let f = xml::parse(p.xml.as_bytes()).unwrap();
+    assert_eq!((f.get("nonce_str"), f.get("sign_type")), (None, None));
+    assert_eq!(f.get("appid"), Some("wx2421b1c4370ec43b"));
+    assert_eq!(sign::verify(f.as_slice(), &key, None).unwrap(), SignType::Md5);
+    let p = c.prepare("pay/paporderquery", &[("out_trade_no", "T")]).unwrap();
+    let f = xml::parse(p.xml.as_bytes()).unwrap();
+    assert_eq!(f.get("nonce_str").map(str::len), Some(32));
+    assert_eq!(f.get("sign_type"), None);
+    assert_eq!(sign::verify(f.as_slice(), &key, None).unwrap(), SignType::Md5);
+    assert!(no_connection(&l));
+}
+
+#[test]
 fn profit_sharing_is_signed_hmac_sha256_with_appid_only_where_it_is_taken() {
     let l = listener();
     // Configured for MD5: the endpoint's algorithm wins.

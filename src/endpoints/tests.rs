@@ -195,3 +195,38 @@ fn profit_sharing_is_hmac_only_and_the_two_queries_take_no_appid() {
         assert!(e.sends_sign_type && e.signed_response && e.sub_ids, "{path}");
     }
 }
+
+#[test]
+fn contract_endpoints_sign_md5_without_sign_type_and_the_queries_without_nonce() {
+    for (path, nonce) in [
+        ("pay/pappayapply", true),
+        ("pay/paporderquery", true),
+        ("papay/querycontract", false),
+        ("papay/deletecontract", false),
+    ] {
+        let l = get(path);
+        assert_eq!(l.matched, Match::Exact, "{path}");
+        let e = l.endpoint;
+        assert_eq!(e.sign_types, SignTypes::Md5Only, "{path}");
+        assert!(!e.sends_sign_type && e.signed_response && !e.certificate && !e.sub_ids, "{path}");
+        assert_eq!(e.sends_nonce, nonce, "{path}");
+        assert_eq!(e.appid_field, Some("appid"), "{path}");
+    }
+    assert!(get("pay/pappayapply").endpoint.required().any(|n| n == "contract_id"));
+    assert!(get("papay/deletecontract").endpoint.required().any(|n| n == "contract_termination_remark"));
+    assert!(DEFAULT.sends_nonce && get("pay/unifiedorder").endpoint.sends_nonce);
+}
+
+#[test]
+fn a_contract_is_named_by_its_id_or_by_plan_and_code() {
+    use crate::fields::Fields;
+    let with = |pairs: &[(&str, &str)]| Fields::from_pairs(pairs.iter().copied()).unwrap();
+    for path in ["papay/querycontract", "papay/deletecontract"] {
+        assert!(check_conditional(path, &with(&[("contract_id", "Wx1")])).is_ok());
+        assert!(check_conditional(path, &with(&[("plan_id", "1"), ("contract_code", "c")])).is_ok());
+        let e = check_conditional(path, &with(&[("contract_code", "c")])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingField);
+        assert!(e.message().contains("plan_id"), "{}", e.message());
+    }
+    assert!(check_conditional("pay/paporderquery", &with(&[("contract_code", "c")])).is_ok());
+}

@@ -23,6 +23,7 @@ pub mod micropay;
 pub mod native;
 pub mod nonce;
 pub mod notify;
+pub mod papay;
 mod panic;
 pub mod pay_params;
 pub mod payout;

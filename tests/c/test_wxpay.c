@@ -709,6 +709,52 @@ static void test_native(wxpay_client *c) {
     EXPECT_ERR(wxpay_native_reply(NULL, NULL, NULL, &xml, NULL), WXPAY_RESULT_NULL_ARGUMENT);
 }
 
+/* Automatic deduction: the signing link and the contract notification. */
+static void test_papay(wxpay_client *c) {
+    static const char LINK[] = "plan_id\00012535\0contract_code\0C1\0request_serial\0007\0"
+                               "contract_display_account\0a b\0notify_url\0https://shop.example/n?x=1\0timestamp\0001414488825";
+    char *url = NULL;
+    size_t len = 0;
+    EXPECT_OK(wxpay_papay_url(c, LINK, sizeof LINK - 1, 6, &url, &len));
+    static const char PREFIX[] = "https://api.mch.weixin.qq.com/papay/entrustweb?appid=wx2421b1c4370ec43b&contract_code=C1"
+                                 "&contract_display_account=a+b&mch_id=1900000109&notify_url=https%3A%2F%2Fshop.example%2Fn%3Fx%3D1"
+                                 "&plan_id=12535&request_serial=7&timestamp=1414488825&version=1.0&sign=";
+    static const char SIGNED[] = "appid\0wx2421b1c4370ec43b\0contract_code\0C1\0contract_display_account\0a b\0"
+                                 "mch_id\0001900000109\0notify_url\0https://shop.example/n?x=1\0plan_id\00012535\0"
+                                 "request_serial\0007\0timestamp\0001414488825\0version\0001.0";
+    char sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign(SIGNED, sizeof SIGNED - 1, 9, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    CHECK(url && len == strlen(url) && strncmp(url, PREFIX, sizeof PREFIX - 1) == 0);
+    CHECK(url && strcmp(url + sizeof PREFIX - 1, sig) == 0);
+    wxpay_string_free(url);
+    url = NULL;
+    static const char NO_NOTIFY_URL[] = "plan_id\00012535\0contract_code\0C1\0request_serial\0007\0contract_display_account\0a";
+    EXPECT_ERR(wxpay_papay_url(c, NO_NOTIFY_URL, sizeof NO_NOTIFY_URL - 1, 4, &url, NULL), WXPAY_RESULT_MISSING_FIELD);
+    EXPECT_ERR(wxpay_papay_url(c, "sign\0x", 6, 1, &url, NULL), WXPAY_RESULT_CONFLICTING_FIELD);
+    EXPECT_ERR(wxpay_papay_url(NULL, LINK, sizeof LINK - 1, 6, &url, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(url == NULL);
+
+    static const char NOTE[] = "return_code\0SUCCESS\0result_code\0SUCCESS\0mch_id\0001900000109\0contract_code\0C1\0"
+                               "plan_id\00012535\0openid\0o1\0change_type\0DELETE\0contract_id\0Wx1";
+    EXPECT_OK(wxpay_sign(NOTE, sizeof NOTE - 1, 8, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, sig, sizeof sig));
+    char doc[512];
+    int n = snprintf(doc, sizeof doc, "<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code>"
+                     "<mch_id>1900000109</mch_id><contract_code>C1</contract_code><plan_id>12535</plan_id>"
+                     "<openid>o1</openid><change_type>DELETE</change_type><contract_id>Wx1</contract_id>"
+                     "<sign>%s</sign></xml>", sig);
+    wxpay_fields *f = NULL;
+    int signed_ = -1;
+    EXPECT_OK(wxpay_notify_contract(c, doc, (size_t)n, &f, &signed_));
+    CHECK(signed_ == 0 && strcmp(field(f, "contract_id"), "Wx1") == 0);
+    wxpay_fields_free(f);
+    f = NULL;
+    signed_ = -1;
+    doc[n - 14] = doc[n - 14] == '0' ? '1' : '0'; /* the signature's last character */
+    EXPECT_ERR(wxpay_notify_contract(c, doc, (size_t)n, &f, &signed_), WXPAY_RESULT_SIGNATURE_MISMATCH);
+    EXPECT_ERR(wxpay_notify_contract(c, doc, (size_t)n, &f, NULL), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(f == NULL && signed_ == -1);
+}
+
 /* Run on a thread of its own: a client makes Rust's runtime record the
  * calling thread, which is released when that thread ends, not when the
  * main thread does (valgrind would report it as possibly lost). */
@@ -718,6 +764,7 @@ static void *test_flows(void *unused) {
     test_notify(c);
     test_pay_params(c);
     test_native(c);
+    test_papay(c);
     test_bill();
     test_micropay_errors(c);
     wxpay_client_free(c);

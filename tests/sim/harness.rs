@@ -2,10 +2,10 @@
 //! blocking HTTP/1.1 client.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use openssl::pkey::{PKey, Private};
@@ -257,4 +257,52 @@ pub fn eventually<T>(secs: u64, mut check: impl FnMut() -> Option<T>) -> T {
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!("condition not reached within {secs} s");
+}
+
+/// A plain-HTTP listener on loopback: each POST body goes to `answer`,
+/// whose XML is sent back; bodies are kept in order of arrival.
+#[allow(dead_code)] // tests/sim.rs counts attempts with a listener of its own
+pub struct Listener {
+    pub url: String,
+    pub bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+#[allow(dead_code)]
+impl Listener {
+    pub fn start(answer: impl Fn(&[u8]) -> String + Send + 'static) -> Listener {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}/notify", listener.local_addr().unwrap().port());
+        let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+        let kept = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                kept.lock().unwrap().push(body.clone());
+                let reply = answer(&body);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+            }
+        });
+        Listener { url, bodies }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::reply::{Reply, Request};
-use crate::{bill, misc, payout, redpack, refund, split, trade};
+use crate::{bill, misc, papay, payout, redpack, refund, split, trade};
 
 /// The fields that name the merchant in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,10 @@ pub struct Endpoint {
     pub hmac_only: bool,
     /// A request carrying `appid` is refused (the profit-sharing queries take none).
     pub refuses_appid: bool,
+    /// MD5 only, and a `sign_type` field is refused (automatic deduction).
+    pub md5_only: bool,
+    /// Neither the request nor the answer carries `nonce_str` (the contract queries).
+    pub nonceless: bool,
     pub handler: fn(&App, &Request) -> Reply,
 }
 
@@ -41,6 +45,8 @@ const fn plain(handler: fn(&App, &Request) -> Reply) -> Endpoint {
         identity: Identity::Merchant,
         hmac_only: false,
         refuses_appid: false,
+        md5_only: false,
+        nonceless: false,
         handler,
     }
 }
@@ -53,6 +59,16 @@ const fn split(handler: fn(&App, &Request) -> Reply) -> Endpoint {
 /// The profit-sharing queries: HMAC-SHA256, `mch_id` and no `appid`.
 const fn split_query(handler: fn(&App, &Request) -> Reply) -> Endpoint {
     Endpoint { identity: Identity::MchOnly, refuses_appid: true, ..split(handler) }
+}
+
+/// Automatic deduction: MD5 without a `sign_type` field.
+const fn papay(handler: fn(&App, &Request) -> Reply) -> Endpoint {
+    Endpoint { md5_only: true, ..plain(handler) }
+}
+
+/// The contract queries: [`papay`] without `nonce_str`.
+const fn contract(handler: fn(&App, &Request) -> Reply) -> Endpoint {
+    Endpoint { nonceless: true, ..papay(handler) }
 }
 
 /// WeChat's v2 sandbox: the API's paths under this prefix, signed with the
@@ -104,6 +120,10 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "pay/profitsharingreturnquery" => split(split::return_query),
         "pay/profitsharingquery" => split_query(split::query),
         "pay/profitsharingorderamountquery" => split_query(split::orderamountquery),
+        "pay/pappayapply" if !sandbox => papay(papay::pappayapply),
+        "pay/paporderquery" if !sandbox => papay(papay::paporderquery),
+        "papay/querycontract" if !sandbox => contract(papay::querycontract),
+        "papay/deletecontract" if !sandbox => contract(papay::deletecontract),
         GETSIGNKEY if !sandbox => {
             Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
         }

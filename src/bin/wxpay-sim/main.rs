@@ -13,6 +13,7 @@ mod json;
 mod messages;
 mod misc;
 mod notify;
+mod papay;
 mod payout;
 mod protocol;
 mod redpack;

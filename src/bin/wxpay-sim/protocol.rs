@@ -123,7 +123,11 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
     if endpoint.refuses_appid && f.get("appid").is_some() {
         return Err("appid is not a parameter of this endpoint".into());
     }
+    if endpoint.md5_only && f.contains("sign_type") {
+        return Err("sign_type is not a parameter of this endpoint (MD5 only)".into());
+    }
     match f.get("nonce_str") {
+        None | Some("") if endpoint.nonceless => {}
         None | Some("") => return Err("missing nonce_str".into()),
         Some(n) if n.chars().count() > 32 => return Err("nonce_str is longer than 32 characters".into()),
         Some(_) => {}
@@ -184,11 +188,13 @@ fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &Ap
     if let Some(d) = req.fields.get("device_info").filter(|d| !d.is_empty()) {
         f.insert("device_info", d);
     }
-    if endpoint.business {
+    if endpoint.business && !endpoint.nonceless {
         match wxpay::nonce::nonce() {
             Ok(n) => f.insert("nonce_str", n),
             Err(e) => return fail(&format!("wxpay-sim: {e}")),
         };
+    }
+    if endpoint.business {
         match &result {
             None => {
                 f.insert("result_code", "SUCCESS");

@@ -108,6 +108,11 @@ async fn serve(
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Ok(text(status, "application/json", answer.body));
     }
+    if method == Method::GET && path == "papay/entrustweb" {
+        let (status, page) = crate::papay::entrustweb(&app, &query);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Ok(text(status, "text/plain; charset=utf-8", page));
+    }
     if method != Method::POST {
         return Ok(text(StatusCode::METHOD_NOT_ALLOWED, "text/plain", "WeChat Pay API calls are POST"));
     }

@@ -151,6 +151,26 @@ pub struct Book {
     pub split_state: HashMap<String, (u64, bool)>,
     /// Profit-sharing returns by out_return_no.
     pub split_returns: HashMap<String, SplitReturn>,
+    /// Deduction contracts by contract_id.
+    pub contracts: HashMap<String, Contract>,
+    /// (plan_id, contract_code) -> contract_id
+    pub by_contract_code: HashMap<(String, String), String>,
+}
+
+/// A contract for automatic deduction that a user signed.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    pub contract_id: String,
+    pub plan_id: String,
+    pub contract_code: String,
+    pub request_serial: String,
+    pub display_account: String,
+    pub openid: String,
+    pub notify_url: String,
+    pub signed_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    /// When and why it ended: (time, remark).
+    pub ended: Option<(OffsetDateTime, String)>,
 }
 
 /// Money returned from a merchant receiver of a split.
@@ -265,6 +285,11 @@ impl Ids {
     /// 30 digits, as profit-sharing order and detail ids have.
     pub fn split_id(&self) -> String {
         format!("3008{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
+    }
+
+    /// `Wx` + 26 digits, as contract ids have.
+    pub fn contract_id(&self) -> String {
+        format!("Wx{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
     }
 
     /// A stable fake openid per merchant-given seed (the user is not modelled).
