@@ -18,6 +18,10 @@ const TRADE_SUMMARY: &str =
 const FLOW_HEADER: &str = "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号";
 const FLOW_SUMMARY: &str = "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额";
 
+/// WeChat's `error_code` for a bill request it refuses, and for a day without a bill.
+const PARAM_ERROR: &str = "20001";
+const NO_BILL: &str = "20002";
+
 /// The simulated fee rate: 0.6 %, in thousandths of a per cent for exact arithmetic.
 const RATE_PERMILLE_OF_PERCENT: u64 = 600;
 
@@ -29,14 +33,14 @@ pub fn downloadbill(app: &App, req: &Request) -> Reply {
     };
     let bill_type = optional(f, "bill_type").unwrap_or("ALL");
     if !matches!(bill_type, "ALL" | "SUCCESS" | "REFUND") {
-        return Reply::Fail("invalid bill_type (ALL, SUCCESS or REFUND)".into());
+        return param_error("invalid bill_type (ALL, SUCCESS or REFUND)");
     }
     let book = app.store.book(req.sandbox);
     let text = trade_bill(app, &book, &date, bill_type);
     drop(book);
     match text {
         Some(text) => deliver(text, f),
-        None => Reply::Fail("No Bill Exist".into()),
+        None => no_bill(),
     }
 }
 
@@ -48,23 +52,31 @@ pub fn downloadfundflow(app: &App, req: &Request) -> Reply {
     };
     match optional(f, "account_type") {
         Some("Basic") => {}
-        Some("Operation" | "Fees") => return Reply::Fail("No Bill Exist".into()),
-        _ => return Reply::Fail("invalid account_type (Basic, Operation or Fees)".into()),
+        Some("Operation" | "Fees") => return no_bill(),
+        _ => return param_error("invalid account_type (Basic, Operation or Fees)"),
     }
     let book = app.store.book(req.sandbox);
     let text = fund_flow(&book, &date);
     drop(book);
     match text {
         Some(text) => deliver(text, f),
-        None => Reply::Fail("No Bill Exist".into()),
+        None => no_bill(),
     }
+}
+
+fn param_error(msg: &str) -> Reply {
+    Reply::FailWithCode { msg: msg.to_owned(), error_code: PARAM_ERROR }
+}
+
+fn no_bill() -> Reply {
+    Reply::FailWithCode { msg: "No Bill Exist".into(), error_code: NO_BILL }
 }
 
 fn bill_date(f: &wxpay::Fields) -> Result<String, Reply> {
     match optional(f, "bill_date") {
         Some(d) if clock::is_valid_date(d) => Ok(d.to_owned()),
-        Some(_) => Err(Reply::Fail("invalid bill_date".into())),
-        None => Err(Reply::Fail("missing bill_date".into())),
+        Some(_) => Err(param_error("invalid bill_date")),
+        None => Err(param_error("missing bill_date")),
     }
 }
 
@@ -78,7 +90,7 @@ fn deliver(text: String, f: &wxpay::Fields) -> Reply {
                 Err(e) => Reply::Fail(format!("cannot compress the bill: {e}")),
             }
         }
-        Some(_) => Reply::Fail("invalid tar_type (only GZIP)".into()),
+        Some(_) => param_error("invalid tar_type (only GZIP)"),
     }
 }
 
