@@ -365,3 +365,102 @@ fn downloaded_bill_parsed_to_rows() {
     let e = client.download_bill("pay/downloadbill", &[("bill_date", "20000101")]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ProtocolFail);
 }
+
+/// A record's cell under `name`; panics naming the column when the bill has none.
+fn cell<'a>(record: &[(&'a str, &'a str)], name: &str) -> &'a str {
+    record.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+#[test]
+fn each_bill_type_has_its_own_layout() {
+    let sim = Sim::start(&[]);
+    let (client, _) = make_client(&sim, &[]);
+    let out_trade_no = no("BT");
+    client
+        .request(
+            "pay/micropay",
+            &[
+                ("body", "tea"),
+                ("out_trade_no", out_trade_no.as_str()),
+                ("total_fee", "300"),
+                ("spbill_create_ip", "127.0.0.1"),
+                ("auth_code", "130000000000000003"),
+            ],
+        )
+        .unwrap();
+    // Bills write whole seconds: a later second tells the payment's time from the refund's.
+    std::thread::sleep(Duration::from_millis(1100));
+    let out_refund_no = no("BR");
+    let refund = client
+        .request(
+            "secapi/pay/refund",
+            &[
+                ("out_trade_no", out_trade_no.as_str()),
+                ("out_refund_no", out_refund_no.as_str()),
+                ("total_fee", "300"),
+                ("refund_fee", "120"),
+            ],
+        )
+        .unwrap();
+    let refund_id = refund.get("refund_id").unwrap().to_owned();
+    let query = client.request("pay/refundquery", &[("out_refund_no", out_refund_no.as_str())]).unwrap();
+    let refunded_at = query.get("refund_success_time_0").unwrap().to_owned();
+    let date = beijing_today();
+    let download = |bill_type: &str| {
+        client.download_bill("pay/downloadbill", &[("bill_date", date.as_str()), ("bill_type", bill_type)]).unwrap()
+    };
+
+    let success = download("SUCCESS");
+    assert_eq!(success.rows.columns.len(), 20);
+    assert!(!success.rows.columns.iter().any(|c| c.contains("退款")), "{:?}", success.rows.columns);
+    let paid: Vec<Vec<(&str, &str)>> = success.rows.records().collect();
+    assert_eq!(paid.len(), 1, "the SUCCESS bill has no refund row");
+    assert_eq!((cell(&paid[0], "商户订单号"), cell(&paid[0], "交易状态")), (out_trade_no.as_str(), "SUCCESS"));
+    assert_eq!(cell(&paid[0], "应结订单金额"), "3.00");
+    let paid_at = cell(&paid[0], "交易时间");
+    assert_ne!(paid_at, refunded_at);
+
+    let refunds = download("REFUND");
+    assert_eq!(refunds.rows.columns.len(), 29);
+    let rows: Vec<Vec<(&str, &str)>> = refunds.rows.records().collect();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!((cell(r, "商户订单号"), cell(r, "交易状态")), (out_trade_no.as_str(), "REFUND"));
+    assert_eq!(cell(r, "交易时间"), paid_at);
+    assert_eq!(cell(r, "退款申请时间"), refunded_at);
+    assert_eq!(cell(r, "退款成功时间"), refunded_at);
+    assert_eq!(cell(r, "微信退款单号"), refund_id);
+    assert_eq!(cell(r, "商户退款单号"), out_refund_no);
+    assert_eq!(cell(r, "退款金额"), "1.20");
+    assert_eq!(cell(r, "退款状态"), "SUCCESS");
+
+    let all = download("ALL");
+    assert_eq!(all.rows.columns.len(), 27);
+    assert!(!all.rows.columns.iter().any(|c| c == "退款申请时间"));
+    let rows: Vec<Vec<(&str, &str)>> = all.rows.records().collect();
+    assert_eq!(rows.len(), 2);
+    let r = rows.iter().find(|r| cell(r, "交易状态") == "REFUND").unwrap();
+    assert_eq!((cell(r, "微信退款单号"), cell(r, "退款金额")), (refund_id.as_str(), "1.20"));
+    assert_eq!(cell(r, "交易时间"), refunded_at);
+
+    for bill in [&success, &refunds, &all] {
+        assert_eq!(bill.summary.columns.len(), 7);
+        assert_eq!(bill.summary.rows.len(), 1);
+    }
+    assert_eq!((success.summary.rows[0][0].as_str(), success.summary.rows[0][2].as_str()), ("1", "0.00"));
+    assert_eq!((refunds.summary.rows[0][0].as_str(), refunds.summary.rows[0][2].as_str()), ("1", "1.20"));
+
+    // The failures carry WeChat's error_code: 20002 for a day without bills, 20001 for a bad parameter.
+    for (bill_date, bill_type, code, msg) in [
+        ("20000101", "ALL", "20002", "No Bill Exist"),
+        ("20231345", "ALL", "20001", "invalid bill_date"),
+        (date.as_str(), "DAILY", "20001", "invalid bill_type (ALL, SUCCESS or REFUND)"),
+    ] {
+        let e = client
+            .download_bill("pay/downloadbill", &[("bill_date", bill_date), ("bill_type", bill_type)])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ProtocolFail, "{bill_date} {bill_type}");
+        let response = e.response().unwrap();
+        assert_eq!((response.get("error_code"), response.get("return_msg")), (Some(code), Some(msg)));
+    }
+}

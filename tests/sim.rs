@@ -667,8 +667,12 @@ fn downloadbill_plain_and_gzip() {
     let none = wxpay::xml::parse(&bill_request(&sim, "20200101", None).body).unwrap();
     assert_eq!(none.get("return_code"), Some("FAIL"));
     assert_eq!(none.get("return_msg"), Some("No Bill Exist"));
+    assert_eq!(none.get("error_code"), Some("20002"));
     let bad = wxpay::xml::parse(&bill_request(&sim, "20231345", None).body).unwrap();
     assert_eq!(bad.get("return_msg"), Some("invalid bill_date"));
+    assert_eq!(bad.get("error_code"), Some("20001"));
+    let bad_tar = wxpay::xml::parse(&bill_request(&sim, &today, Some("ZIP")).body).unwrap();
+    assert_eq!((bad_tar.get("return_code"), bad_tar.get("error_code")), (Some("FAIL"), Some("20001")));
 
     // The fund flow: certificate and HMAC-SHA256 only.
     let flow = [("bill_date", today.as_str()), ("account_type", "Basic")];
@@ -679,6 +683,12 @@ fn downloadbill_plain_and_gzip() {
     let text = String::from_utf8(r.body).unwrap();
     assert!(text.starts_with("记账时间"), "{text}");
     assert!(text.contains("资金流水总笔数"));
+    for (account, code) in [("Fees", "20002"), ("Savings", "20001")] {
+        let body = harness::signed_request(&[("bill_date", today.as_str()), ("account_type", account)], HMAC, &key());
+        let r = sim.connect_cert().request("POST", "pay/downloadfundflow", body.as_bytes()).unwrap();
+        let f = wxpay::xml::parse(&r.body).unwrap();
+        assert_eq!((f.get("return_code"), f.get("error_code")), (Some("FAIL"), Some(code)), "{account}");
+    }
     let no_cert = sim.connect().request("POST", "pay/downloadfundflow", body.as_bytes()).unwrap();
     assert_eq!(wxpay::xml::parse(&no_cert.body).unwrap().get("return_code"), Some("FAIL"));
 }

@@ -40,7 +40,7 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
     }
     let Some(endpoint) = endpoints::lookup(inner, sandbox) else {
         let msg = format!("wxpay-sim does not implement `{}`", clip(path, 80));
-        return Outcome::Respond { status: 404, content_type: XML, body: fail_xml(&msg) };
+        return Outcome::Respond { status: 404, content_type: XML, body: fail_xml(&msg, None) };
     };
     let fields = match wxpay::xml::parse(body) {
         Ok(f) => f,
@@ -152,6 +152,9 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
 fn respond(app: &App, endpoint: &Endpoint, req: &Request, reply: Reply, key: &ApiKey, fault: Option<Kind>) -> Outcome {
     let (result, extra) = match reply {
         Reply::Fail(msg) => return fail(&msg),
+        Reply::FailWithCode { msg, error_code } => {
+            return Outcome::Respond { status: 200, content_type: XML, body: fail_xml(&msg, Some(error_code)) };
+        }
         Reply::Raw { content_type, body } => return Outcome::Respond { status: 200, content_type, body },
         Reply::Success(f) => (None, f),
         Reply::Business { code, des, extra } => (Some((code, des)), extra),
@@ -251,11 +254,12 @@ fn corrupt(sign: &str) -> String {
 }
 
 pub fn fail(msg: &str) -> Outcome {
-    Outcome::Respond { status: 200, content_type: XML, body: fail_xml(msg) }
+    Outcome::Respond { status: 200, content_type: XML, body: fail_xml(msg, None) }
 }
 
-fn fail_xml(msg: &str) -> Vec<u8> {
-    let fields = [("return_code", "FAIL"), ("return_msg", msg)];
+fn fail_xml(msg: &str, error_code: Option<&str>) -> Vec<u8> {
+    let mut fields = vec![("return_code", "FAIL"), ("return_msg", msg)];
+    fields.extend(error_code.map(|code| ("error_code", code)));
     wxpay::xml::build(&fields)
         .unwrap_or_else(|_| "<xml><return_code><![CDATA[FAIL]]></return_code></xml>".to_owned())
         .into_bytes()

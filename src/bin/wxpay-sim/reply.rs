@@ -19,6 +19,9 @@ pub enum Reply {
     Business { code: &'static str, des: String, extra: Fields },
     /// `return_code=FAIL` with this `return_msg`.
     Fail(String),
+    /// `return_code=FAIL` with this `return_msg` and WeChat's numeric
+    /// `error_code` (the bill endpoints send one: 20001, 20002, ...).
+    FailWithCode { msg: String, error_code: &'static str },
     /// A non-XML body (bills).
     Raw { content_type: &'static str, body: Vec<u8> },
     /// `result_code=SUCCESS`, these fields, and a list of records nested as
