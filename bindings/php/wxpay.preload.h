@@ -243,6 +243,19 @@ wxpay_result wxpay_notify_reply(int32_t success,
                                 char **out_xml,
                                 size_t *out_len);
 
+wxpay_result wxpay_papay_url(const wxpay_client *client,
+                             const char *fields,
+                             size_t fields_len,
+                             size_t field_count,
+                             char **out_url,
+                             size_t *out_len);
+
+wxpay_result wxpay_notify_contract(const wxpay_client *client,
+                                   const char *body,
+                                   size_t body_len,
+                                   wxpay_fields **out_fields,
+                                   int32_t *out_signed);
+
 wxpay_result wxpay_pay_params(const wxpay_client *client,
                               int32_t kind,
                               const char *prepay_id,

@@ -463,6 +463,45 @@ namespace WeChatPay
             return Request("mmpaymkttransfers/gethbinfo", fields);
         }
 
+        /// <summary><c>pay/pappayapply</c>: a deduction under a signed contract (<c>trade_type</c> <c>PAP</c>,
+        /// <c>contract_id</c>); the result comes as a payment notification.</summary>
+        /// <param name="fields">The deduction's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> PapPayApply(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/pappayapply", fields);
+        }
+
+        /// <summary><c>pay/paporderquery</c>: a deduction's state, by <c>transaction_id</c> or <c>out_trade_no</c>.</summary>
+        /// <param name="fields">The query's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> PapOrderQuery(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("pay/paporderquery", fields);
+        }
+
+        /// <summary><c>papay/querycontract</c>: a contract by <c>contract_id</c>, or by <c>plan_id</c> and
+        /// <c>contract_code</c> (with <c>version</c> <c>1.0</c>).</summary>
+        /// <param name="fields">The query's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> QueryContract(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("papay/querycontract", fields);
+        }
+
+        /// <summary><c>papay/deletecontract</c>: ends a contract (named as for <see cref="QueryContract"/>, with
+        /// <c>contract_termination_remark</c>); WeChat then sends a contract notification.</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> DeleteContract(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("papay/deletecontract", fields);
+        }
+
         /// <summary>
         /// <c>mmpaysptrans/pay_bank</c>: pays to a bank card (needs the merchant certificate). Give <c>bank_no</c> and
         /// <c>true_name</c> in plain text with <c>partner_trade_no</c>, <c>bank_code</c>, <c>amount</c> (and optionally

@@ -173,6 +173,84 @@ namespace WeChatPay
             }
         }
 
+        /// <summary>
+        /// The contract-signing link (<c>papay/entrustweb</c>) to open in the user's WeChat, for automatic deduction:
+        /// <c>plan_id</c>, <c>contract_code</c>, <c>request_serial</c>, <c>contract_display_account</c> and
+        /// <c>notify_url</c> are required, optional ones (<c>return_web</c>, ...) are passed on. The client adds its
+        /// <c>appid</c> and <c>mch_id</c>, <c>version=1.0</c> and <c>timestamp</c> (now) unless given, and signs MD5;
+        /// values are percent-encoded. The contract notification then arrives at <c>notify_url</c>
+        /// (<see cref="ParseContractNotification(byte[])"/>).
+        /// </summary>
+        /// <param name="fields">The link's fields.</param>
+        /// <returns>The link.</returns>
+        /// <exception cref="WxPayInvalidInputException">A missing field (110), a <c>sign</c>, <c>sign_type</c> or
+        /// another <c>appid</c> (111), no <c>AppId</c> or a <c>request_serial</c> that is not a whole number (101).</exception>
+        public unsafe string EntrustUrl(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            Api api = LibraryLoader.Api;
+            Packed packed = Packed.From(fields);
+            return StringResult((client, raw, length) =>
+            {
+                fixed (byte* data = packed.Data)
+                {
+                    return api.PapayUrl(client, data, (UIntPtr)packed.Length, (UIntPtr)packed.Count, raw, length);
+                }
+            });
+        }
+
+        /// <summary>
+        /// Verifies a contract notification (signature, this client's <c>mch_id</c>, <c>result_code=SUCCESS</c>,
+        /// <c>change_type</c> <c>ADD</c> or <c>DELETE</c>, the contract's ids). Answer it with
+        /// <see cref="WxPay.NotificationReply"/>(true).
+        /// </summary>
+        /// <param name="body">The request body as received.</param>
+        /// <returns>The notification's fields and whether the contract was signed or ended.</returns>
+        /// <exception cref="WxPaySignatureException">Forged, or another merchant's.</exception>
+        /// <exception cref="WxPayXmlException">Not acceptable XML.</exception>
+        /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c> (600), or not a contract's (601).</exception>
+        public unsafe WxPayContractNotification ParseContractNotification(byte[] body)
+        {
+            Api api = LibraryLoader.Api;
+            CheckBody(body);
+            bool added = false;
+            try
+            {
+                Enter(ref added);
+                using (var fields = new FieldsHandle())
+                {
+                    int code;
+                    int signed = 0;
+                    fixed (byte* data = body)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.NotifyContract(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw, &signed);
+                            fields.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return new WxPayContractNotification(WxPayFields.Read(api, fields), signed != 0);
+                }
+            }
+            finally
+            {
+                Leave(added);
+            }
+        }
+
+        /// <summary>As <see cref="ParseContractNotification(byte[])"/> for a body already decoded to text.</summary>
+        /// <param name="body">The request body.</param>
+        /// <returns>The notification's fields and whether the contract was signed or ended.</returns>
+        /// <exception cref="WxPayException">As <see cref="ParseContractNotification(byte[])"/>.</exception>
+        public WxPayContractNotification ParseContractNotification(string body)
+        {
+            return ParseContractNotification(Utf8.Encode(body, "body"));
+        }
+
         /// <summary>The long link of a Native mode-1 QR code for <paramref name="productId"/>
         /// (<c>weixin://wxpay/bizpayurl?sign=...</c>), signed MD5 with this client's key, <c>AppId</c> and <c>MchId</c>.</summary>
         /// <param name="productId">At most 32 printable ASCII characters without <c>&amp; = # % + ?</c> or spaces.</param>

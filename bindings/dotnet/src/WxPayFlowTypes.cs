@@ -99,6 +99,25 @@ namespace WeChatPay
         public bool Paid { get; private set; }
     }
 
+    /// <summary>A verified contract notification of automatic deduction
+    /// (<see cref="WxPayClient.ParseContractNotification(byte[])"/>).</summary>
+    public sealed class WxPayContractNotification
+    {
+        internal WxPayContractNotification(IDictionary<string, string> fields, bool signed)
+        {
+            Fields = fields;
+            Signed = signed;
+        }
+
+        /// <summary>Every field of the notification (<c>contract_id</c>, <c>contract_code</c>, <c>plan_id</c>,
+        /// <c>openid</c>, <c>change_type</c>, ...), <c>sign</c> included.</summary>
+        public IDictionary<string, string> Fields { get; private set; }
+
+        /// <summary>True when the user signed the contract (<c>change_type=ADD</c>), false when it ended
+        /// (<c>DELETE</c>). Either is answered with <see cref="WxPay.NotificationReply"/>(true).</summary>
+        public bool Signed { get; private set; }
+    }
+
     /// <summary>A decrypted refund notification (<see cref="WxPayClient.ParseRefundNotification(byte[])"/>).</summary>
     public sealed class WxPayRefundNotification
     {

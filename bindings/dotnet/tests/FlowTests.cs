@@ -210,6 +210,127 @@ namespace WeChatPay.Tests
             }
         }
 
+        /// <summary>Opens a link to the simulator as the user's browser would (a GET over TLS checked against the
+        /// simulator's CA, in managed code); returns the status line.</summary>
+        private string Open(string url)
+        {
+            var uri = new Uri(url);
+            var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2(sim.CaPem);
+            using (var tcp = new System.Net.Sockets.TcpClient(uri.Host, uri.Port))
+            using (var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (sender, cert, chain, errors) =>
+            {
+                var ours = new System.Security.Cryptography.X509Certificates.X509Chain();
+                ours.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                ours.ChainPolicy.VerificationFlags =
+                    System.Security.Cryptography.X509Certificates.X509VerificationFlags.AllowUnknownCertificateAuthority;
+                ours.ChainPolicy.ExtraStore.Add(ca);
+                var leaf = new System.Security.Cryptography.X509Certificates.X509Certificate2(cert);
+                return ours.Build(leaf) && ours.ChainElements[ours.ChainElements.Count - 1].Certificate.Thumbprint == ca.Thumbprint;
+            }))
+            {
+                tls.AuthenticateAsClient(uri.Host);
+                byte[] request = Encoding.ASCII.GetBytes("GET " + uri.PathAndQuery + " HTTP/1.1\r\nHost: " + uri.Host +
+                    "\r\nConnection: close\r\n\r\n");
+                tls.Write(request, 0, request.Length);
+                using (var reader = new System.IO.StreamReader(tls, Encoding.UTF8))
+                {
+                    return reader.ReadLine();
+                }
+            }
+        }
+
+        private static NotificationListener.Received Arrived(NotificationListener listener, string what)
+        {
+            NotificationListener.Received got = listener.Next(NotificationWait);
+            Assert.IsNotNull(got, "no " + what);
+            Assert.IsNull(got.Failure, got.Failure == null ? "" : got.Failure.ToString());
+            return got;
+        }
+
+        // ManagedCrypto: the browser's TLS is .NET's own (see TestData.ManagedCrypto).
+        [Test, Category(TestData.ManagedCrypto)]
+        public void AContractIsSignedDeductedFromAndEnded()
+        {
+            using (var listener = new NotificationListener(b => WxPay.NotificationReply(true)))
+            {
+                string code = sim.NextOrderNumber("pc");
+                string url = client.EntrustUrl(new Dictionary<string, string>
+                {
+                    { "plan_id", "12535" }, { "contract_code", code }, { "request_serial", "1000" },
+                    { "contract_display_account", "张三 & co" }, { "notify_url", listener.Url },
+                });
+                StringAssert.StartsWith(sim.Url.TrimEnd('/') + "/papay/entrustweb?", url);
+                // The user opens the link in WeChat; the simulator agrees for them.
+                StringAssert.Contains(" 200 ", Open(url));
+                WxPayContractNotification signed = client.ParseContractNotification(Arrived(listener, "contract notification").Body);
+                Assert.IsTrue(signed.Signed);
+                Assert.AreEqual(code, signed.Fields["contract_code"]);
+                string contractId = signed.Fields["contract_id"];
+                var byId = new Dictionary<string, string> { { "contract_id", contractId }, { "version", "1.0" } };
+                IDictionary<string, string> contract = client.QueryContract(byId);
+                Assert.AreEqual("0", contract["contract_state"]);
+                Assert.AreEqual("张三 & co", contract["contract_display_account"]);
+
+                string trade = sim.NextOrderNumber("pap");
+                var deduction = new Dictionary<string, string>
+                {
+                    { "body", "水电代扣" }, { "out_trade_no", trade }, { "total_fee", "888" }, { "spbill_create_ip", "127.0.0.1" },
+                    { "notify_url", listener.Url }, { "trade_type", "PAP" }, { "contract_id", contractId },
+                };
+                client.PapPayApply(deduction);
+                WxPayPaymentNotification paid = client.ParsePaymentNotification(Arrived(listener, "payment notification").Body);
+                Assert.IsTrue(paid.Paid);
+                Assert.AreEqual("PAP", paid.Fields["trade_type"]);
+                Assert.AreEqual("SUCCESS", client.PapOrderQuery(new Dictionary<string, string> { { "out_trade_no", trade } })["trade_state"]);
+
+                client.DeleteContract(new Dictionary<string, string>
+                {
+                    { "contract_id", contractId }, { "contract_termination_remark", "退订" }, { "version", "1.0" },
+                });
+                byte[] body = Arrived(listener, "contract notification").Body;
+                WxPayContractNotification ended = client.ParseContractNotification(body);
+                Assert.IsFalse(ended.Signed);
+                Assert.AreEqual(contractId, ended.Fields["contract_id"]);
+                var forged = TestData.Copy(ended.Fields);
+                forged["change_type"] = "ADD";
+                Assert.Throws<WxPaySignatureException>(() => client.ParseContractNotification(WxPay.BuildXml(forged)));
+                deduction["out_trade_no"] = sim.NextOrderNumber("pap");
+                var e = Assert.Throws<WxPayBusinessException>(() => client.PapPayApply(deduction));
+                Assert.AreEqual("CONTRACT_NOT_EXIST", e.Response["err_code"]);
+            }
+        }
+
+        [Test]
+        public void TheSigningLinkIsSignedAndCheckedBeforeItIsMade()
+        {
+            var link = new Dictionary<string, string>
+            {
+                { "plan_id", "12535" }, { "contract_code", "c1" }, { "request_serial", "1" }, { "contract_display_account", "a b" },
+                { "notify_url", "https://shop.example/n?x=1" }, { "timestamp", "1414488825" },
+            };
+            string url = client.EntrustUrl(link);
+            string query = url.Split(new[] { '?' }, 2)[1];
+            StringAssert.Contains("contract_display_account=a+b&", query);
+            StringAssert.Contains("notify_url=https%3A%2F%2Fshop.example%2Fn%3Fx%3D1&", query);
+            var signedFields = TestData.Copy(link);
+            signedFields["appid"] = Simulator.AppId;
+            signedFields["mch_id"] = Simulator.MchId;
+            signedFields["version"] = "1.0";
+            Assert.IsTrue(query.EndsWith("&sign=" + WxPay.Sign(signedFields, Simulator.Key, SignType.Md5)), query);
+
+            var missing = TestData.Copy(link);
+            missing.Remove("notify_url");
+            Assert.AreEqual(110, Assert.Throws<WxPayInvalidInputException>(() => client.EntrustUrl(missing)).Code);
+            var signedAlready = TestData.Copy(link);
+            signedAlready["sign"] = "x";
+            Assert.AreEqual(111, Assert.Throws<WxPayInvalidInputException>(() => client.EntrustUrl(signedAlready)).Code);
+            var notANumber = TestData.Copy(link);
+            notANumber["request_serial"] = "1a";
+            Assert.AreEqual(101, Assert.Throws<WxPayInvalidInputException>(() => client.EntrustUrl(notANumber)).Code);
+            Assert.AreEqual(110, Assert.Throws<WxPayInvalidInputException>(() =>
+                client.QueryContract(new Dictionary<string, string> { { "contract_code", "c1" }, { "version", "1.0" } })).Code);
+        }
+
         [Test]
         public void NativeModeOneLinkScanAndReply()
         {

@@ -19,7 +19,8 @@ namespace WeChatPay.Tests
         private static readonly string[] OtherMethods =
         {
             "Dispose", "Request", "Download", "CertStatus", "ReloadCertificate", "EndpointInfo", "ErrCodeRetry",
-            "ParsePaymentNotification", "ParseRefundNotification", "PayParams", "NativeUrl", "NativeScan", "NativeReply", "MicropayFlow", "DownloadAndParseBill",
+            "ParsePaymentNotification", "ParseRefundNotification", "PayParams", "NativeUrl", "NativeScan", "NativeReply",
+            "EntrustUrl", "ParseContractNotification", "MicropayFlow", "DownloadAndParseBill",
         };
 
         [Test]
@@ -38,7 +39,7 @@ namespace WeChatPay.Tests
                 .Except(OtherMethods)
                 .OrderBy(name => name, StringComparer.Ordinal)
                 .ToList();
-            Assert.AreEqual(24, listed.Count);
+            Assert.AreEqual(28, listed.Count);
             CollectionAssert.AreEqual(listed, shortcuts);
         }
 

@@ -379,6 +379,41 @@ final class Client
     }
 
     /**
+     * `pay/pappayapply`: a deduction under a signed contract
+     * (`trade_type=PAP`, `contract_id`); the result comes as a payment
+     * notification.
+     */
+    public function papPayApply(array $fields): array
+    {
+        return $this->request('pay/pappayapply', $fields);
+    }
+
+    /** `pay/paporderquery`: a deduction's state, by `transaction_id` or `out_trade_no`. */
+    public function papOrderQuery(array $fields): array
+    {
+        return $this->request('pay/paporderquery', $fields);
+    }
+
+    /**
+     * `papay/querycontract`: a contract by `contract_id`, or by `plan_id` and
+     * `contract_code` (with `version=1.0`).
+     */
+    public function queryContract(array $fields): array
+    {
+        return $this->request('papay/querycontract', $fields);
+    }
+
+    /**
+     * `papay/deletecontract`: ends a contract (named as for
+     * {@see queryContract()}, with `contract_termination_remark`); WeChat
+     * then sends a contract notification.
+     */
+    public function deleteContract(array $fields): array
+    {
+        return $this->request('papay/deletecontract', $fields);
+    }
+
+    /**
      * `mmpaysptrans/pay_bank`: pays to a bank card (needs the certificate).
      *
      * Give `bank_no` and `true_name` in plain text with `partner_trade_no`,

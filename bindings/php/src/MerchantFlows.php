@@ -205,7 +205,64 @@ trait MerchantFlows
         return Bill::take($ffi, $rows, $summary);
     }
 
-    /** @return array<string, string> */
+    /**
+     * The contract-signing link (`papay/entrustweb`) to open in the user's
+     * WeChat, for automatic deduction. `$fields`: `plan_id`,
+     * `contract_code`, `request_serial`, `contract_display_account`,
+     * `notify_url` (required) and optional ones such as `return_web`. The
+     * client adds its `appid` and `mch_id`, `version=1.0` and `timestamp`
+     * (now) unless given, and signs MD5; values are percent-encoded. The
+     * contract notification then arrives at `notify_url`
+     * ({@see contractNotification()}).
+     *
+     * @param array<string, string> $fields
+     * @throws WxPayException `MISSING_FIELD`, `CONFLICTING_FIELD` (a `sign`
+     *     or `sign_type`, another `appid`), `INVALID_ARGUMENT` (no `appid`
+     *     configured, a `request_serial` that is not a whole number)
+     */
+    public function entrustUrl(array $fields): string
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $data = Packed::pack($fields);
+            $url = $ffi->new('char *');
+            $len = $ffi->new('size_t');
+            $rc = $ffi->wxpay_papay_url($client, $data, strlen($data), count($fields), \FFI::addr($url), \FFI::addr($len));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return self::takeString($ffi, $url, $len);
+    }
+
+    /**
+     * Verifies a contract notification (signature, this client's `mch_id`,
+     * `result_code=SUCCESS`, `change_type` `ADD` or `DELETE`, the contract's
+     * ids). Answer it with {@see ContractNotification::$reply}.
+     *
+     * @throws SignatureException forged, or another merchant's
+     * @throws XmlException not WeChat's XML
+     * @throws ProtocolException `return_code=FAIL`, or a notification that is
+     *     not a contract's (`RESPONSE_INVALID`)
+     */
+    public function contractNotification(string $body): ContractNotification
+    {
+        [$ffi, $client] = $this->begin();
+        try {
+            $out = $ffi->new('wxpay_fields *');
+            $signed = $ffi->new('int32_t');
+            $rc = $ffi->wxpay_notify_contract($client, $body, strlen($body), \FFI::addr($out), \FFI::addr($signed));
+            if ($rc !== 0) {
+                Errors::throwLast($ffi, $rc);
+            }
+        } finally {
+            $this->end();
+        }
+        return new ContractNotification(self::take($ffi, $out), $signed->cdata !== 0, WxPay::notifyReply(true));
+    }
+
     /**
      * The long link of a Native mode-1 QR code for `$productId`
      * (`weixin://wxpay/bizpayurl?sign=...`), signed MD5 with this client's

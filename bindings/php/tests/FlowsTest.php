@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WxPay\Tests;
 
 use WxPay\Client;
+use WxPay\Exception\BusinessException;
 use WxPay\Exception\CertificateException;
 use WxPay\Exception\InvalidInputException;
 use WxPay\Exception\ProtocolException;
@@ -172,6 +173,60 @@ final class FlowsTest extends TestCase
         $this->assertSame('FAIL', $refused['result_code']);
         $this->assertSame('sold out', $refused['err_code_des']);
         $this->assertFails(InvalidInputException::class, ResultCode::EMBEDDED_NUL, fn () => $client->nativeReply("wx\0"));
+    }
+
+    public function testAContractIsSignedDeductedFromAndEnded(): void
+    {
+        $client = $this->client();
+        $server = self::$server;
+        $code = 'pc' . bin2hex(random_bytes(6));
+        $url = $client->entrustUrl(['plan_id' => '12535', 'contract_code' => $code, 'request_serial' => '1000',
+            'contract_display_account' => '张三 & co', 'notify_url' => $server->url . '/notify/contract']);
+        $this->assertStringStartsWith($this->sim->url . 'papay/entrustweb?', $url);
+        // The user opens the link in WeChat; the simulator agrees for them.
+        $context = stream_context_create(['ssl' => ['cafile' => $this->sim->file('ca.pem'), 'peer_name' => '127.0.0.1']]);
+        $this->assertNotFalse(file_get_contents($url, false, $context));
+        $this->assertStringContainsString(' 200', $http_response_header[0]);
+        $mine = fn (string $change) => fn (array $r) => $r['route'] === '/notify/contract'
+            && ($r['fields']['contract_code'] ?? '') === $code && ($r['fields']['change_type'] ?? '') === $change;
+        [$signed] = $server->waitFor($mine('ADD'));
+        $this->assertTrue($signed['verified'] && $signed['signed']);
+        $contractId = $signed['fields']['contract_id'];
+        $contract = $client->queryContract(['contract_id' => $contractId, 'version' => '1.0']);
+        $this->assertSame('0', $contract['contract_state']);
+        $this->assertSame('张三 & co', $contract['contract_display_account']);
+
+        $trade = self::orderNo();
+        $deduction = ['body' => '水电代扣', 'out_trade_no' => $trade, 'total_fee' => '888', 'spbill_create_ip' => '127.0.0.1',
+            'notify_url' => $server->url . '/notify/pay', 'trade_type' => 'PAP', 'contract_id' => $contractId];
+        $client->papPayApply($deduction);
+        [$paid] = $server->waitFor(fn (array $r) => $r['route'] === '/notify/pay' && ($r['fields']['out_trade_no'] ?? '') === $trade);
+        $this->assertTrue($paid['verified'] && $paid['paid']);
+        $this->assertSame('PAP', $paid['fields']['trade_type']);
+        $this->assertSame('SUCCESS', $client->papOrderQuery(['out_trade_no' => $trade])['trade_state']);
+
+        $client->deleteContract(['contract_id' => $contractId, 'contract_termination_remark' => '退订', 'version' => '1.0']);
+        [$ended] = $server->waitFor($mine('DELETE'));
+        $this->assertTrue($ended['verified']);
+        $this->assertFalse($ended['signed']);
+        $forged = WxPay::buildXml(['change_type' => 'ADD'] + $ended['fields']);
+        $this->assertFails(SignatureException::class, ResultCode::SIGNATURE_MISMATCH, fn () => $client->contractNotification($forged));
+        $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL,
+            fn () => $client->papPayApply(['out_trade_no' => self::orderNo()] + $deduction));
+        $this->assertSame('CONTRACT_NOT_EXIST', $e->getResponse()['err_code']);
+    }
+
+    public function testTheSigningLinkIsCheckedBeforeItIsMade(): void
+    {
+        $client = $this->client();
+        $link = ['plan_id' => '12535', 'contract_code' => 'c1', 'request_serial' => '1', 'contract_display_account' => 'a',
+            'notify_url' => 'https://shop.example/n'];
+        $this->assertFails(InvalidInputException::class, ResultCode::MISSING_FIELD, fn () => $client->entrustUrl(['plan_id' => '1']));
+        $this->assertFails(InvalidInputException::class, ResultCode::CONFLICTING_FIELD, fn () => $client->entrustUrl($link + ['sign' => 'x']));
+        $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT,
+            fn () => $client->entrustUrl(['request_serial' => '1a'] + $link));
+        $this->assertFails(InvalidInputException::class, ResultCode::MISSING_FIELD,
+            fn () => $client->queryContract(['contract_code' => 'c1', 'version' => '1.0']));
     }
 
     public function testPayParametersAreSignedForTheClientSdks(): void

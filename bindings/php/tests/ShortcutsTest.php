@@ -16,7 +16,7 @@ final class ShortcutsTest extends TestCase
     private const OTHER_METHODS = [
         '__construct', '__destruct', '__serialize', '__unserialize', '__debugInfo', 'request', 'download', 'endpointInfo', 'errCodeRetry', 'certStatus', 'reloadCertificate',
         'close', 'isClosed', 'paymentNotification', 'refundNotification', 'jsapiParameters', 'appParameters', 'chooseWXPayParameters', 'nativeUrl', 'nativeScan', 'nativeReply',
-        'microPayFlow', 'downloadBillTable',
+        'entrustUrl', 'contractNotification', 'microPayFlow', 'downloadBillTable',
     ];
 
     public function testTheClientHasExactlyTheListedShortcuts(): void
@@ -35,7 +35,7 @@ final class ShortcutsTest extends TestCase
         $shortcuts = array_values(array_diff($methods, self::OTHER_METHODS));
         sort($listed);
         sort($shortcuts);
-        $this->assertCount(24, $listed);
+        $this->assertCount(28, $listed);
         $this->assertSame($listed, $shortcuts);
     }
 }

@@ -550,3 +550,63 @@ def test_native_mode_1_link_scan_and_reply(client):
     refused = wxpay.parse_xml(client.native_reply(None, "sold out"))
     assert refused["result_code"] == "FAIL" and refused["err_code_des"] == "sold out"
     assert refused.pop("sign") == md5_sign(refused)
+
+
+# -- automatic deduction (papay) -------------------------------------------------
+
+
+def test_a_contract_is_signed_deducted_from_and_ended(sim, client):
+    listener = Listener(lambda path, body: wxpay.notification_reply(True))
+    try:
+        code = order_no("pc")
+        url = client.entrust_url(plan_id="12535", contract_code=code, request_serial="1000",
+                                 contract_display_account="张三 & co", notify_url=listener.url + "/contract")
+        assert url.startswith(sim.url + "/papay/entrustweb?")
+        # The user opens the link in WeChat; the simulator agrees for them.
+        with urllib.request.urlopen(url, context=sim._ssl, timeout=10) as page:
+            assert page.status == 200
+        _, body, _ = listener.next()
+        signed = client.parse_contract_notification(body)
+        assert signed.signed and signed["contract_code"] == code
+        contract_id = signed["contract_id"]
+        contract = client.query_contract(contract_id=contract_id, version="1.0")
+        assert contract["contract_state"] == "0" and contract["contract_display_account"] == "张三 & co"
+
+        trade = order_no("pap")
+        deduction = dict(body="水电代扣", out_trade_no=trade, total_fee="888", spbill_create_ip="127.0.0.1",
+                         notify_url=listener.url + "/pay", trade_type="PAP", contract_id=contract_id)
+        client.pap_pay_apply(deduction)
+        _, body, _ = listener.next()
+        paid = client.parse_notification(body)
+        assert paid.paid and paid["out_trade_no"] == trade and paid["trade_type"] == "PAP"
+        assert client.pap_order_query(out_trade_no=trade)["trade_state"] == "SUCCESS"
+
+        client.delete_contract(contract_id=contract_id, contract_termination_remark="退订", version="1.0")
+        _, body, _ = listener.next()
+        ended = client.parse_contract_notification(body)
+        assert not ended.signed and ended["contract_id"] == contract_id
+        with pytest.raises(SignatureError):
+            client.parse_contract_notification(body.replace(b"DELETE", b"ADD"))
+        with pytest.raises(wxpay.BusinessError) as e:
+            client.pap_pay_apply({**deduction, "out_trade_no": order_no("pap")})
+        assert e.value.response["err_code"] == "CONTRACT_NOT_EXIST"
+    finally:
+        listener.close()
+
+
+def test_the_signing_link_is_checked_before_it_is_made(client):
+    link = dict(plan_id="12535", contract_code="c1", request_serial="1", contract_display_account="a",
+                notify_url="https://shop.example/n")
+    with pytest.raises(MissingField):
+        client.entrust_url({k: v for k, v in link.items() if k != "notify_url"})
+    with pytest.raises(wxpay.ConflictingField):
+        client.entrust_url(link, sign="0" * 32)
+    with pytest.raises(InvalidInput):
+        client.entrust_url(link, request_serial="1a")
+    with pytest.raises(MissingField):
+        client.query_contract(contract_code="c1", version="1.0")
+    # Genuinely signed but without change_type: not a contract notification.
+    note = {"return_code": "SUCCESS", "result_code": "SUCCESS", "mch_id": MCH_ID, "contract_id": "Wx1",
+            "contract_code": "c1", "plan_id": "12535", "openid": "o1"}
+    with pytest.raises(InvalidResponse):
+        client.parse_contract_notification(wxpay.build_xml({**note, "sign": md5_sign(note)}))

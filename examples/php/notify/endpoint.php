@@ -2,9 +2,11 @@
 
 /*
  * A notify_url endpoint for `php -S` (or any web server): WeChat Pay, or the
- * repository's simulator, POSTs payment notifications to /notify/pay and
- * refund notifications to /notify/refund. Each is verified (or decrypted)
- * and answered by the library; nothing about signatures or XML is done here.
+ * repository's simulator, POSTs payment notifications to /notify/pay,
+ * refund notifications to /notify/refund and contract notifications
+ * (automatic deduction) to /notify/contract. Each is verified (or
+ * decrypted) and answered by the library; nothing about signatures or XML is
+ * done here.
  *
  *   WXPAY_MCH_ID=1900000109 WXPAY_APPID=wx2421b1c4370ec43b WXPAY_API_KEY=... \
  *   WXPAY_NOTIFY_LOG=/tmp/notifications.jsonl \
@@ -33,7 +35,7 @@ use WxPay\Exception\WxPayException;
 use WxPay\WxPay;
 
 $route = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
-if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST' || !in_array($route, ['/notify/pay', '/notify/refund'], true)) {
+if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST' || !in_array($route, ['/notify/pay', '/notify/refund', '/notify/contract'], true)) {
     http_response_code(404);
     echo "not found\n";
     return true;
@@ -58,6 +60,9 @@ try {
     if ($route === '/notify/pay') {
         $notification = $client->paymentNotification($body);
         $record += ['verified' => true, 'paid' => $notification->paid, 'fields' => $notification->fields];
+    } elseif ($route === '/notify/contract') {
+        $notification = $client->contractNotification($body);
+        $record += ['verified' => true, 'signed' => $notification->signed, 'fields' => $notification->fields];
     } else {
         $notification = $client->refundNotification($body);
         $record += ['verified' => true, 'info' => $notification->info, 'outer' => $notification->outer];

@@ -143,6 +143,10 @@ namespace WeChatPay.Native
         UIntPtr* outLen);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int PapayUrlFn(IntPtr client, byte* fields, UIntPtr len, UIntPtr count, IntPtr* outUrl,
+        UIntPtr* outLen);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int NativeScanFn(IntPtr client, byte* body, UIntPtr len, IntPtr* outFields);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
@@ -269,6 +273,8 @@ namespace WeChatPay.Native
         internal readonly MccCodeFn MccCode;
         internal readonly FieldsOutFn MccList;
         internal readonly NotifyPaymentFn NotifyPayment;
+        internal readonly NotifyPaymentFn NotifyContract;
+        internal readonly PapayUrlFn PapayUrl;
         internal readonly NotifyRefundFn NotifyRefund;
         internal readonly NotifyReplyFn NotifyReply;
         internal readonly NativeUrlFn NativeUrl;
@@ -344,6 +350,8 @@ namespace WeChatPay.Native
             MccCode = Bind<MccCodeFn>(library, "wxpay_mcc_code");
             MccList = Bind<FieldsOutFn>(library, "wxpay_mcc_list");
             NotifyPayment = Bind<NotifyPaymentFn>(library, "wxpay_notify_payment");
+            NotifyContract = Bind<NotifyPaymentFn>(library, "wxpay_notify_contract");
+            PapayUrl = Bind<PapayUrlFn>(library, "wxpay_papay_url");
             NotifyRefund = Bind<NotifyRefundFn>(library, "wxpay_notify_refund");
             NotifyReply = Bind<NotifyReplyFn>(library, "wxpay_notify_reply");
             NativeUrl = Bind<NativeUrlFn>(library, "wxpay_native_url");

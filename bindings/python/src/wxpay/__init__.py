@@ -37,6 +37,7 @@ from ._errors import (
 )
 from ._flows import (
     Bill,
+    ContractNotification,
     MicropayResult,
     MicropayState,
     Notification,
@@ -74,6 +75,7 @@ __all__ = [
     "parse_bill",
     "Notification",
     "RefundNotification",
+    "ContractNotification",
     "MicropayResult",
     "MicropayState",
     "Bill",
@@ -120,6 +122,7 @@ for _public in (
     DecryptionError,
     Notification,
     RefundNotification,
+    ContractNotification,
     MicropayResult,
     MicropayState,
     Bill,

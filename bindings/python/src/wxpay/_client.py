@@ -414,6 +414,25 @@ class Client(FlowsMixin):
         ``openid_$n``, ``amount_$n``, ``rcv_time_$n`` (WeChat nests them in ``<hblist>``)."""
         return self.request("mmpaymkttransfers/gethbinfo", merge(fields, more))
 
+    def pap_pay_apply(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``pay/pappayapply``: a deduction under a signed contract (``trade_type="PAP"``,
+        ``contract_id``); the result comes as a payment notification."""
+        return self.request("pay/pappayapply", merge(fields, more))
+
+    def pap_order_query(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``pay/paporderquery``: a deduction's state, by ``transaction_id`` or ``out_trade_no``."""
+        return self.request("pay/paporderquery", merge(fields, more))
+
+    def query_contract(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``papay/querycontract``: a contract by ``contract_id``, or by ``plan_id`` and
+        ``contract_code`` (with ``version="1.0"``)."""
+        return self.request("papay/querycontract", merge(fields, more))
+
+    def delete_contract(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``papay/deletecontract``: ends a contract (named as for ``query_contract``, with
+        ``contract_termination_remark``); WeChat then sends a contract notification."""
+        return self.request("papay/deletecontract", merge(fields, more))
+
     def pay_bank(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         """Pays to a bank card (``mmpaysptrans/pay_bank``; needs the certificate).
 

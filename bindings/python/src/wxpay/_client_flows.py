@@ -6,7 +6,7 @@ import ctypes
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, TypeVar
 
 from . import _flows, _native
-from ._flows import Bill, MicropayResult, Notification, RefundNotification
+from ._flows import Bill, ContractNotification, MicropayResult, Notification, RefundNotification
 from ._native import c_string_arg, invalid, pack, raise_last
 
 if TYPE_CHECKING:
@@ -120,6 +120,24 @@ class FlowsMixin:
         """The signed XML answering a scan callback: with ``prepay_id`` the user goes on
         to pay; with ``None``, ``result_code=FAIL`` and ``msg`` shown to the user."""
         return self._with_handle(_flows.native_reply, prepay_id, msg)
+
+    # -- automatic deduction (papay) ------------------------------------------------
+
+    def entrust_url(self, fields: Optional[Fields] = None, **more: str) -> str:
+        """The contract-signing link (``papay/entrustweb``) to open in the user's WeChat.
+        ``fields`` (or keyword arguments): ``plan_id``, ``contract_code``, ``request_serial``,
+        ``contract_display_account``, ``notify_url`` (required) and optional ones such as
+        ``return_web``. The client adds its ``appid`` and ``mch_id``, ``version=1.0`` and
+        ``timestamp`` (now) unless given, and signs MD5; values are percent-encoded.
+        The contract notification then arrives at ``notify_url``."""
+        packed, count = pack(merge(fields, more))
+        return self._with_handle(_flows.entrust_url, packed, count)
+
+    def parse_contract_notification(self, body: bytes) -> ContractNotification:
+        """Verifies a contract notification (signature, the client's ``mch_id``,
+        ``result_code=SUCCESS``, ``change_type`` ``ADD`` or ``DELETE``, the contract's ids).
+        Raises as ``parse_notification``; ``InvalidResponse`` for the last checks."""
+        return self._with_handle(_flows.parse_contract_notification, body)
 
     # -- micropay ------------------------------------------------------------------
 

@@ -143,6 +143,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_endpoint_info": (_result, [_str_in, POINTER(Endpoint)]),
     "wxpay_err_code_retry": (_result, [_str_in, _str_in, POINTER(c_int32)]),
     "wxpay_notify_payment": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(c_int32)]),
+    "wxpay_notify_contract": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(c_int32)]),
+    "wxpay_papay_url": (_result, [_client_p, _str_in, c_size_t, c_size_t, POINTER(c_void_p), POINTER(c_size_t)]),
     "wxpay_notify_refund": (_result, [_client_p, _str_in, c_size_t, POINTER(_fields_p), POINTER(_fields_p)]),
     "wxpay_notify_reply": (_result, [c_int32, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),
     "wxpay_native_url": (_result, [_client_p, _str_in, c_uint64, _str_in, POINTER(c_void_p), POINTER(c_size_t)]),

@@ -56,6 +56,24 @@ class RefundNotification(Dict[str, str]):
         return f"RefundNotification({dict.__repr__(self)}, outer={self.outer!r})"
 
 
+class ContractNotification(Dict[str, str]):
+    """A verified contract notification (automatic deduction): every field, as a ``dict``
+    (``contract_id``, ``contract_code``, ``plan_id``, ``openid``, ``change_type``, ...).
+
+    ``signed`` is ``True`` when the user signed the contract (``change_type=ADD``) and
+    ``False`` when it ended (``DELETE``). Answer it with ``notification_reply(True)``.
+    """
+
+    signed: bool
+
+    def __init__(self, fields: Dict[str, str], signed: bool) -> None:
+        super().__init__(fields)
+        self.signed = signed
+
+    def __repr__(self) -> str:
+        return f"ContractNotification(signed={self.signed}, {dict.__repr__(self)})"
+
+
 def notification_reply(ok: bool, msg: Optional[str] = None) -> bytes:
     """The XML body answering a notification: ``ok=True`` stops WeChat's retries, ``False`` asks for one.
 
@@ -90,6 +108,25 @@ def parse_notification(handle: int, body: Any) -> Notification:
     if rc:
         raise_last(rc)
     return Notification(take_fields(out.value), paid.value == 1)
+
+
+def parse_contract_notification(handle: int, body: Any) -> ContractNotification:
+    data = text_bytes(body, "body")
+    out = ctypes.c_void_p()
+    signed = ctypes.c_int32()
+    rc = _lib.wxpay_notify_contract(handle, data, len(data), ctypes.byref(out), ctypes.byref(signed))
+    if rc:
+        raise_last(rc)
+    return ContractNotification(take_fields(out.value), signed.value == 1)
+
+
+def entrust_url(handle: int, packed: bytes, count: int) -> str:
+    url = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    rc = _lib.wxpay_papay_url(handle, packed, len(packed), count, ctypes.byref(url), ctypes.byref(length))
+    if rc:
+        raise_last(rc)
+    return take_string(url, length).decode("ascii")
 
 
 def decrypt_refund_notification(handle: int, body: Any) -> RefundNotification:
