@@ -2,7 +2,11 @@
 
 use std::fmt;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, truncate};
+
+/// The most digits a field number may have in [`Fields::indexed`] (WeChat's
+/// lists hold tens of entries; every wrapper keeps the same bound).
+pub const MAX_INDEX_DIGITS: usize = 9;
 
 /// Field names and values in document order; names are unique.
 ///
@@ -97,6 +101,49 @@ impl Fields {
 
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.entries
+    }
+
+    /// The values of WeChat's numbered fields `name_0`, `name_1`, ... in
+    /// order of their number (a refund query's `refund_fee_$n`, an order's
+    /// `coupon_id_$n`); for the second level, give the first number in
+    /// `name`: `indexed("coupon_refund_fee_0")` is refund 0's
+    /// `coupon_refund_fee_0_$m`. Fields of a deeper level, such as
+    /// `coupon_refund_fee_0_1` for `coupon_refund_fee`, are not this list's.
+    ///
+    /// Errors ([`ErrorKind::InvalidArgument`]), so that no value is dropped
+    /// unseen: an empty `name`, a number written with a leading zero or too
+    /// large (over [`MAX_INDEX_DIGITS`] digits), a missing number before the
+    /// last (named in the message).
+    pub fn indexed(&self, name: &str) -> Result<Vec<&str>> {
+        if name.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, "indexed fields: the name is empty"));
+        }
+        let mut numbered: Vec<(usize, &str)> = Vec::new();
+        for (key, value) in self.iter() {
+            let Some(digits) = key.strip_prefix(name).and_then(|rest| rest.strip_prefix('_')) else { continue };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            match digits.parse::<usize>() {
+                Ok(n) if digits.len() <= MAX_INDEX_DIGITS && (digits == "0" || !digits.starts_with('0')) => {
+                    numbered.push((n, value));
+                }
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidArgument,
+                        format!("indexed fields: `{}` is not a field number WeChat writes", truncate(key, 64)),
+                    ));
+                }
+            }
+        }
+        numbered.sort_unstable_by_key(|&(n, _)| n);
+        if let Some(missing) = numbered.iter().enumerate().find(|&(at, &(n, _))| at != n).map(|(at, _)| at) {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("indexed fields: `{}_{missing}` is missing before a higher number", truncate(name, 64)),
+            ));
+        }
+        Ok(numbered.into_iter().map(|(_, v)| v).collect())
     }
 }
 

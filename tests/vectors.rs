@@ -31,3 +31,31 @@ fn signatures_match_independently_computed_vectors() {
         }
     }
 }
+
+/// tests/vectors/indexed.json, which every wrapper's suite reads too.
+#[test]
+fn numbered_fields_come_out_in_order_or_refused() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/indexed.json")).unwrap();
+    let groups: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    for group in groups.as_array().unwrap() {
+        let pairs = group["fields"].as_array().unwrap().iter().map(|kv| (kv[0].as_str().unwrap(), kv[1].as_str().unwrap()));
+        let fields = wxpay::Fields::from_pairs(pairs).unwrap();
+        for case in group["cases"].as_array().unwrap() {
+            let index = case["index"].as_str().unwrap();
+            match case.get("values") {
+                Some(values) => {
+                    let expected: Vec<&str> = values.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+                    assert_eq!(fields.indexed(index).unwrap(), expected, "{index}");
+                }
+                None => {
+                    let e = fields.indexed(index).unwrap_err();
+                    assert_eq!(e.kind(), wxpay::ErrorKind::InvalidArgument, "{index}");
+                    assert!(e.message().contains(case["error"].as_str().unwrap()), "{index}: {}", e.message());
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}

@@ -55,7 +55,7 @@ echo "== building WxPay.dll"
 WXPAY_LIBRARY=$lib OUT=$out "$here/build.sh"
 cp "$nunit_framework" "$out/"
 mcs -target:library -langversion:7.2 -warnaserror+ -out:"$out/WxPay.Tests.dll" \
-    -r:"$out/WxPay.dll" -r:"$nunit_framework" -r:System.Core \
+    -r:"$out/WxPay.dll" -r:"$nunit_framework" -r:System.Core -r:System.Runtime.Serialization \
     "$here"/tests/*.cs "$here/bench/PlainSigner.cs"
 mcs -langversion:7.2 -warnaserror+ -out:"$out/Smoke.exe" -r:"$out/WxPay.dll" -r:System.Core "$here/smoke/Smoke.cs"
 mcs -langversion:7.2 -warnaserror+ -out:"$out/SuiteRunner.exe" -r:"$out/WxPay.Tests.dll" -r:"$out/nunit.framework.dll" \

@@ -26,7 +26,7 @@ namespace WeChatPay.Tests
         [Test]
         public void TheClientHasExactlyTheListedShortcuts()
         {
-            List<string> listed = File.ReadAllLines(ListPath())
+            List<string> listed = File.ReadAllLines(TestData.RepositoryFile("bindings/shortcuts.tsv"))
                 .Where(line => line.Length > 0 && line[0] != '#')
                 .Select(line => line.Split('\t')[3])
                 .OrderBy(name => name, StringComparer.Ordinal)
@@ -41,21 +41,6 @@ namespace WeChatPay.Tests
                 .ToList();
             Assert.AreEqual(28, listed.Count);
             CollectionAssert.AreEqual(listed, shortcuts);
-        }
-
-        // The list is in the repository, above the directory the tests run from.
-        private static string ListPath()
-        {
-            for (string dir = AppDomain.CurrentDomain.BaseDirectory; dir != null; dir = Path.GetDirectoryName(dir))
-            {
-                string candidate = Path.Combine(dir, "bindings", "shortcuts.tsv");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-            Assert.Fail("bindings/shortcuts.tsv not found above " + AppDomain.CurrentDomain.BaseDirectory);
-            return null;
         }
     }
 }

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
+using NUnit.Framework;
 
 namespace WeChatPay.Tests
 {
@@ -50,6 +53,22 @@ namespace WeChatPay.Tests
                 { "trade_type", "JSAPI" },
                 { "openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
             };
+        }
+
+        /// <summary>A file of the repository (<paramref name="relative"/>, with <c>/</c>), found above the
+        /// directory the tests run from.</summary>
+        internal static string RepositoryFile(string relative)
+        {
+            for (string dir = AppDomain.CurrentDomain.BaseDirectory; dir != null; dir = Path.GetDirectoryName(dir))
+            {
+                string candidate = Path.Combine(dir, relative.Replace('/', Path.DirectorySeparatorChar));
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+            Assert.Fail(relative + " not found above " + AppDomain.CurrentDomain.BaseDirectory);
+            return null;
         }
 
         internal static Dictionary<string, string> Copy(IDictionary<string, string> fields)

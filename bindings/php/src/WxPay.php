@@ -397,6 +397,50 @@ final class WxPay
         }
     }
 
+    /** The most digits a field number may have in {@see indexed()} (the same bound in every wrapper). */
+    public const MAX_INDEX_DIGITS = 9;
+
+    /**
+     * The values of WeChat's numbered fields `name_0`, `name_1`, ... in order
+     * of their number (a refund query's `refund_fee_$n`, an order's
+     * `coupon_id_$n`). For the second level give the first number in
+     * `$name`: `indexed($r, 'coupon_refund_fee_0')` is refund 0's
+     * `coupon_refund_fee_0_$m`.
+     *
+     * @param array<string, string> $fields a response or notification
+     * @return list<string>
+     * @throws InvalidInputException rather than drop a value unseen: an empty
+     *     name, a number with a leading zero or of more than 9 digits, a
+     *     missing number before the last
+     */
+    public static function indexed(array $fields, string $name): array
+    {
+        if ($name === '') {
+            throw InvalidInputException::fromWrapper('indexed fields: the name is empty');
+        }
+        $prefix = $name . '_';
+        $numbered = [];
+        foreach ($fields as $key => $value) {
+            $digits = str_starts_with((string) $key, $prefix) ? substr((string) $key, strlen($prefix)) : '';
+            if (!ctype_digit($digits)) {
+                continue;
+            }
+            if (strlen($digits) > self::MAX_INDEX_DIGITS || ($digits !== '0' && $digits[0] === '0')) {
+                throw InvalidInputException::fromWrapper('indexed fields: `' . substr((string) $key, 0, 64) . '` is not a field number WeChat writes');
+            }
+            $numbered[(int) $digits] = (string) $value;
+        }
+        ksort($numbered);
+        $at = 0;
+        foreach (array_keys($numbered) as $number) {
+            if ($number !== $at) {
+                throw InvalidInputException::fromWrapper('indexed fields: `' . substr($name, 0, 64) . "_{$at}` is missing before a higher number");
+            }
+            $at++;
+        }
+        return array_values($numbered);
+    }
+
     /**
      * Parses a bill (`pay/downloadbill`, `pay/downloadfundflow`: WeChat's
      * backtick-prefixed CSV, plain or gzip) into rows and summary.

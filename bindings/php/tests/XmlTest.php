@@ -129,4 +129,26 @@ final class XmlTest extends TestCase
         $this->assertFails(SignatureException::class, ResultCode::SIGNATURE_MISSING, fn () => WxPay::verifyXml($unsigned, self::KEY));
         $this->assertFails(InvalidInputException::class, ResultCode::INVALID_KEY, fn () => WxPay::verifyXml($unsigned, 'short'));
     }
+
+    public function testNumberedFieldsComeOutAsListsPerTheSharedVectors(): void
+    {
+        $groups = json_decode((string) file_get_contents(dirname(__DIR__, 3) . '/tests/vectors/indexed.json'), true, 16, JSON_THROW_ON_ERROR);
+        $checked = 0;
+        foreach ($groups as $group) {
+            $fields = [];
+            foreach ($group['fields'] as [$name, $value]) {
+                $fields[$name] = $value;
+            }
+            foreach ($group['cases'] as $case) {
+                if (array_key_exists('values', $case)) {
+                    $this->assertSame($case['values'], WxPay::indexed($fields, $case['index']), $case['index']);
+                } else {
+                    $e = $this->assertFails(InvalidInputException::class, ResultCode::INVALID_ARGUMENT, fn () => WxPay::indexed($fields, $case['index']));
+                    $this->assertStringContainsString($case['error'], $e->getMessage(), $case['index']);
+                }
+                $checked++;
+            }
+        }
+        $this->assertSame(12, $checked);
+    }
 }

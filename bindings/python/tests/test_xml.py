@@ -221,3 +221,26 @@ def test_character_references_and_bom_are_accepted():
 def test_unencodable_str_document_is_refused_before_the_library():
     with pytest.raises(InvalidInput, match="xml is not encodable as UTF-8"):
         wxpay.parse_xml("<xml><a>\udc80</a></xml>")
+
+
+def test_numbered_fields_as_lists_per_the_shared_vectors():
+    import json
+    from pathlib import Path
+
+    groups = json.loads((Path(__file__).resolve().parents[3] / "tests" / "vectors" / "indexed.json").read_text())
+    checked = 0
+    for group in groups:
+        fields = dict(group["fields"])
+        for case in group["cases"]:
+            if "values" in case:
+                assert wxpay.indexed(fields, case["index"]) == case["values"], case["index"]
+            else:
+                with pytest.raises(InvalidInput) as e:
+                    wxpay.indexed(fields, case["index"])
+                assert case["error"] in str(e.value), case["index"]
+            checked += 1
+    assert checked == 12
+    with pytest.raises(InvalidInput):
+        wxpay.indexed(fields, None)
+    # Non-ASCII digits are no field number: not this list's.
+    assert wxpay.indexed({"a_\u0661": "x"}, "a") == []

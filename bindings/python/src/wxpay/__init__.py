@@ -48,7 +48,7 @@ from ._flows import (
 from ._nonce import nonce
 from ._sign import Signer, SignType, sign, verify, verify_xml
 from ._version import __version__
-from ._xml import build_xml, parse_xml
+from ._xml import build_xml, indexed, parse_xml
 
 __all__ = [
     "__version__",
@@ -66,6 +66,7 @@ __all__ = [
     "verify_xml",
     "parse_xml",
     "build_xml",
+    "indexed",
     "nonce",
     "cert_info",
     "mcc_category",
