@@ -24,6 +24,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+// The most digits a field number may have in [`Fields::indexed`] (WeChat's
+// lists hold tens of entries; every wrapper keeps the same bound).
+#define MAX_INDEX_DIGITS 9
+
 // Bills larger than this are refused by `wxpay_bill_parse` (the client's
 // own limit, `max_download_size`, applies to `wxpay_download_bill`).
 #define WXPAY_BILL_MAX_SIZE (256 << 20)
@@ -225,6 +229,11 @@ typedef enum {
   // The JS-SDK's `wx.chooseWXPay`: `timestamp, nonceStr, package,
   // signType, paySign`, signed as JSAPI's (over `appId` and `timeStamp`).
   WXPAY_PAY_KIND_CHOOSE_WX_PAY = 3,
+  // A mini-program's red packet (`wx.sendBizRedPacket`): `timeStamp,
+  // nonceStr, package, signType, paySign`; `prepay_id` is then the
+  // `package` that `mmpaymkttransfers/sendminiprogramhb` answered, handed
+  // out percent-encoded, and the signature always MD5.
+  WXPAY_PAY_KIND_RED_PACKET = 4,
 } wxpay_pay_kind;
 
 // The final state `wxpay_micropay` reports.
@@ -1123,7 +1132,8 @@ wxpay_result wxpay_notify_contract(const wxpay_client *client,
 
 // Builds and signs the client-side payment parameters from a `prepay_id`
 // (from `pay/unifiedorder`), with the client's API key and sign type (the
-// order's).
+// order's); for `WXPAY_PAY_KIND_RED_PACKET`, from a red packet's `package`,
+// always MD5.
 //
 // `kind` is a `WXPAY_PAY_KIND_*` value (else `WXPAY_RESULT_INVALID_ARGUMENT`).
 // `appid` (NULL: the configured `sub_appid`, else `appid`), `timestamp`

@@ -357,6 +357,13 @@ pub const TABLE: &[Endpoint] = &[
         "mch_id",
         "mch_billno\0send_name\0re_openid\0total_amount\0total_num\0amt_type\0wishing\0act_name\0remark\0",
     ),
+    // A mini-program's red packet: the answer's `package` opens it there (`PayKind::RedPacket`).
+    mkt(
+        "mmpaymkttransfers/sendminiprogramhb",
+        Some("wxappid"),
+        "mch_id",
+        "mch_billno\0send_name\0re_openid\0total_amount\0total_num\0wishing\0act_name\0remark\0notify_way\0",
+    ),
     // The red-packet query lists who received what as <hblist><hbinfo>...</hbinfo></hblist>.
     Endpoint {
         records: Some(crate::xml::Records { list: "hblist", item: "hbinfo" }),

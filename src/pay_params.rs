@@ -5,7 +5,9 @@
 //! `wx.requestPayment`) take camelCase names and the signature as `paySign`;
 //! the JS-SDK's `wx.chooseWXPay` takes the same signature but spells the
 //! time `timestamp` and takes no `appId` (its `wx.config` has it); the App
-//! SDK takes lowercase names and the signature as `sign`.
+//! SDK takes lowercase names and the signature as `sign`. A mini-program
+//! opens a red packet (`wx.sendBizRedPacket`) with JSAPI's names, from the
+//! `package` that `mmpaymkttransfers/sendminiprogramhb` answered.
 
 use crate::error::{Error, ErrorKind, Result, truncate};
 use crate::fields::Fields;
@@ -22,6 +24,12 @@ pub enum PayKind {
     ChooseWxPay,
     /// The native App SDK.
     App,
+    /// A mini-program's red packet (`wx.sendBizRedPacket`): `timeStamp,
+    /// nonceStr, package, signType, paySign`, where the "prepay_id" is the
+    /// `package` of `mmpaymkttransfers/sendminiprogramhb`, handed out
+    /// percent-encoded as the mini-program passes it; always MD5, signed over
+    /// `appId`, `timeStamp`, `nonceStr` and the encoded `package`.
+    RedPacket,
 }
 
 /// What the parameters are made of besides the key.
@@ -48,6 +56,9 @@ pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fie
     if r.nonce.len() > 32 {
         return Err(Error::new(ErrorKind::InvalidArgument, "pay parameters: the nonce is longer than 32 characters"));
     }
+    if kind == PayKind::RedPacket {
+        return red_packet_params(r, key);
+    }
     if r.prepay_id.contains(['&', '=']) {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
@@ -55,34 +66,33 @@ pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fie
         ));
     }
     let timestamp = r.timestamp.to_string();
-    let mut fields = match kind {
-        PayKind::Jsapi | PayKind::ChooseWxPay => Fields::from_pairs([
-            ("appId", r.appid.to_owned()),
-            ("timeStamp", timestamp),
-            ("nonceStr", r.nonce.to_owned()),
-            ("package", format!("prepay_id={}", r.prepay_id)),
-            ("signType", r.sign_type.as_str().to_owned()),
-        ])?,
-        PayKind::App => Fields::from_pairs([
+    if kind == PayKind::App {
+        if r.mch_id.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, "pay parameters: mch_id is empty"));
+        }
+        let mut fields = Fields::from_pairs([
             ("appid", r.appid.to_owned()),
             ("partnerid", r.mch_id.to_owned()),
             ("prepayid", r.prepay_id.to_owned()),
             ("package", "Sign=WXPay".to_owned()),
             ("noncestr", r.nonce.to_owned()),
             ("timestamp", timestamp),
-        ])?,
-    };
-    if kind == PayKind::App && r.mch_id.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidArgument, "pay parameters: mch_id is empty"));
+        ])?;
+        let signature = sign::sign(fields.as_slice(), key, Some(r.sign_type))?;
+        fields.insert("sign", signature.as_str());
+        return Ok(fields);
     }
+    let mut fields = Fields::from_pairs([
+        ("appId", r.appid.to_owned()),
+        ("timeStamp", timestamp),
+        ("nonceStr", r.nonce.to_owned()),
+        ("package", format!("prepay_id={}", r.prepay_id)),
+        ("signType", r.sign_type.as_str().to_owned()),
+    ])?;
     // `signType` is not the `sign_type` field the signer looks at, so the
     // algorithm is passed explicitly.
     let signature = sign::sign(fields.as_slice(), key, Some(r.sign_type))?;
-    let name = match kind {
-        PayKind::Jsapi | PayKind::ChooseWxPay => "paySign",
-        PayKind::App => "sign",
-    };
-    fields.insert(name, signature.as_str());
+    fields.insert("paySign", signature.as_str());
     if kind == PayKind::ChooseWxPay {
         // Signed as JSAPI; the JS-SDK takes the names in lowercase and the
         // app ID from its own configuration.
@@ -91,6 +101,20 @@ pub fn pay_params(kind: PayKind, r: &PayRequest<'_>, key: &ApiKey) -> Result<Fie
         }));
     }
     Ok(fields)
+}
+
+fn red_packet_params(r: &PayRequest<'_>, key: &ApiKey) -> Result<Fields> {
+    let package: String = form_urlencoded::byte_serialize(r.prepay_id.as_bytes()).collect();
+    let timestamp = r.timestamp.to_string();
+    let signed = [("appId", r.appid), ("timeStamp", &timestamp), ("nonceStr", r.nonce), ("package", &package)];
+    let signature = sign::sign(&signed, key, Some(SignType::Md5))?;
+    Fields::from_pairs([
+        ("timeStamp", timestamp.clone()),
+        ("nonceStr", r.nonce.to_owned()),
+        ("package", package.clone()),
+        ("signType", SignType::Md5.as_str().to_owned()),
+        ("paySign", signature.as_str().to_owned()),
+    ])
 }
 
 /// The current time in seconds since the epoch.
@@ -154,6 +178,28 @@ mod tests {
         assert_eq!(names, ["appid", "partnerid", "prepayid", "package", "noncestr", "timestamp", "sign"]);
         assert_eq!(f.get("package"), Some("Sign=WXPay"));
         assert_eq!(f.get("sign").map(str::len), Some(64));
+    }
+
+    #[test]
+    fn red_packets_sign_md5_over_the_encoded_package() {
+        let mut r = request(SignType::HmacSha256);
+        let package = "sendid=242e8abd163d300019b2cae74ba8e8c06e3f0e51ab84d16b3c80decd22a5b672&ver=8&sign=4110d649&mchid=11475856&appid=wxd27ebc41b85ce36d";
+        r.prepay_id = package;
+        let f = pay_params(PayKind::RedPacket, &r, &key()).unwrap();
+        let names: Vec<&str> = f.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["timeStamp", "nonceStr", "package", "signType", "paySign"]);
+        let encoded = "sendid%3D242e8abd163d300019b2cae74ba8e8c06e3f0e51ab84d16b3c80decd22a5b672%26ver%3D8%26sign%3D4110d649%26mchid%3D11475856%26appid%3Dwxd27ebc41b85ce36d";
+        assert_eq!(f.get("package"), Some(encoded));
+        assert_eq!(f.get("signType"), Some("MD5"));
+        // The signature, computed here as WeChat documents it.
+        use md5::{Digest, Md5};
+        let canonical = format!(
+            "appId=wx2421b1c4370ec43b&nonceStr=5K8264ILTKCH16CQ2502SI8ZNMTM67VS&package={encoded}&timeStamp=1414561699&key=192006250b4c09247ec02edce69f6a2d"
+        );
+        let expected: String = Md5::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(f.get("paySign"), Some(expected.as_str()));
+        r.prepay_id = "";
+        assert_eq!(pay_params(PayKind::RedPacket, &r, &key()).unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
 
     #[test]

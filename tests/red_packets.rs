@@ -8,6 +8,7 @@ mod harness;
 
 use harness::{APPID, Sim, no};
 use wxpay::endpoints::Retry;
+use wxpay::pay_params::PayKind;
 use wxpay::{Client, ErrorKind};
 
 fn client(sim: &Sim) -> Client {
@@ -77,4 +78,31 @@ fn only_gethbinfo_declares_records() {
     for path in ["pay/orderquery", "mmpaymkttransfers/sendredpack", "pay/unknown"] {
         assert_eq!(wxpay::endpoints::lookup(path).unwrap().endpoint.records, None, "{path}");
     }
+}
+
+#[test]
+fn a_mini_program_red_packet_is_opened_with_its_package_signed_md5() {
+    let sim = Sim::start(&[]);
+    // An HMAC-SHA256 client: the red packet's parameters are MD5 all the same.
+    let mut config = sim.cert_config();
+    config.set_sign_type(wxpay::SignType::HmacSha256);
+    let client = Client::new(&config).unwrap();
+    let billno = no("MP");
+    let mut fields: Vec<(&str, &str)> = packet(&billno, "100").into_iter().filter(|(k, _)| *k != "client_ip").collect();
+    let e = client.request("mmpaymkttransfers/sendminiprogramhb", &fields).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MissingField, "notify_way is required");
+    fields.push(("notify_way", "MINI_PROGRAM_JSAPI"));
+    let sent = client.request("mmpaymkttransfers/sendminiprogramhb", &fields).unwrap();
+    let package = sent.get("package").unwrap();
+    assert!(package.starts_with("sendid=") && package.contains(&format!("&appid={APPID}")), "{package}");
+
+    let params = client.pay_params(PayKind::RedPacket, package, None, Some(1_490_840_662), Some("n1")).unwrap();
+    let names: Vec<&str> = params.iter().map(|(k, _)| k).collect();
+    assert_eq!(names, ["timeStamp", "nonceStr", "package", "signType", "paySign"]);
+    let encoded = params.get("package").unwrap();
+    assert!(!encoded.contains(['&', '=']) && encoded.contains("%26appid%3D"), "{encoded}");
+    let signed = [("appId", APPID), ("timeStamp", "1490840662"), ("nonceStr", "n1"), ("package", encoded)];
+    let expected = wxpay::sign::sign(&signed, &harness::key(), Some(wxpay::SignType::Md5)).unwrap();
+    assert_eq!(params.get("paySign"), Some(expected.as_str()));
+    assert_eq!(params.get("signType"), Some("MD5"));
 }

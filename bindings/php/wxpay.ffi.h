@@ -36,6 +36,7 @@ typedef enum {
   WXPAY_PAY_KIND_JSAPI = 1,
   WXPAY_PAY_KIND_APP = 2,
   WXPAY_PAY_KIND_CHOOSE_WX_PAY = 3,
+  WXPAY_PAY_KIND_RED_PACKET = 4,
 } wxpay_pay_kind;
 
 typedef enum {

@@ -21,11 +21,17 @@ pub enum wxpay_pay_kind {
     /// The JS-SDK's `wx.chooseWXPay`: `timestamp, nonceStr, package,
     /// signType, paySign`, signed as JSAPI's (over `appId` and `timeStamp`).
     ChooseWxPay = 3,
+    /// A mini-program's red packet (`wx.sendBizRedPacket`): `timeStamp,
+    /// nonceStr, package, signType, paySign`; `prepay_id` is then the
+    /// `package` that `mmpaymkttransfers/sendminiprogramhb` answered, handed
+    /// out percent-encoded, and the signature always MD5.
+    RedPacket = 4,
 }
 
 /// Builds and signs the client-side payment parameters from a `prepay_id`
 /// (from `pay/unifiedorder`), with the client's API key and sign type (the
-/// order's).
+/// order's); for `WXPAY_PAY_KIND_RED_PACKET`, from a red packet's `package`,
+/// always MD5.
 ///
 /// `kind` is a `WXPAY_PAY_KIND_*` value (else `WXPAY_RESULT_INVALID_ARGUMENT`).
 /// `appid` (NULL: the configured `sub_appid`, else `appid`), `timestamp`
@@ -56,6 +62,7 @@ pub unsafe extern "C" fn wxpay_pay_params(
             1 => PayKind::Jsapi,
             2 => PayKind::App,
             3 => PayKind::ChooseWxPay,
+            4 => PayKind::RedPacket,
             other => {
                 return Err(FfiError::new(
                     wxpay_result::InvalidArgument,

@@ -463,6 +463,16 @@ namespace WeChatPay
             return Request("mmpaymkttransfers/gethbinfo", fields);
         }
 
+        /// <summary><c>mmpaymkttransfers/sendminiprogramhb</c>: a red packet the user opens in a mini-program; pass the
+        /// answered <c>package</c> to <see cref="PayParams"/> with <see cref="WxPayPayKind.RedPacket"/>.</summary>
+        /// <param name="fields">The red packet's fields (<c>notify_way</c> <c>MINI_PROGRAM_JSAPI</c>).</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> SendMiniProgramHb(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/sendminiprogramhb", fields);
+        }
+
         /// <summary><c>pay/pappayapply</c>: a deduction under a signed contract (<c>trade_type</c> <c>PAP</c>,
         /// <c>contract_id</c>); the result comes as a payment notification.</summary>
         /// <param name="fields">The deduction's fields.</param>

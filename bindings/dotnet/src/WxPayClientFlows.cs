@@ -122,8 +122,8 @@ namespace WeChatPay
         /// The signed parameters a JSAPI page, mini-program or App passes to WeChat's client SDK to pay a
         /// <c>prepay_id</c> from <see cref="UnifiedOrder"/>, signed with this client's key and sign type.
         /// </summary>
-        /// <param name="kind">JSAPI (also mini-programs), App, or the JS-SDK's <c>wx.chooseWXPay</c>.</param>
-        /// <param name="prepayId">The order's <c>prepay_id</c>.</param>
+        /// <param name="kind">JSAPI (also mini-programs), App, the JS-SDK's <c>wx.chooseWXPay</c>, or a mini-program's red packet.</param>
+        /// <param name="prepayId">The order's <c>prepay_id</c> (for <see cref="WxPayPayKind.RedPacket"/>, the red packet's <c>package</c>).</param>
         /// <param name="appId">The app ID to put in; null for the configured <c>SubAppId</c>, else <c>AppId</c>.</param>
         /// <param name="timestamp">Seconds since the epoch; 0 for now. Given with <paramref name="nonce"/> to reproduce a signature.</param>
         /// <param name="nonce">The nonce; null for a fresh random one.</param>

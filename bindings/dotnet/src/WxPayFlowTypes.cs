@@ -15,6 +15,11 @@ namespace WeChatPay
         /// <summary>The JS-SDK's <c>wx.chooseWXPay</c>: <c>timestamp, nonceStr, package, signType, paySign</c>, signed as
         /// <see cref="Jsapi"/> (over <c>appId</c> and <c>timeStamp</c>); the JS-SDK takes the app ID from <c>wx.config</c>.</summary>
         ChooseWxPay = 3,
+
+        /// <summary>A mini-program's red packet (<c>wx.sendBizRedPacket</c>): <c>timeStamp, nonceStr, package, signType,
+        /// paySign</c>. The "prepay ID" is then the <c>package</c> that <c>mmpaymkttransfers/sendminiprogramhb</c>
+        /// answered, handed out percent-encoded; always MD5.</summary>
+        RedPacket = 4,
     }
 
     /// <summary>How a <see cref="WxPayClient.MicropayFlow"/> ended.</summary>

@@ -191,6 +191,22 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void AMiniProgramRedPacketIsOpenedWithItsPackage()
+        {
+            string package = client.SendMiniProgramHb(Fields("mch_billno", sim.NextOrderNumber("m"), "send_name", "shop",
+                "re_openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "total_amount", "100", "total_num", "1", "wishing", "thanks",
+                "act_name", "launch", "remark", "r", "notify_way", "MINI_PROGRAM_JSAPI"))["package"];
+            StringAssert.StartsWith("sendid=", package);
+            IDictionary<string, string> p = client.PayParams(WxPayPayKind.RedPacket, package, null, 1490840662, "n1");
+            CollectionAssert.AreEqual(new[] { "timeStamp", "nonceStr", "package", "signType", "paySign" }, p.Keys);
+            Assert.AreEqual(Uri.EscapeDataString(package), p["package"]);
+            Assert.AreEqual("MD5", p["signType"]);
+            string sign = WxPay.Sign(Fields("appId", Simulator.AppId, "timeStamp", "1490840662", "nonceStr", "n1",
+                "package", p["package"]), Simulator.Key, SignType.Md5);
+            Assert.AreEqual(sign, p["paySign"]);
+        }
+
+        [Test]
         public void ReportIsAnswered()
         {
             IDictionary<string, string> r = client.Report(Fields("interface_url", "https://api.mch.weixin.qq.com/pay/unifiedorder",

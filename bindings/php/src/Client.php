@@ -43,6 +43,7 @@ final class Client
     private const PAY_KIND_JSAPI = 1;
     private const PAY_KIND_APP = 2;
     private const PAY_KIND_CHOOSE_WX_PAY = 3;
+    private const PAY_KIND_RED_PACKET = 4;
 
     private ?\FFI\CData $handle = null;
     private ?\FFI $ffi = null;
@@ -376,6 +377,16 @@ final class Client
     public function getHbInfo(array $fields): array
     {
         return $this->request('mmpaymkttransfers/gethbinfo', $fields);
+    }
+
+    /**
+     * `mmpaymkttransfers/sendminiprogramhb`: a red packet the user opens in a
+     * mini-program; pass the answered `package` to
+     * {@see redPacketParameters()}.
+     */
+    public function sendMiniProgramHb(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/sendminiprogramhb', $fields);
     }
 
     /**

@@ -131,6 +131,20 @@ trait MerchantFlows
     }
 
     /**
+     * The signed parameters a mini-program's `wx.sendBizRedPacket` takes:
+     * `timeStamp`, `nonceStr`, `package`, `signType`, `paySign`, from the
+     * `package` that {@see Client::sendMiniProgramHb()} answered (handed out
+     * percent-encoded, as the mini-program passes it); always MD5.
+     *
+     * @return array<string, string>
+     * @see jsapiParameters() for the other arguments
+     */
+    public function redPacketParameters(string $package, ?string $appid = null, int $timestamp = 0, ?string $nonce = null): array
+    {
+        return $this->payParameters(self::PAY_KIND_RED_PACKET, $package, $appid, $timestamp, $nonce);
+    }
+
+    /**
      * The whole payment-code flow (issue #4): pay; while the customer
      * confirms (`USERPAYING`) or the answer is uncertain, poll
      * `pay/orderquery`; if still unpaid at the deadline, reverse (needs the

@@ -15,7 +15,7 @@ final class ShortcutsTest extends TestCase
     /** Public methods of Client that are not named endpoints. */
     private const OTHER_METHODS = [
         '__construct', '__destruct', '__serialize', '__unserialize', '__debugInfo', 'request', 'download', 'endpointInfo', 'errCodeRetry', 'certStatus', 'reloadCertificate',
-        'close', 'isClosed', 'paymentNotification', 'refundNotification', 'jsapiParameters', 'appParameters', 'chooseWXPayParameters', 'nativeUrl', 'nativeScan', 'nativeReply',
+        'close', 'isClosed', 'paymentNotification', 'refundNotification', 'jsapiParameters', 'appParameters', 'chooseWXPayParameters', 'redPacketParameters', 'nativeUrl', 'nativeScan', 'nativeReply',
         'entrustUrl', 'contractNotification', 'microPayFlow', 'downloadBillTable',
     ];
 
@@ -35,7 +35,7 @@ final class ShortcutsTest extends TestCase
         $shortcuts = array_values(array_diff($methods, self::OTHER_METHODS));
         sort($listed);
         sort($shortcuts);
-        $this->assertCount(28, $listed);
+        $this->assertCount(29, $listed);
         $this->assertSame($listed, $shortcuts);
     }
 }

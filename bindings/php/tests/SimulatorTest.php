@@ -17,6 +17,7 @@ use WxPay\Exception\XmlException;
 use WxPay\ResultCode;
 use WxPay\Retry;
 use WxPay\SignType;
+use WxPay\WxPay;
 
 /**
  * The client against the real simulator over real TLS on loopback:
@@ -325,6 +326,22 @@ final class SimulatorTest extends TestCase
             fn () => $client->sendRedPack(['mch_billno' => self::orderNo(), 'total_amount' => 50] + $packet));
         $this->assertSame('MONEY_LIMIT', $e->getErrCode());
         $this->assertSame(Retry::Final, $e->getRetry());
+    }
+
+    public function testAMiniProgramRedPacketIsOpenedWithItsPackage(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $package = $client->sendMiniProgramHb([
+            'mch_billno' => self::orderNo(), 'send_name' => 'shop', 're_openid' => 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'total_amount' => 100,
+            'total_num' => 1, 'wishing' => 'thanks', 'act_name' => 'launch', 'remark' => 'r', 'notify_way' => 'MINI_PROGRAM_JSAPI',
+        ])['package'];
+        $this->assertStringStartsWith('sendid=', $package);
+        $params = $client->redPacketParameters($package, null, 1490840662, 'n1');
+        $this->assertSame(['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'], array_keys($params));
+        $this->assertSame(urlencode($package), $params['package']);
+        $this->assertSame('MD5', $params['signType']);
+        $signed = ['appId' => Simulator::APPID, 'timeStamp' => '1490840662', 'nonceStr' => 'n1', 'package' => $params['package']];
+        $this->assertSame(WxPay::sign($signed, Simulator::KEY, 'MD5'), $params['paySign']);
     }
 
     public function testProfitSharingSplitsAPaidOrder(): void

@@ -13,9 +13,11 @@ import os
 import shutil
 import subprocess
 import threading
+import urllib.parse
 
 import pytest
-from simulator import KEY, MCH_ID
+from reference import md5_sign
+from simulator import APPID, KEY, MCH_ID
 
 import wxpay
 from wxpay import (
@@ -183,6 +185,20 @@ def test_a_red_packet_and_its_nested_receipt(client):
     with pytest.raises(BusinessError) as err:
         client.send_red_pack({**packet, "mch_billno": order_no("hb"), "total_amount": "50"})
     assert err.value.err_code == "MONEY_LIMIT" and err.value.retry is wxpay.Retry.FINAL
+
+
+def test_a_mini_program_red_packet_is_opened_with_its_package(client):
+    packet = dict(
+        mch_billno=order_no("mp"), send_name="shop", re_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", total_amount="100",
+        total_num="1", wishing="thanks", act_name="launch", remark="r", notify_way="MINI_PROGRAM_JSAPI",
+    )
+    package = client.send_mini_program_hb(packet)["package"]
+    assert package.startswith("sendid=") and "&appid=" in package
+    params = client.red_packet_params(package, timestamp=1490840662, nonce="n1")
+    assert list(params) == ["timeStamp", "nonceStr", "package", "signType", "paySign"]
+    assert params["package"] == urllib.parse.quote_plus(package) and params["signType"] == "MD5"
+    signed = {"appId": APPID, "timeStamp": "1490840662", "nonceStr": "n1", "package": params["package"]}
+    assert params["paySign"] == md5_sign(signed)
 
 
 def test_profit_sharing_splits_a_paid_order(client):

@@ -14,7 +14,7 @@ LIST = Path(__file__).resolve().parents[2] / "shortcuts.tsv"
 # Public Client methods that are not named endpoints.
 OTHER_METHODS = {
     "request", "download", "cert_status", "reload_certificate", "endpoint_info", "close",
-    "parse_notification", "decrypt_refund_notification", "jsapi_params", "app_params", "choose_wx_pay_params", "native_url", "native_scan", "native_reply",
+    "parse_notification", "decrypt_refund_notification", "jsapi_params", "app_params", "choose_wx_pay_params", "red_packet_params", "native_url", "native_scan", "native_reply",
     "entrust_url", "parse_contract_notification",
     "micropay_flow", "parsed_bill",
 }

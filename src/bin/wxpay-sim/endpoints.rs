@@ -103,6 +103,9 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "mmpaymkttransfers/sendredpack" => {
             Endpoint { cert: true, signed: false, identity: Identity::RedPack, ..plain(redpack::sendredpack) }
         }
+        "mmpaymkttransfers/sendminiprogramhb" => {
+            Endpoint { cert: true, signed: false, identity: Identity::RedPack, ..plain(redpack::sendminiprogramhb) }
+        }
         "mmpaymkttransfers/gethbinfo" => Endpoint { cert: true, signed: false, ..plain(redpack::gethbinfo) },
         "risk/getpublickey" => Endpoint { cert: true, signed: false, identity: Identity::MchOnly, ..plain(payout::getpublickey) },
         "mmpaysptrans/pay_bank" => {

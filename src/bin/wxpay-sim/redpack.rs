@@ -14,6 +14,19 @@ pub fn sendredpack(app: &App, req: &Request) -> Reply {
 }
 
 fn try_sendredpack(app: &App, req: &Request) -> Result<Reply, Reply> {
+    required(&req.fields, "client_ip")?;
+    let packet = record(app, req)?;
+    Ok(Reply::Success(fields([
+        ("mch_billno", packet.mch_billno),
+        ("re_openid", packet.openid),
+        ("total_amount", packet.amount.to_string()),
+        ("send_listid", packet.send_listid),
+    ])))
+}
+
+/// Checks a single red packet's fields and records it; the same request
+/// again is the same packet.
+fn record(app: &App, req: &Request) -> Result<RedPacket, Reply> {
     let f = &req.fields;
     let mch_billno = merchant_no(f, "mch_billno")?;
     let openid = required(f, "re_openid")?;
@@ -24,15 +37,13 @@ fn try_sendredpack(app: &App, req: &Request) -> Result<Reply, Reply> {
     if !(100..=20_000).contains(&total) {
         return Err(biz("MONEY_LIMIT", "a red packet is between 1 and 200 yuan (100 to 20000 fen)"));
     }
-    for name in ["send_name", "wishing", "client_ip"] {
-        required(f, name)?;
-    }
+    required(f, "send_name")?;
     let (act_name, remark) = (required(f, "act_name")?, required(f, "remark")?);
     let wishing = required(f, "wishing")?;
     let mut book = app.store.book(req.sandbox);
-    let packet = match book.red_packets.get(mch_billno) {
-        Some(p) if p.openid == openid && p.amount == total => p.clone(),
-        Some(_) => return Err(biz("INVALID_REQUEST", "mch_billno is already used with other parameters")),
+    match book.red_packets.get(mch_billno) {
+        Some(p) if p.openid == openid && p.amount == total => Ok(p.clone()),
+        Some(_) => Err(biz("INVALID_REQUEST", "mch_billno is already used with other parameters")),
         None => {
             let p = RedPacket {
                 mch_billno: mch_billno.to_owned(),
@@ -45,14 +56,34 @@ fn try_sendredpack(app: &App, req: &Request) -> Result<Reply, Reply> {
                 sent: clock::now(),
             };
             book.red_packets.insert(p.mch_billno.clone(), p.clone());
-            p
+            Ok(p)
         }
-    };
+    }
+}
+
+/// mmpaymkttransfers/sendminiprogramhb: a red packet the user opens in the
+/// mini-program (`wx.sendBizRedPacket`) with the answered `package`.
+pub fn sendminiprogramhb(app: &App, req: &Request) -> Reply {
+    match try_sendminiprogramhb(app, req) {
+        Ok(r) | Err(r) => r,
+    }
+}
+
+fn try_sendminiprogramhb(app: &App, req: &Request) -> Result<Reply, Reply> {
+    if required(&req.fields, "notify_way")? != "MINI_PROGRAM_JSAPI" {
+        return Err(biz("PARAM_ERROR", "notify_way must be MINI_PROGRAM_JSAPI"));
+    }
+    let packet = record(app, req)?;
+    let sendid = openssl::hash::hash(openssl::hash::MessageDigest::sha256(), packet.send_listid.as_bytes())
+        .map(|d| d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        .map_err(|e| Reply::Fail(format!("wxpay-sim: {e}")))?;
+    let package = format!("sendid={sendid}&ver=8&sign={}&mchid={}&appid={}", &sendid[..32], app.mch_id, app.appid);
     Ok(Reply::Success(fields([
         ("mch_billno", packet.mch_billno),
         ("re_openid", packet.openid),
         ("total_amount", packet.amount.to_string()),
         ("send_listid", packet.send_listid),
+        ("package", package),
     ])))
 }
 

@@ -414,6 +414,11 @@ class Client(FlowsMixin):
         ``openid_$n``, ``amount_$n``, ``rcv_time_$n`` (WeChat nests them in ``<hblist>``)."""
         return self.request("mmpaymkttransfers/gethbinfo", merge(fields, more))
 
+    def send_mini_program_hb(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/sendminiprogramhb``: a red packet the user opens in a mini-program;
+        pass the answered ``package`` to ``red_packet_params``."""
+        return self.request("mmpaymkttransfers/sendminiprogramhb", merge(fields, more))
+
     def pap_pay_apply(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         """``pay/pappayapply``: a deduction under a signed contract (``trade_type="PAP"``,
         ``contract_id``); the result comes as a payment notification."""

@@ -100,6 +100,20 @@ class FlowsMixin:
         ``wx.config``. Defaults as ``jsapi_params``."""
         return self._with_handle(_flows.pay_params, _flows.PAY_KIND_CHOOSE_WX_PAY, prepay_id, appid, timestamp, nonce)
 
+    def red_packet_params(
+        self,
+        package: str,
+        *,
+        appid: Optional[str] = None,
+        timestamp: Optional[int] = None,
+        nonce: Optional[str] = None,
+    ) -> Dict[str, str]:
+        """The signed parameters for a mini-program's ``wx.sendBizRedPacket``: ``timeStamp,
+        nonceStr, package, signType, paySign``, from the ``package`` that ``send_mini_program_hb``
+        answered (handed out percent-encoded, as the mini-program passes it); always MD5.
+        Defaults as ``jsapi_params``."""
+        return self._with_handle(_flows.pay_params, _flows.PAY_KIND_RED_PACKET, package, appid, timestamp, nonce)
+
     # -- Native mode 1 ------------------------------------------------------------
 
     def native_url(self, product_id: str, *, timestamp: Optional[int] = None, nonce: Optional[str] = None) -> str:

@@ -22,6 +22,7 @@ _lib = _native.lib
 PAY_KIND_JSAPI = 1
 PAY_KIND_APP = 2
 PAY_KIND_CHOOSE_WX_PAY = 3
+PAY_KIND_RED_PACKET = 4
 
 
 class Notification(Dict[str, str]):
