@@ -463,6 +463,33 @@ namespace WeChatPay
             return Request("mmpaymkttransfers/gethbinfo", fields);
         }
 
+        /// <summary><c>mmpaymkttransfers/send_coupon</c>: sends one coupon of a stock to a user (<c>coupon_stock_id</c>, <c>openid_count=1</c>, <c>partner_trade_no</c>, <c>openid</c>).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> SendCoupon(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/send_coupon", fields);
+        }
+
+        /// <summary><c>mmpaymkttransfers/query_coupon_stock</c>: a coupon stock's value, state and how many were sent.</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> QueryCouponStock(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/query_coupon_stock", fields);
+        }
+
+        /// <summary><c>mmpaymkttransfers/querycouponsinfo</c>: a coupon a user holds (<c>coupon_id</c>, <c>openid</c>, <c>stock_id</c>).</summary>
+        /// <param name="fields">The request's fields.</param>
+        /// <returns>The response.</returns>
+        /// <exception cref="WxPayException">As <see cref="Request"/>.</exception>
+        public IDictionary<string, string> QueryCouponsInfo(IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            return Request("mmpaymkttransfers/querycouponsinfo", fields);
+        }
+
         /// <summary><c>mmpaymkttransfers/sendminiprogramhb</c>: a red packet the user opens in a mini-program; pass the
         /// answered <c>package</c> to <see cref="PayParams"/> with <see cref="WxPayPayKind.RedPacket"/>.</summary>
         /// <param name="fields">The red packet's fields (<c>notify_way</c> <c>MINI_PROGRAM_JSAPI</c>).</param>

@@ -207,6 +207,23 @@ namespace WeChatPay.Tests
         }
 
         [Test]
+        public void ACouponIsSentAndQueried()
+        {
+            IDictionary<string, string> sent = client.SendCoupon(Fields("coupon_stock_id", "1757", "openid_count", "1",
+                "partner_trade_no", sim.NextOrderNumber("c"), "openid", "oUser1"));
+            Assert.AreEqual("SUCCESS", sent["ret_code"]);
+            Assert.AreEqual(10, sent["coupon_id"].Length);
+            Assert.AreEqual("100", client.QueryCouponStock(Fields("coupon_stock_id", "1757"))["coupon_value"]);
+            IDictionary<string, string> info = client.QueryCouponsInfo(Fields("coupon_id", sent["coupon_id"], "openid", "oUser1",
+                "stock_id", "1757"));
+            Assert.AreEqual("SENDED", info["coupon_state"]);
+            var e = Assert.Throws<WxPayBusinessException>(() => client.QueryCouponsInfo(Fields("coupon_id", sent["coupon_id"],
+                "openid", "oOther", "stock_id", "1757")));
+            Assert.AreEqual("COUPON_NOT_EXIST", e.ErrCode);
+            Assert.AreEqual("代金券不存在", e.Response["err_code_des"]);
+        }
+
+        [Test]
         public void ReportIsAnswered()
         {
             IDictionary<string, string> r = client.Report(Fields("interface_url", "https://api.mch.weixin.qq.com/pay/unifiedorder",

@@ -39,7 +39,7 @@ namespace WeChatPay.Tests
                 .Except(OtherMethods)
                 .OrderBy(name => name, StringComparer.Ordinal)
                 .ToList();
-            Assert.AreEqual(29, listed.Count);
+            Assert.AreEqual(32, listed.Count);
             CollectionAssert.AreEqual(listed, shortcuts);
         }
     }

@@ -379,6 +379,24 @@ final class Client
         return $this->request('mmpaymkttransfers/gethbinfo', $fields);
     }
 
+    /** `mmpaymkttransfers/send_coupon`: sends one coupon of a stock to a user (`coupon_stock_id`, `openid_count=1`, `partner_trade_no`, `openid`). */
+    public function sendCoupon(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/send_coupon', $fields);
+    }
+
+    /** `mmpaymkttransfers/query_coupon_stock`: a coupon stock's value, state and how many were sent. */
+    public function queryCouponStock(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/query_coupon_stock', $fields);
+    }
+
+    /** `mmpaymkttransfers/querycouponsinfo`: a coupon a user holds (`coupon_id`, `openid`, `stock_id`). */
+    public function queryCouponsInfo(array $fields): array
+    {
+        return $this->request('mmpaymkttransfers/querycouponsinfo', $fields);
+    }
+
     /**
      * `mmpaymkttransfers/sendminiprogramhb`: a red packet the user opens in a
      * mini-program; pass the answered `package` to

@@ -344,6 +344,21 @@ final class SimulatorTest extends TestCase
         $this->assertSame(WxPay::sign($signed, Simulator::KEY, 'MD5'), $params['paySign']);
     }
 
+    public function testACouponIsSentAndQueried(): void
+    {
+        $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);
+        $sent = $client->sendCoupon(['coupon_stock_id' => '1757', 'openid_count' => 1, 'partner_trade_no' => self::orderNo(), 'openid' => 'oUser1']);
+        $this->assertSame('SUCCESS', $sent['ret_code']);
+        $this->assertSame(10, strlen($sent['coupon_id']));
+        $this->assertSame('100', $client->queryCouponStock(['coupon_stock_id' => '1757'])['coupon_value']);
+        $info = $client->queryCouponsInfo(['coupon_id' => $sent['coupon_id'], 'openid' => 'oUser1', 'stock_id' => '1757']);
+        $this->assertSame('SENDED', $info['coupon_state']);
+        $e = $this->assertFails(BusinessException::class, ResultCode::BUSINESS_FAIL,
+            fn () => $client->queryCouponsInfo(['coupon_id' => $sent['coupon_id'], 'openid' => 'oOther', 'stock_id' => '1757']));
+        $this->assertSame('COUPON_NOT_EXIST', $e->getErrCode());
+        $this->assertSame('代金券不存在', $e->getResponse()['err_code_des']);
+    }
+
     public function testProfitSharingSplitsAPaidOrder(): void
     {
         $client = $this->client(['p12_file' => $this->sim->file('apiclient_cert.p12')]);

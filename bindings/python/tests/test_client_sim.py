@@ -201,6 +201,19 @@ def test_a_mini_program_red_packet_is_opened_with_its_package(client):
     assert params["paySign"] == md5_sign(signed)
 
 
+def test_a_coupon_is_sent_and_queried(client):
+    trade_no = order_no("cp")
+    sent = client.send_coupon(coupon_stock_id="1757", openid_count="1", partner_trade_no=trade_no, openid="oUser1")
+    assert sent["ret_code"] == "SUCCESS" and len(sent["coupon_id"]) == 10
+    stock = client.query_coupon_stock(coupon_stock_id="1757")
+    assert stock["coupon_value"] == "100" and int(stock["is_send_num"]) >= 1
+    info = client.query_coupons_info(coupon_id=sent["coupon_id"], openid="oUser1", stock_id="1757")
+    assert info["coupon_state"] == "SENDED"
+    with pytest.raises(BusinessError) as err:
+        client.query_coupons_info(coupon_id=sent["coupon_id"], openid="oOther", stock_id="1757")
+    assert err.value.err_code == "COUPON_NOT_EXIST" and err.value.response["err_code_des"] == "代金券不存在"
+
+
 def test_profit_sharing_splits_a_paid_order(client):
     no = paid_order(client)
     transaction_id = client.order_query(out_trade_no=no)["transaction_id"]

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::reply::{Reply, Request};
-use crate::{bill, misc, papay, payout, redpack, refund, split, trade};
+use crate::{bill, coupon, misc, papay, payout, redpack, refund, split, trade};
 
 /// The fields that name the merchant in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,11 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "mmpaymkttransfers/promotion/transfers" => {
             Endpoint { cert: true, signed: false, identity: Identity::Transfer, ..plain(misc::transfers) }
         }
+        "mmpaymkttransfers/send_coupon" => Endpoint { cert: true, signed: false, ..plain(coupon::send_coupon) },
+        "mmpaymkttransfers/query_coupon_stock" => {
+            Endpoint { cert: true, signed: false, ..plain(coupon::query_coupon_stock) }
+        }
+        "mmpaymkttransfers/querycouponsinfo" => Endpoint { cert: true, signed: false, ..plain(coupon::querycouponsinfo) },
         "mmpaymkttransfers/sendredpack" => {
             Endpoint { cert: true, signed: false, identity: Identity::RedPack, ..plain(redpack::sendredpack) }
         }

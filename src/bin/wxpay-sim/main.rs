@@ -7,6 +7,7 @@ mod certs;
 mod clock;
 mod config;
 mod control;
+mod coupon;
 mod endpoints;
 mod faults;
 mod json;

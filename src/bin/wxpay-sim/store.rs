@@ -151,10 +151,21 @@ pub struct Book {
     pub split_state: HashMap<String, (u64, bool)>,
     /// Profit-sharing returns by out_return_no.
     pub split_returns: HashMap<String, SplitReturn>,
+    /// Coupons sent, by coupon_id.
+    pub coupons: HashMap<String, Coupon>,
     /// Deduction contracts by contract_id.
     pub contracts: HashMap<String, Contract>,
     /// (plan_id, contract_code) -> contract_id
     pub by_contract_code: HashMap<(String, String), String>,
+}
+
+/// A coupon of the simulator's stock, sent to a user.
+#[derive(Debug, Clone)]
+pub struct Coupon {
+    pub coupon_id: String,
+    pub partner_trade_no: String,
+    pub openid: String,
+    pub sent: OffsetDateTime,
 }
 
 /// A contract for automatic deduction that a user signed.
@@ -285,6 +296,11 @@ impl Ids {
     /// 30 digits, as profit-sharing order and detail ids have.
     pub fn split_id(&self) -> String {
         format!("3008{:06}{}{:012}", self.salt, &clock::date(clock::now()), self.next())
+    }
+
+    /// 10 digits, as coupon ids have.
+    pub fn coupon_id(&self) -> String {
+        format!("{:010}", 1_000_000_000 + self.next())
     }
 
     /// `Wx` + 26 digits, as contract ids have.

@@ -414,6 +414,20 @@ class Client(FlowsMixin):
         ``openid_$n``, ``amount_$n``, ``rcv_time_$n`` (WeChat nests them in ``<hblist>``)."""
         return self.request("mmpaymkttransfers/gethbinfo", merge(fields, more))
 
+    def send_coupon(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/send_coupon``: sends one coupon of a stock to a user
+        (``coupon_stock_id``, ``openid_count=1``, ``partner_trade_no``, ``openid``)."""
+        return self.request("mmpaymkttransfers/send_coupon", merge(fields, more))
+
+    def query_coupon_stock(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/query_coupon_stock``: a coupon stock's value, state and how many were sent."""
+        return self.request("mmpaymkttransfers/query_coupon_stock", merge(fields, more))
+
+    def query_coupons_info(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
+        """``mmpaymkttransfers/querycouponsinfo``: a coupon a user holds
+        (``coupon_id``, ``openid``, ``stock_id``)."""
+        return self.request("mmpaymkttransfers/querycouponsinfo", merge(fields, more))
+
     def send_mini_program_hb(self, fields: Optional[Fields] = None, **more: str) -> Dict[str, str]:
         """``mmpaymkttransfers/sendminiprogramhb``: a red packet the user opens in a mini-program;
         pass the answered ``package`` to ``red_packet_params``."""
