@@ -222,7 +222,7 @@ fn pay_params_through_the_c_abi() {
     unsafe { wxpay_fields_free(params) };
     unsafe { wxpay_fields_free(jsapi) };
     let mut untouched = std::ptr::null_mut();
-    let r = unsafe { wxpay_pay_params(client, 4, prepay.as_ptr(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
+    let r = unsafe { wxpay_pay_params(client, 5, prepay.as_ptr(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
     assert_eq!(r, wxpay_result::InvalidArgument);
     let r = unsafe { wxpay_pay_params(client, 1, std::ptr::null(), std::ptr::null(), 0, std::ptr::null(), &mut untouched) };
     assert_eq!(r, wxpay_result::NullArgument);

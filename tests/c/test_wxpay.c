@@ -605,7 +605,18 @@ static void test_pay_params(wxpay_client *c) {
     wxpay_fields_free(p);
     p = NULL;
     EXPECT_ERR(wxpay_pay_params(c, 0, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
-    EXPECT_ERR(wxpay_pay_params(c, 4, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
+    /* A mini-program red packet: the package percent-encoded, signed MD5 over appId, timeStamp, nonceStr, package. */
+    EXPECT_OK(wxpay_pay_params(c, WXPAY_PAY_KIND_RED_PACKET, "sendid=ab&ver=8", NULL, 1414561699, "n1", &p));
+    EXPECT_OK(wxpay_fields_get(p, "package", &v));
+    CHECK(v && strcmp(v, "sendid%3Dab%26ver%3D8") == 0);
+    static const char RED[] = "appId\0wx2421b1c4370ec43b\0timeStamp\0001414561699\0nonceStr\0n1\0package\0sendid%3Dab%26ver%3D8";
+    char red_sig[WXPAY_SIGN_BUF_LEN];
+    EXPECT_OK(wxpay_sign(RED, sizeof RED - 1, 4, KEY, KEY_LEN, WXPAY_SIGN_TYPE_MD5, red_sig, sizeof red_sig));
+    EXPECT_OK(wxpay_fields_get(p, "paySign", &v));
+    CHECK(v && strcmp(v, red_sig) == 0);
+    wxpay_fields_free(p);
+    p = NULL;
+    EXPECT_ERR(wxpay_pay_params(c, 5, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_pay_params(c, WXPAY_PAY_KIND_APP, "", NULL, 0, NULL, &p), WXPAY_RESULT_INVALID_ARGUMENT);
     EXPECT_ERR(wxpay_pay_params(NULL, WXPAY_PAY_KIND_APP, "wx1", NULL, 0, NULL, &p), WXPAY_RESULT_NULL_ARGUMENT);
     CHECK(p == NULL);

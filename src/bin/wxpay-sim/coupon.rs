@@ -35,14 +35,14 @@ fn try_send(app: &App, req: &Request) -> Result<Reply, Reply> {
     let f = &req.fields;
     stock(req, "coupon_stock_id")?;
     if required(f, "openid_count")? != "1" {
-        return Err(biz("PARAM_ERROR", "openid_count must be 1"));
+        return Err(biz("PARAM_ERROR", "openid_count必须为1"));
     }
     let trade_no = merchant_no(f, "partner_trade_no")?;
     let openid = required(f, "openid")?;
     let mut book = app.store.book(req.sandbox);
     let coupon = match book.coupons.values().find(|c| c.partner_trade_no == trade_no) {
         Some(c) if c.openid == openid => c.clone(),
-        Some(_) => return Err(biz("PARAM_ERROR", "partner_trade_no is already used for another user")),
+        Some(_) => return Err(biz("PARAM_ERROR", "商户单据号重复，且用户不一致")),
         None if book.coupons.len() as u64 >= STOCK_TOTAL => {
             return Err(biz("NOT_ENOUGH", "批次已发完"));
         }
@@ -97,7 +97,7 @@ pub fn querycouponsinfo(app: &App, req: &Request) -> Reply {
         return r;
     }
     let (Ok(coupon_id), Ok(openid)) = (required(f, "coupon_id"), required(f, "openid")) else {
-        return biz("LACK_PARAMS", "coupon_id and openid are required");
+        return biz("LACK_PARAMS", "缺少参数coupon_id或openid");
     };
     let book = app.store.book(req.sandbox);
     let Some(c) = book.coupons.get(coupon_id).filter(|c| c.openid == openid) else {

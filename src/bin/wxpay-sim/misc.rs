@@ -22,18 +22,18 @@ fn try_transfers(app: &App, req: &Request) -> Result<Reply, Reply> {
         "FORCE_CHECK" => {
             required(f, "re_user_name")?;
         }
-        _ => return Err(biz("PARAM_ERROR", "check_name must be NO_CHECK or FORCE_CHECK")),
+        _ => return Err(biz("PARAM_ERROR", "check_name只能是NO_CHECK或FORCE_CHECK")),
     }
     let amount = amount(f, "amount")?;
     if amount < 30 {
-        return Err(biz("AMOUNT_LIMIT", "the amount is below the minimum of 30 fen"));
+        return Err(biz("AMOUNT_LIMIT", "付款金额低于最低限额0.30元"));
     }
     required(f, "desc")?;
     required(f, "spbill_create_ip")?;
     let mut book = app.store.book(req.sandbox);
     let transfer = match book.transfers.get(partner_trade_no) {
         Some(t) if t.amount == amount && t.openid == openid => t.clone(),
-        Some(_) => return Err(biz("INVALID_REQUEST", "partner_trade_no is already used with other parameters")),
+        Some(_) => return Err(biz("INVALID_REQUEST", "商户订单号重复，且参数与原订单不一致")),
         None => {
             let t = Transfer {
                 partner_trade_no: partner_trade_no.to_owned(),
@@ -87,6 +87,6 @@ pub fn authcodetoopenid(app: &App, req: &Request) -> Reply {
     if crate::trade::valid_auth_code(code) {
         Reply::Success(fields([("openid", app.ids.openid_for(code))]))
     } else {
-        crate::reply::biz("AUTH_CODE_INVALID", "auth_code must be 18 digits starting with 10 to 15")
+        crate::reply::biz("AUTH_CODE_INVALID", "授权码参数错误（应为10到15开头的18位数字）")
     }
 }

@@ -47,7 +47,7 @@ fn sign_contract(app: &App, query: &str) -> Result<Contract, String> {
     let (plan_id, contract_code, serial) = (get("plan_id")?, get("contract_code")?, get("request_serial")?);
     let (display_account, notify_url) = (get("contract_display_account")?, get("notify_url")?);
     if get("version")? != "1.0" {
-        return Err("version must be 1.0".into());
+        return Err("version必须为1.0".into());
     }
     for (name, value) in [("plan_id", plan_id), ("request_serial", serial), ("timestamp", get("timestamp")?)] {
         if value.len() > 19 || !value.bytes().all(|b| b.is_ascii_digit()) {
@@ -123,7 +123,7 @@ fn contract_message(app: &App, c: &Contract, change_type: &str) -> wxpay::Result
 /// The contract a query names: by `contract_id`, else `plan_id` + `contract_code`.
 fn find_contract<'a>(book: &'a Book, f: &Fields) -> Result<&'a Contract, Reply> {
     if optional(f, "version") != Some("1.0") {
-        return Err(biz("PARAM_ERROR", "version must be 1.0"));
+        return Err(biz("PARAM_ERROR", "version必须为1.0"));
     }
     let id = match optional(f, "contract_id") {
         Some(id) => Some(id.to_owned()),
@@ -132,7 +132,7 @@ fn find_contract<'a>(book: &'a Book, f: &Fields) -> Result<&'a Contract, Reply> 
             book.by_contract_code.get(&code).cloned()
         }
     };
-    id.and_then(|id| book.contracts.get(&id)).ok_or_else(|| biz("CONTRACT_NOT_EXIST", "no contract matches"))
+    id.and_then(|id| book.contracts.get(&id)).ok_or_else(|| biz("CONTRACT_NOT_EXIST", "签约协议不存在"))
 }
 
 fn contract_fields(c: &Contract) -> Fields {
@@ -173,11 +173,11 @@ pub fn deletecontract(app: &App, req: &Request) -> Reply {
     };
     let mut book = app.store.book(req.sandbox);
     let id = match find_contract(&book, &req.fields) {
-        Ok(c) if c.ended.is_some() => return biz("CONTRACT_NOT_EXIST", "the contract has already ended"),
+        Ok(c) if c.ended.is_some() => return biz("CONTRACT_NOT_EXIST", "签约协议已解约"),
         Ok(c) => c.contract_id.clone(),
         Err(r) => return r,
     };
-    let Some(c) = book.contracts.get_mut(&id) else { return biz("CONTRACT_NOT_EXIST", "no contract matches") };
+    let Some(c) = book.contracts.get_mut(&id) else { return biz("CONTRACT_NOT_EXIST", "签约协议不存在") };
     c.ended = Some((clock::now(), remark));
     let c = c.clone();
     drop(book);
@@ -200,7 +200,7 @@ pub fn pappayapply(app: &App, req: &Request) -> Reply {
 fn try_pappayapply(app: &App, req: &Request) -> Result<Reply, Reply> {
     let f = &req.fields;
     if required(f, "trade_type")? != "PAP" {
-        return Err(biz("PARAM_ERROR", "trade_type must be PAP"));
+        return Err(biz("PARAM_ERROR", "trade_type必须为PAP"));
     }
     let out_trade_no = merchant_no(f, "out_trade_no")?;
     let total_fee = amount(f, "total_fee")?;
@@ -210,11 +210,11 @@ fn try_pappayapply(app: &App, req: &Request) -> Result<Reply, Reply> {
     let mut book = app.store.book(req.sandbox);
     let contract = match book.contracts.get(required(f, "contract_id")?) {
         Some(c) if c.ended.is_none() => c.clone(),
-        Some(_) => return Err(biz("CONTRACT_NOT_EXIST", "the contract has ended")),
-        None => return Err(biz("CONTRACT_NOT_EXIST", "no contract has this contract_id")),
+        Some(_) => return Err(biz("CONTRACT_NOT_EXIST", "签约协议已解约")),
+        None => return Err(biz("CONTRACT_NOT_EXIST", "签约协议不存在")),
     };
     if book.orders.contains_key(out_trade_no) {
-        return Err(biz("ORDERPAID", "out_trade_no is already used"));
+        return Err(biz("ORDERPAID", "商户订单号重复"));
     }
     let mut order = Order {
         out_trade_no: out_trade_no.to_owned(),
@@ -254,7 +254,7 @@ pub fn paporderquery(app: &App, req: &Request) -> Reply {
         .is_some_and(|o| o.trade_type == "PAP");
     drop(book);
     if !is_deduction {
-        return biz("ORDERNOTEXIST", "no deduction order matches");
+        return biz("ORDERNOTEXIST", "订单不存在");
     }
     trade::orderquery(app, req)
 }

@@ -49,25 +49,25 @@ pub fn pay_bank(app: &App, req: &Request) -> Reply {
 fn try_pay_bank(app: &App, req: &Request) -> Result<Reply, Reply> {
     let f = &req.fields;
     let partner_trade_no = merchant_no(f, "partner_trade_no")?;
-    let undecryptable = |name| biz("PARAM_ERROR", format!("`{name}` does not decrypt with the payout key (RSA-OAEP, SHA-1)"));
+    let undecryptable = |name| biz("PARAM_ERROR", format!("{name}解密失败（RSA-OAEP，SHA-1）"));
     let bank_no = app.payout_key.decrypt(required(f, "enc_bank_no")?).ok_or_else(|| undecryptable("enc_bank_no"))?;
     let true_name = app.payout_key.decrypt(required(f, "enc_true_name")?).ok_or_else(|| undecryptable("enc_true_name"))?;
     if !(12..=30).contains(&bank_no.len()) || !bank_no.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(biz("PARAM_ERROR", "the decrypted card number is not 12 to 30 digits"));
+        return Err(biz("PARAM_ERROR", "收款方银行卡号格式错误（应为12到30位数字）"));
     }
     if true_name.trim().is_empty() {
-        return Err(biz("PARAM_ERROR", "the decrypted name is empty"));
+        return Err(biz("PARAM_ERROR", "收款方用户名为空"));
     }
     let bank_code = required(f, "bank_code")?;
     if bank_code.len() != 4 || !bank_code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(biz("PARAM_ERROR", "bank_code must be WeChat's 4-digit bank code"));
+        return Err(biz("PARAM_ERROR", "bank_code必须是微信支付的4位银行编号"));
     }
     let amount = amount(f, "amount")?;
     let bank_no_md5 = md5_hex(&bank_no);
     let mut book = app.store.book(req.sandbox);
     let payout = match book.bank_payouts.get(partner_trade_no) {
         Some(p) if p.amount == amount && p.bank_no_md5 == bank_no_md5 => p.clone(),
-        Some(_) => return Err(biz("INVALID_REQUEST", "partner_trade_no is already used with other parameters")),
+        Some(_) => return Err(biz("INVALID_REQUEST", "商户订单号重复，且参数与原订单不一致")),
         None => {
             let p = BankPayout {
                 partner_trade_no: partner_trade_no.to_owned(),
@@ -98,7 +98,7 @@ pub fn query_bank(app: &App, req: &Request) -> Reply {
     };
     let book = app.store.book(req.sandbox);
     let Some(p) = book.bank_payouts.get(partner_trade_no) else {
-        return biz("ORDERNOTEXIST", "no payout with this partner_trade_no");
+        return biz("ORDERNOTEXIST", "付款单不存在");
     };
     Reply::Success(fields([
         ("partner_trade_no", p.partner_trade_no.clone()),

@@ -32,10 +32,10 @@ fn record(app: &App, req: &Request) -> Result<RedPacket, Reply> {
     let openid = required(f, "re_openid")?;
     let total = amount(f, "total_amount")?;
     if required(f, "total_num")? != "1" {
-        return Err(biz("PARAM_ERROR", "total_num of a single red packet must be 1"));
+        return Err(biz("PARAM_ERROR", "普通红包total_num必须为1"));
     }
     if !(100..=20_000).contains(&total) {
-        return Err(biz("MONEY_LIMIT", "a red packet is between 1 and 200 yuan (100 to 20000 fen)"));
+        return Err(biz("MONEY_LIMIT", "每个红包的金额必须在1.00元到200.00元之间"));
     }
     required(f, "send_name")?;
     let (act_name, remark) = (required(f, "act_name")?, required(f, "remark")?);
@@ -43,7 +43,7 @@ fn record(app: &App, req: &Request) -> Result<RedPacket, Reply> {
     let mut book = app.store.book(req.sandbox);
     match book.red_packets.get(mch_billno) {
         Some(p) if p.openid == openid && p.amount == total => Ok(p.clone()),
-        Some(_) => Err(biz("INVALID_REQUEST", "mch_billno is already used with other parameters")),
+        Some(_) => Err(biz("INVALID_REQUEST", "商户订单号重复，且参数与原订单不一致")),
         None => {
             let p = RedPacket {
                 mch_billno: mch_billno.to_owned(),
@@ -71,7 +71,7 @@ pub fn sendminiprogramhb(app: &App, req: &Request) -> Reply {
 
 fn try_sendminiprogramhb(app: &App, req: &Request) -> Result<Reply, Reply> {
     if required(&req.fields, "notify_way")? != "MINI_PROGRAM_JSAPI" {
-        return Err(biz("PARAM_ERROR", "notify_way must be MINI_PROGRAM_JSAPI"));
+        return Err(biz("PARAM_ERROR", "小程序红包notify_way必须为MINI_PROGRAM_JSAPI"));
     }
     let packet = record(app, req)?;
     let sendid = openssl::hash::hash(openssl::hash::MessageDigest::sha256(), packet.send_listid.as_bytes())
@@ -95,11 +95,11 @@ pub fn gethbinfo(app: &App, req: &Request) -> Reply {
         Err(r) => return r,
     };
     if f.get("bill_type") != Some("MCHT") {
-        return biz("PARAM_ERROR", "bill_type must be MCHT");
+        return biz("PARAM_ERROR", "bill_type必须为MCHT");
     }
     let book = app.store.book(req.sandbox);
     let Some(p) = book.red_packets.get(mch_billno) else {
-        return biz("NOT_FOUND", "no red packet has this mch_billno");
+        return biz("NOT_FOUND", "指定单号数据不存在");
     };
     let amount = p.amount.to_string();
     Reply::Records {

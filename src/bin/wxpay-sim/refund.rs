@@ -17,7 +17,7 @@ fn try_refund(app: &App, req: &Request) -> Result<Reply, Reply> {
     let f = &req.fields;
     let (transaction_id, out_trade_no) = (optional(f, "transaction_id"), optional(f, "out_trade_no"));
     if transaction_id.is_none() && out_trade_no.is_none() {
-        return Err(biz("LACK_PARAMS", "give transaction_id or out_trade_no"));
+        return Err(biz("LACK_PARAMS", "transaction_id和out_trade_no不能同时为空"));
     }
     let out_refund_no = merchant_no(f, "out_refund_no")?;
     let total_fee = amount(f, "total_fee")?;
@@ -29,26 +29,26 @@ fn try_refund(app: &App, req: &Request) -> Result<Reply, Reply> {
 
     let mut book = app.store.book(req.sandbox);
     let key =
-        book.find_key(transaction_id, out_trade_no).ok_or_else(|| biz("ORDERNOTEXIST", "the order does not exist"))?;
+        book.find_key(transaction_id, out_trade_no).ok_or_else(|| biz("ORDERNOTEXIST", "订单不存在"))?;
     if let Some(existing) = book.refunds.get(out_refund_no) {
         // A retried refund with the same number and amount is the same refund.
         return if existing.out_trade_no == key && existing.refund_fee == refund_fee {
-            let order = book.orders.get(&key).ok_or_else(|| biz("ORDERNOTEXIST", "the order does not exist"))?;
+            let order = book.orders.get(&key).ok_or_else(|| biz("ORDERNOTEXIST", "订单不存在"))?;
             Ok(refund_reply(order, existing))
         } else {
-            Err(biz("INVALID_REQUEST", "out_refund_no is already used with other parameters"))
+            Err(biz("INVALID_REQUEST", "商户退款单号重复，且参数与原退款不一致"))
         };
     }
     let refund_id = app.ids.refund_id();
-    let order = book.orders.get_mut(&key).ok_or_else(|| biz("ORDERNOTEXIST", "the order does not exist"))?;
+    let order = book.orders.get_mut(&key).ok_or_else(|| biz("ORDERNOTEXIST", "订单不存在"))?;
     if !order.state.is_paid() {
-        return Err(biz("TRADE_STATE_ERROR", format!("the order is {}, not paid", order.state.as_str())));
+        return Err(biz("TRADE_STATE_ERROR", format!("订单状态为{}，不是已支付", order.state.as_str())));
     }
     if order.total_fee != total_fee {
-        return Err(biz("INVALID_REQUEST", "total_fee does not match the order's amount"));
+        return Err(biz("INVALID_REQUEST", "订单金额total_fee与原订单不一致"));
     }
     if order.refunded.saturating_add(refund_fee) > order.total_fee {
-        return Err(biz("INVALID_REQUEST", "refund_fee exceeds what is left to refund on the order"));
+        return Err(biz("INVALID_REQUEST", "退款金额大于订单剩余可退金额"));
     }
     let refund = Refund {
         out_refund_no: out_refund_no.to_owned(),
@@ -108,7 +108,7 @@ pub fn refundquery(app: &App, req: &Request) -> Reply {
         None => {
             let (t, o) = (optional(f, "transaction_id"), optional(f, "out_trade_no"));
             if t.is_none() && o.is_none() {
-                return biz("LACK_PARAMS", "give refund_id, out_refund_no, transaction_id or out_trade_no");
+                return biz("LACK_PARAMS", "refund_id、out_refund_no、transaction_id、out_trade_no不能同时为空");
             }
             let key = book.find_key(t, o);
             let list = key.as_ref().and_then(|k| book.orders.get(k)).map(|o| o.refunds.clone()).unwrap_or_default();
@@ -117,7 +117,7 @@ pub fn refundquery(app: &App, req: &Request) -> Reply {
     };
     let order = order_key.as_ref().and_then(|k| book.orders.get(k));
     let (Some(order), false) = (order, refunds.is_empty()) else {
-        return biz("REFUNDNOTEXIST", "no refund matches");
+        return biz("REFUNDNOTEXIST", "退款订单查询失败");
     };
     let mut out = fields([
         ("transaction_id", order.transaction_id.clone()),

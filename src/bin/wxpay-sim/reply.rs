@@ -46,7 +46,7 @@ pub fn fields<const N: usize>(pairs: [(&str, String); N]) -> Fields {
 pub fn required<'a>(req: &'a Fields, name: &str) -> Result<&'a str, Reply> {
     match req.get(name) {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(biz("LACK_PARAMS", format!("missing required field `{name}`"))),
+        _ => Err(biz("LACK_PARAMS", format!("缺少参数{name}"))),
     }
 }
 
@@ -60,7 +60,7 @@ pub fn amount(req: &Fields, name: &str) -> Result<u64, Reply> {
     let v = required(req, name)?;
     match v.parse::<u64>() {
         Ok(n) if n > 0 && n <= 100_000_000_000 && v.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(biz("PARAM_ERROR", format!("`{name}` must be a positive whole number of fen"))),
+        _ => Err(biz("PARAM_ERROR", format!("{name}必须为正整数（单位：分）"))),
     }
 }
 
@@ -70,7 +70,7 @@ pub fn merchant_no<'a>(req: &'a Fields, name: &str) -> Result<&'a str, Reply> {
     if v.len() <= 32 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-|*@".contains(&b)) {
         Ok(v)
     } else {
-        Err(biz("PARAM_ERROR", format!("`{name}` must be at most 32 letters, digits or _-|*@")))
+        Err(biz("PARAM_ERROR", format!("{name}长度不能超过32位，只能是字母、数字或_-|*@")))
     }
 }
 

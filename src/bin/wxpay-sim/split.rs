@@ -38,10 +38,10 @@ pub fn removereceiver(app: &App, req: &Request) -> Reply {
 /// `account` (and, when adding, a `relation_type`).
 fn receiver(req: &Request, adding: bool) -> Result<(&str, (String, String)), Reply> {
     let text = required(&req.fields, "receiver")?;
-    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receiver is not a JSON object"))?;
+    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receiver不是JSON对象"))?;
     let kind = text_of(&v, "type")?;
     if !KINDS.contains(&kind) {
-        return Err(biz("PARAM_ERROR", "receiver.type must be MERCHANT_ID, PERSONAL_OPENID or PERSONAL_SUB_OPENID"));
+        return Err(biz("PARAM_ERROR", "receiver.type只能是MERCHANT_ID、PERSONAL_OPENID或PERSONAL_SUB_OPENID"));
     }
     let account = text_of(&v, "account")?;
     if adding {
@@ -53,7 +53,7 @@ fn receiver(req: &Request, adding: bool) -> Result<(&str, (String, String)), Rep
 fn text_of<'a>(v: &'a Value, name: &str) -> Result<&'a str, Reply> {
     match v.get(name).and_then(Value::as_str) {
         Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(biz("PARAM_ERROR", format!("receiver is missing `{name}`"))),
+        _ => Err(biz("PARAM_ERROR", format!("receiver缺少{name}"))),
     }
 }
 
@@ -80,22 +80,22 @@ fn split(app: &App, req: &Request, finish: bool) -> Result<Reply, Reply> {
         return Ok(split_reply(transaction_id, out_order_no, done));
     }
     let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
-        return Err(biz("ORDER_NOT_READY", "no paid order has this transaction_id"));
+        return Err(biz("ORDER_NOT_READY", "订单处理中，暂时无法分账（没有已支付的订单）"));
     };
     if !order.state.is_paid() {
-        return Err(biz("ORDER_NOT_READY", "the order is not paid"));
+        return Err(biz("ORDER_NOT_READY", "订单未支付，暂时无法分账"));
     }
     let total = order.total_fee.saturating_sub(order.refunded);
     let (done, finished) = book.split_state.get(transaction_id).copied().unwrap_or((0, false));
     if finished {
-        return Err(biz("ORDER_FINISHED", "the order's profit sharing is finished"));
+        return Err(biz("ORDER_FINISHED", "分账已完结"));
     }
     if let Some(r) = receivers.iter().find(|r| !book.receivers.contains(&(r.kind.clone(), r.account.clone()))) {
-        return Err(biz("RECEIVER_INVALID", format!("receiver {} {} was not added", r.kind, r.account)));
+        return Err(biz("RECEIVER_INVALID", format!("分账接收方{} {}未添加", r.kind, r.account)));
     }
     let wanted: u64 = receivers.iter().map(|r| r.amount).sum();
     if done.saturating_add(wanted) > total {
-        return Err(biz("NOT_ENOUGH", format!("the order has {} fen left to split, not {wanted}", total - done)));
+        return Err(biz("NOT_ENOUGH", format!("分账金额超出可分账金额：剩余{}分，申请{wanted}分", total - done)));
     }
     let receivers = receivers.into_iter().map(|r| SplitReceiver { detail_id: app.ids.split_id(), ..r }).collect();
     let record = Split { order_id: app.ids.split_id(), out_order_no: out_order_no.to_owned(), receivers, finished_at: clock::now() };
@@ -116,18 +116,18 @@ fn split_reply(transaction_id: &str, out_order_no: &str, s: &Split) -> Reply {
 /// The `receivers` field: a non-empty JSON array of `type`, `account`,
 /// `amount` (whole fen, positive) and `description`.
 fn split_receivers(text: &str) -> Result<Vec<SplitReceiver>, Reply> {
-    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receivers is not a JSON array"))?;
+    let v: Value = serde_json::from_str(text).map_err(|_| biz("PARAM_ERROR", "receivers不是JSON数组"))?;
     let Some(list) = v.as_array().filter(|l| !l.is_empty()) else {
-        return Err(biz("PARAM_ERROR", "receivers must be a non-empty JSON array"));
+        return Err(biz("PARAM_ERROR", "receivers必须是非空JSON数组"));
     };
     list.iter()
         .map(|r| {
             let kind = text_of(r, "type")?;
             if !KINDS.contains(&kind) {
-                return Err(biz("PARAM_ERROR", "a receiver's type must be MERCHANT_ID, PERSONAL_OPENID or PERSONAL_SUB_OPENID"));
+                return Err(biz("PARAM_ERROR", "分账接收方type只能是MERCHANT_ID、PERSONAL_OPENID或PERSONAL_SUB_OPENID"));
             }
             let Some(amount) = r.get("amount").and_then(Value::as_u64).filter(|&a| a > 0) else {
-                return Err(biz("PARAM_ERROR", "a receiver's amount must be a positive whole number of fen"));
+                return Err(biz("PARAM_ERROR", "分账接收方amount必须为正整数（单位：分）"));
             };
             Ok(SplitReceiver {
                 kind: kind.to_owned(),
@@ -149,7 +149,7 @@ pub fn query(app: &App, req: &Request) -> Reply {
     };
     let book = app.store.book(req.sandbox);
     let Some(s) = book.splits.get(&(transaction_id.to_owned(), out_order_no.to_owned())) else {
-        return biz("ORDER_NOT_EXIST", "no profit-sharing request has this transaction_id and out_order_no");
+        return biz("ORDER_NOT_EXIST", "分账单不存在");
     };
     let mut list = Json::array();
     for r in &s.receivers {
@@ -180,7 +180,7 @@ pub fn orderamountquery(app: &App, req: &Request) -> Reply {
     };
     let book = app.store.book(req.sandbox);
     let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
-        return biz("ORDER_NOT_EXIST", "no order has this transaction_id");
+        return biz("ORDER_NOT_EXIST", "订单不存在");
     };
     let unsplit = match book.split_state.get(transaction_id) {
         Some((_, true)) => 0,
@@ -204,16 +204,16 @@ fn finish_order(app: &App, req: &Request) -> Result<Reply, Reply> {
     let amount = required(f, "amount")?;
     let mut book = app.store.book(req.sandbox);
     let Some(order) = book.by_transaction.get(transaction_id).and_then(|k| book.orders.get(k)) else {
-        return Err(biz("ORDER_NOT_READY", "no paid order has this transaction_id"));
+        return Err(biz("ORDER_NOT_READY", "订单处理中，暂时无法分账（没有已支付的订单）"));
     };
     let total = order.total_fee.saturating_sub(order.refunded);
     let (done, finished) = book.split_state.get(transaction_id).copied().unwrap_or((0, false));
     if finished {
-        return Err(biz("ORDER_FINISHED", "the order's profit sharing is finished"));
+        return Err(biz("ORDER_FINISHED", "分账已完结"));
     }
     match amount.parse::<u64>() {
         Ok(n) if n <= total - done && amount.bytes().all(|b| b.is_ascii_digit()) => {}
-        _ => return Err(biz("PARAM_ERROR", format!("amount must be a whole number of fen up to the unsplit {}", total - done))),
+        _ => return Err(biz("PARAM_ERROR", format!("amount必须为不超过待分账金额{}的整数（单位：分）", total - done))),
     }
     book.split_state.insert(transaction_id.to_owned(), (done, true));
     Ok(Reply::Success(fields([
@@ -233,7 +233,7 @@ fn return_money(app: &App, req: &Request) -> Result<Reply, Reply> {
     let f = &req.fields;
     let out_return_no = merchant_no(f, "out_return_no")?;
     if required(f, "return_account_type")? != "MERCHANT_ID" {
-        return Err(biz("PARAM_ERROR", "return_account_type must be MERCHANT_ID"));
+        return Err(biz("PARAM_ERROR", "return_account_type只能是MERCHANT_ID"));
     }
     let account = required(f, "return_account")?;
     let amount = crate::reply::amount(f, "return_amount")?;
@@ -251,7 +251,7 @@ fn return_money(app: &App, req: &Request) -> Result<Reply, Reply> {
         .map(|r| r.amount)
         .sum();
     if returned.saturating_add(amount) > given {
-        return Err(biz("NOT_ENOUGH", format!("the split gave {account} {given} fen, {returned} already returned")));
+        return Err(biz("NOT_ENOUGH", format!("回退金额超出：分给{account}的{given}分已回退{returned}分")));
     }
     let record = SplitReturn {
         order_id: split.order_id.clone(),
@@ -272,12 +272,12 @@ fn find_split<'a>(splits: &'a std::collections::HashMap<(String, String), Split>
     let by_id = f.get("order_id").filter(|v| !v.is_empty());
     let by_no = f.get("out_order_no").filter(|v| !v.is_empty());
     if by_id.is_none() && by_no.is_none() {
-        return Err(biz("LACK_PARAMS", "give order_id or out_order_no"));
+        return Err(biz("LACK_PARAMS", "order_id和out_order_no不能同时为空"));
     }
     splits
         .values()
         .find(|s| by_id.is_none_or(|id| s.order_id == id) && by_no.is_none_or(|no| s.out_order_no == no))
-        .ok_or_else(|| biz("ORDER_NOT_EXIST", "no profit-sharing request has this order_id or out_order_no"))
+        .ok_or_else(|| biz("ORDER_NOT_EXIST", "分账单不存在"))
 }
 
 fn return_reply(out_return_no: &str, r: &SplitReturn) -> Reply {
@@ -309,6 +309,6 @@ pub fn return_query(app: &App, req: &Request) -> Reply {
     };
     match book.split_returns.get(out_return_no).filter(|r| r.order_id == split.order_id) {
         Some(r) => return_reply(out_return_no, r),
-        None => biz("ORDER_NOT_EXIST", "no return has this out_return_no for that split"),
+        None => biz("ORDER_NOT_EXIST", "回退单不存在"),
     }
 }
