@@ -215,6 +215,7 @@ fn try_pappayapply(app: &App, req: &Request) -> Result<Reply, Reply> {
         transaction_id: app.ids.transaction_id(),
         prepay_id: String::new(),
         trade_type: "PAP".into(),
+        product_id: String::new(),
         body: body.to_owned(),
         total_fee,
         fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),
