@@ -118,11 +118,17 @@ impl Sim {
         Conn { stream }
     }
 
-    /// POSTs to a control endpoint and returns its JSON.
+    /// Calls a control endpoint and returns its JSON, whatever the status.
     pub fn control(&self, method: &str, path_and_query: &str) -> serde_json::Value {
+        self.control_status(method, path_and_query).1
+    }
+
+    /// Calls a control endpoint and returns its HTTP status and JSON.
+    pub fn control_status(&self, method: &str, path_and_query: &str) -> (u16, serde_json::Value) {
         let r = self.connect().request(method, path_and_query, b"").unwrap();
-        serde_json::from_slice(&r.body)
-            .unwrap_or_else(|e| panic!("{path_and_query}: {e}: {:?}", String::from_utf8_lossy(&r.body)))
+        let json = serde_json::from_slice(&r.body)
+            .unwrap_or_else(|e| panic!("{path_and_query}: {e}: {:?}", String::from_utf8_lossy(&r.body)));
+        (r.status, json)
     }
 
     /// Signs `fields` (with appid, mch_id, nonce_str added) and POSTs them.

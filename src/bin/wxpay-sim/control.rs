@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::faults::{Armed, DEFAULT_DELAY_MS, Kind, MAX_DELAY_MS};
 use crate::json::Json;
+use crate::scan::{self, Outcome};
 use crate::trade;
 
 pub struct Answer {
@@ -20,8 +21,9 @@ fn error(status: u16, msg: &str) -> Answer {
     Answer { status, body: j.finish() }
 }
 
-/// `route` is the path after `/sim/`; `query` the raw query string.
-pub fn handle(app: &App, method: &hyper::Method, route: &str, query: &str) -> Answer {
+/// `route` is the path after `/sim/`; `query` the raw query string. Only
+/// `scan` waits (for the merchant's scan URL); the rest answer at once.
+pub async fn handle(app: &App, method: &hyper::Method, route: &str, query: &str) -> Answer {
     let params = parse_query(query);
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let post = method == hyper::Method::POST;
@@ -40,6 +42,17 @@ pub fn handle(app: &App, method: &hyper::Method, route: &str, query: &str) -> An
                 }
                 Err(e) => error(409, &e),
             }
+        }
+        ("scan", true) => {
+            let (Some(link), Some(callback)) = (param("url"), param("callback")) else {
+                return error(400, "give url (the bizpay link) and callback (the merchant's scan URL)");
+            };
+            let pay = match param("pay") {
+                None | Some("0") => false,
+                Some("1") => true,
+                Some(_) => return error(400, "pay must be 1 or 0"),
+            };
+            scanned(scan::scan(app, link, callback, pay).await)
         }
         ("fault", true) => arm(app, param("kind"), param("path"), param("count"), param("ms")),
         ("faults", false) => {
@@ -65,10 +78,30 @@ pub fn handle(app: &App, method: &hyper::Method, route: &str, query: &str) -> An
             ok("{\"shutting_down\":true}".into())
         }
         ("health", false) => ok("{\"status\":\"ok\"}".into()),
-        ("pay" | "fault" | "reset" | "shutdown", false) => error(405, "use POST"),
+        ("pay" | "scan" | "fault" | "reset" | "shutdown", false) => error(405, "use POST"),
         ("faults" | "notifications" | "orders" | "health", true) => error(405, "use GET"),
         _ => error(404, "unknown control endpoint; see docs/simulator.md"),
     }
+}
+
+fn scanned(result: Result<Outcome, scan::Failure>) -> Answer {
+    let mut j = Json::object();
+    match result {
+        Ok(Outcome::Prepay { prepay_id, out_trade_no, paid }) => {
+            j.field_str("outcome", "prepay");
+            j.field_str("prepay_id", &prepay_id);
+            j.field_str("out_trade_no", &out_trade_no);
+            if let Some(state) = paid {
+                j.field_str("trade_state", state);
+            }
+        }
+        Ok(Outcome::Refused(message)) => {
+            j.field_str("outcome", "refused");
+            j.field_str("err_code_des", &message);
+        }
+        Err(failure) => return error(failure.status, &failure.message),
+    }
+    ok(j.finish())
 }
 
 fn arm(app: &App, kind: Option<&str>, path: Option<&str>, count: Option<&str>, ms: Option<&str>) -> Answer {

@@ -20,6 +20,7 @@ mod protocol;
 mod redpack;
 mod refund;
 mod reply;
+mod scan;
 mod server;
 mod split;
 mod store;

@@ -1,5 +1,6 @@
 //! Delivers notifications to the merchant's `notify_url` on WeChat's retry
 //! schedule, and keeps a log of every attempt for `GET /sim/notifications`.
+//! The same single POST carries the Native scan callback (`POST /sim/scan`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::pin::Pin;
@@ -73,7 +74,7 @@ impl Url {
     }
 
     /// The loopback address to call, if the host is one.
-    fn loopback(&self) -> Option<SocketAddr> {
+    pub fn loopback(&self) -> Option<SocketAddr> {
         let ip = if self.host.eq_ignore_ascii_case("localhost") {
             IpAddr::V4(Ipv4Addr::LOCALHOST)
         } else {
@@ -182,6 +183,14 @@ impl Notifier {
         });
     }
 
+    /// One POST of `body` to `url`, an http(s) URL on a loopback host, with
+    /// the connect and attempt timeouts of a delivery: the HTTP status and
+    /// the answer body (at most 64 KiB). Nothing is logged.
+    pub async fn post_once(&self, url: &Url, body: &str) -> Result<(u16, Bytes), String> {
+        let addr = url.loopback().ok_or("not sent: the URL is not on a loopback host")?;
+        self.shared.attempt(url, addr, body).await
+    }
+
     pub fn snapshot(&self) -> Vec<Delivery> {
         self.shared.lock().deliveries.clone()
     }
@@ -217,12 +226,13 @@ impl Shared {
                 tokio::time::sleep(Duration::from_secs_f64(wait)).await;
             }
             let at_ms = self.ms();
-            let (http_status, acknowledged, outcome) =
-                match tokio::time::timeout(ATTEMPT_TIMEOUT, self.post(&url, addr, &msg.body)).await {
-                    Ok(Ok((status, ack, text))) => (Some(status), ack, text),
-                    Ok(Err(e)) => (None, false, e),
-                    Err(_) => (None, false, format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
-                };
+            let (http_status, acknowledged, outcome) = match self.attempt(&url, addr, &msg.body).await {
+                Ok((status, answer)) => {
+                    let (ack, text) = judge(status, &answer);
+                    (Some(status), ack, text)
+                }
+                Err(e) => (None, false, e),
+            };
             let last = attempt == SCHEDULE.len();
             let state = if acknowledged {
                 Some(State::Delivered)
@@ -271,8 +281,15 @@ impl Shared {
         self.started.elapsed().as_millis() as u64
     }
 
-    /// One POST; returns the status, whether the merchant acknowledged, and a summary.
-    async fn post(&self, url: &Url, addr: SocketAddr, body: &str) -> Result<(u16, bool, String), String> {
+    /// One POST within the attempt timeout; returns the status and the answer.
+    async fn attempt(&self, url: &Url, addr: SocketAddr, body: &str) -> Result<(u16, Bytes), String> {
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, self.post(url, addr, body)).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs())),
+        }
+    }
+
+    async fn post(&self, url: &Url, addr: SocketAddr, body: &str) -> Result<(u16, Bytes), String> {
         let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr))
             .await
             .map_err(|_| format!("connect to {addr} timed out"))?
@@ -289,7 +306,7 @@ impl Shared {
     }
 }
 
-async fn exchange<S>(io: S, url: &Url, body: &str) -> Result<(u16, bool, String), String>
+async fn exchange<S>(io: S, url: &Url, body: &str) -> Result<(u16, Bytes), String>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -315,25 +332,26 @@ where
             .await
             .map_err(|e| format!("reading the answer: {e}"))?
             .to_bytes();
-        Ok(judge(status, &answer))
+        Ok((status, answer))
     }
     .await;
     driver.abort();
     result
 }
 
-/// WeChat stops retrying only on an XML answer with `return_code` SUCCESS.
-fn judge(status: u16, answer: &[u8]) -> (u16, bool, String) {
+/// WeChat stops retrying only on an XML answer with `return_code` SUCCESS:
+/// whether this one acknowledged, and a summary.
+fn judge(status: u16, answer: &[u8]) -> (bool, String) {
     if status != 200 {
-        return (status, false, format!("HTTP {status}"));
+        return (false, format!("HTTP {status}"));
     }
     match wxpay::xml::parse(answer) {
-        Ok(f) if f.get("return_code") == Some("SUCCESS") => (status, true, "acknowledged: return_code=SUCCESS".into()),
+        Ok(f) if f.get("return_code") == Some("SUCCESS") => (true, "acknowledged: return_code=SUCCESS".into()),
         Ok(f) => {
             let code = f.get("return_code").unwrap_or("(none)");
-            (status, false, format!("not acknowledged: return_code={}", crate::reply::clip(code, 32)))
+            (false, format!("not acknowledged: return_code={}", crate::reply::clip(code, 32)))
         }
-        Err(e) => (status, false, format!("not acknowledged: the answer is not WeChat XML ({e})")),
+        Err(e) => (false, format!("not acknowledged: the answer is not WeChat XML ({e})")),
     }
 }
 
@@ -356,9 +374,9 @@ mod tests {
 
     #[test]
     fn only_success_acknowledges() {
-        assert!(judge(200, b"<xml><return_code>SUCCESS</return_code></xml>").1);
-        assert!(!judge(200, b"<xml><return_code>FAIL</return_code></xml>").1);
-        assert!(!judge(500, b"<xml><return_code>SUCCESS</return_code></xml>").1);
-        assert!(!judge(200, b"SUCCESS").1);
+        assert!(judge(200, b"<xml><return_code>SUCCESS</return_code></xml>").0);
+        assert!(!judge(200, b"<xml><return_code>FAIL</return_code></xml>").0);
+        assert!(!judge(500, b"<xml><return_code>SUCCESS</return_code></xml>").0);
+        assert!(!judge(200, b"SUCCESS").0);
     }
 }

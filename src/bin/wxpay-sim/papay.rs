@@ -7,7 +7,7 @@ use wxpay::{Fields, SignType};
 use crate::app::App;
 use crate::clock;
 use crate::notify::{Message, Url};
-use crate::reply::{Reply, Request, amount, biz, clip, fields, merchant_no, optional, required};
+use crate::reply::{Reply, Request, amount, biz, fields, link_fields, merchant_no, optional, required};
 use crate::store::{Book, Contract, Order, TradeState};
 use crate::trade;
 
@@ -27,13 +27,7 @@ pub fn entrustweb(app: &App, query: &str) -> (u16, String) {
 }
 
 fn sign_contract(app: &App, query: &str) -> Result<Contract, String> {
-    let mut f = Fields::new();
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        if f.contains(&k) {
-            return Err(format!("the parameter `{}` is given twice", clip(&k, 32)));
-        }
-        f.insert(k.into_owned(), v.into_owned());
-    }
+    let f = link_fields(query)?;
     for (name, ours) in [("appid", &app.appid), ("mch_id", &app.mch_id)] {
         if f.get(name) != Some(ours.as_str()) {
             return Err(format!("{name} is missing or not this merchant's"));
@@ -221,6 +215,7 @@ fn try_pappayapply(app: &App, req: &Request) -> Result<Reply, Reply> {
         transaction_id: app.ids.transaction_id(),
         prepay_id: String::new(),
         trade_type: "PAP".into(),
+        product_id: String::new(),
         body: body.to_owned(),
         total_fee,
         fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),

@@ -74,6 +74,20 @@ pub fn merchant_no<'a>(req: &'a Fields, name: &str) -> Result<&'a str, Reply> {
     }
 }
 
+/// The parameters of a signed link's query, percent-decoded. A name given
+/// twice is refused: the signature would cover one value, the reader might
+/// take the other.
+pub fn link_fields(query: &str) -> Result<Fields, String> {
+    let mut f = Fields::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if f.contains(&k) {
+            return Err(format!("the parameter `{}` is given twice", clip(&k, 32)));
+        }
+        f.insert(k.into_owned(), v.into_owned());
+    }
+    Ok(f)
+}
+
 /// Shortens peer-supplied text quoted in a message.
 pub fn clip(s: &str, max_chars: usize) -> &str {
     s.char_indices().nth(max_chars).map_or(s, |(at, _)| &s[..at])
@@ -98,5 +112,12 @@ mod tests {
         assert!(merchant_no(&f, "n").is_err());
         assert_eq!(yuan(5), "0.05");
         assert_eq!(yuan(12345), "123.45");
+    }
+
+    #[test]
+    fn link_fields_decode_and_refuse_a_repeated_name() {
+        let f = link_fields("a=x%20y&b=1+2&c=").unwrap();
+        assert_eq!((f.get("a"), f.get("b"), f.get("c")), (Some("x y"), Some("1 2"), Some("")));
+        assert!(link_fields("a=1&b=2&a=3").unwrap_err().contains("`a`"));
     }
 }

@@ -104,7 +104,7 @@ async fn serve(
         Err(_) => return Ok(text(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", "request body too large or broken")),
     };
     if let Some(route) = path.strip_prefix("sim/") {
-        let answer = control::handle(&app, &method, route, &query);
+        let answer = control::handle(&app, &method, route, &query).await;
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Ok(text(status, "application/json", answer.body));
     }

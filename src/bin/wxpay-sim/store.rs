@@ -65,6 +65,8 @@ pub struct Order {
     pub transaction_id: String,
     pub prepay_id: String,
     pub trade_type: String,
+    /// The merchant's product of a NATIVE order (empty when not given).
+    pub product_id: String,
     pub body: String,
     pub total_fee: u64,
     pub fee_type: String,
