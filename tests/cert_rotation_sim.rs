@@ -50,7 +50,7 @@ fn rotation_against_the_simulator() {
     let client = Arc::new(Client::new(&cfg).unwrap());
     let e = transfer(&client, 0).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ProtocolFail, "{e}");
-    assert!(e.message().contains("certificate"), "{e}");
+    assert!(e.message().contains("apiclient_cert"), "{e}");
 
     // The simulator's own certificate, in the old RC2-40 format first.
     dir.write("apiclient_cert.p12", &sim.file("apiclient_cert_legacy.p12"), 0o600);

@@ -230,10 +230,10 @@ fn bad_requests_are_refused_with_return_code_fail() {
     let at = good.find("<sign><![CDATA[").unwrap() + 15;
     let flipped = if &good[at..at + 1] == "A" { "B" } else { "A" };
     let tampered = format!("{}{}{}", &good[..at], flipped, &good[at + 1..]);
-    assert!(refused(&mut conn, &tampered).contains("signature"));
+    assert!(refused(&mut conn, &tampered).contains("签名错误"));
     // The same request signed with another key.
     let other = wxpay::ApiKey::new(b"00000000001111111111222222222233").unwrap();
-    assert!(refused(&mut conn, &harness::signed_request(&[("out_trade_no", "x")], MD5, &other)).contains("signature"));
+    assert!(refused(&mut conn, &harness::signed_request(&[("out_trade_no", "x")], MD5, &other)).contains("签名错误"));
     let unsigned = good.split("<sign>").next().unwrap().to_owned() + "</xml>";
     assert!(refused(&mut conn, &unsigned).contains("sign"));
     assert!(refused(&mut conn, "this is not xml").contains("XML"));
@@ -242,7 +242,7 @@ fn bad_requests_are_refused_with_return_code_fail() {
     assert!(refused(&mut conn, &wrong_mch).contains("mch_id"));
     // An HMAC signature announced as MD5 fails too.
     let hmac = harness::signed_request(&[("out_trade_no", "x")], HMAC, &key()).replace("HMAC-SHA256", "MD5");
-    assert!(refused(&mut conn, &hmac).contains("signature"));
+    assert!(refused(&mut conn, &hmac).contains("签名错误"));
     // The connection stayed usable throughout (keep-alive).
     let ok = sim.call_on(&mut conn, "pay/orderquery", &[("out_trade_no", "x")], MD5);
     assert_eq!(ok.get("return_code"), Some("SUCCESS"));
@@ -259,7 +259,7 @@ fn certificate_endpoints_need_the_client_certificate() {
 
     let without = sim.call("secapi/pay/refund", &refund, MD5);
     assert_eq!(without.get("return_code"), Some("FAIL"));
-    assert!(without.get("return_msg").unwrap().contains("certificate"));
+    assert!(without.get("return_msg").unwrap().contains("商户证书"));
     let transfer = sim.call("mmpaymkttransfers/promotion/transfers", &[], MD5);
     assert_eq!(transfer.get("return_code"), Some("FAIL"));
 

@@ -35,7 +35,7 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
     }
     if (endpoints::needs_cert(inner) || endpoints::lookup(inner, sandbox).is_some_and(|e| e.cert)) && !client_cert {
         return fail(
-            "this endpoint requires the merchant certificate: present apiclient_cert (issued by MmpaymchCA) as the TLS client certificate",
+            "此接口需要商户证书：请以 apiclient_cert（MmpaymchCA 签发）作为 TLS 客户端证书",
         );
     }
     let Some(endpoint) = endpoints::lookup(inner, sandbox) else {
@@ -44,7 +44,7 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
     };
     let fields = match wxpay::xml::parse(body) {
         Ok(f) => f,
-        Err(e) => return fail(&format!("XML format error: {e}")),
+        Err(e) => return fail(&format!("XML格式错误：{e}")),
     };
     let fault = match armed {
         Some(f) => Some(f),
@@ -67,7 +67,7 @@ pub async fn handle(app: &App, path: &str, body: &[u8], client_cert: bool) -> Ou
     };
     let req = Request { fields, sign_type, sandbox };
     let reply = match fault.map(|f| f.kind) {
-        Some(Kind::SystemError) => crate::reply::biz("SYSTEMERROR", "system error (injected by wxpay-sim); retry"),
+        Some(Kind::SystemError) => crate::reply::biz("SYSTEMERROR", "系统错误（wxpay-sim 注入的故障），请重试"),
         _ => (endpoint.handler)(app, &req),
     };
     let key = app.key(sandbox);
@@ -93,7 +93,7 @@ async fn early_fault(fault: Option<Fault>) -> Option<Outcome> {
             content_type: XML,
             body: b"garbled by wxpay-sim: this body is not XML \x00\x01\x02 {{[[".to_vec(),
         }),
-        Kind::ReturnFail => Some(fail("system busy (return_code=FAIL injected by wxpay-sim)")),
+        Kind::ReturnFail => Some(fail("系统繁忙（wxpay-sim 注入的 return_code=FAIL）")),
         Kind::BadSign | Kind::NoSign | Kind::SystemError => None,
     }
 }
@@ -107,29 +107,29 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
         Identity::RedPack => (Some("wxappid"), "mch_id"),
     };
     match f.get(mch_name) {
-        None | Some("") => return Err(format!("missing {mch_name}")),
-        Some(v) if v != app.mch_id => return Err(format!("{mch_name} `{}` is not this merchant", clip(v, 32))),
+        None | Some("") => return Err(format!("缺少参数{mch_name}")),
+        Some(v) if v != app.mch_id => return Err(format!("{mch_name}参数错误：`{}`不是本商户号", clip(v, 32))),
         Some(_) => {}
     }
     if let Some(name) = appid_name {
         match f.get(name) {
-            None | Some("") => return Err(format!("missing {name}")),
+            None | Some("") => return Err(format!("缺少参数{name}")),
             Some(v) if v != app.appid => {
-                return Err(format!("{name} `{}` does not match mch_id", clip(v, 32)));
+                return Err(format!("{name}和mch_id不匹配：`{}`", clip(v, 32)));
             }
             Some(_) => {}
         }
     }
     if endpoint.refuses_appid && f.get("appid").is_some() {
-        return Err("appid is not a parameter of this endpoint".into());
+        return Err("此接口不接受参数appid".into());
     }
     if endpoint.md5_only && f.contains("sign_type") {
-        return Err("sign_type is not a parameter of this endpoint (MD5 only)".into());
+        return Err("此接口不接受参数sign_type（仅支持MD5）".into());
     }
     match f.get("nonce_str") {
         None | Some("") if endpoint.nonceless => {}
-        None | Some("") => return Err("missing nonce_str".into()),
-        Some(n) if n.chars().count() > 32 => return Err("nonce_str is longer than 32 characters".into()),
+        None | Some("") => return Err("缺少参数nonce_str".into()),
+        Some(n) if n.chars().count() > 32 => return Err("nonce_str长度不能超过32位".into()),
         Some(_) => {}
     }
     let sign_type = match f.get("sign_type").filter(|s| !s.is_empty()) {
@@ -137,15 +137,15 @@ fn check(app: &App, endpoint: &Endpoint, f: &Fields, sandbox: bool, key: &ApiKey
         Some(s) => SignType::parse(s).map_err(|e| e.to_string())?,
     };
     if sandbox && sign_type != SignType::Md5 {
-        return Err("the sandbox accepts MD5 signatures only".into());
+        return Err("仿真测试系统仅支持MD5签名".into());
     }
     if endpoint.hmac_only && sign_type != SignType::HmacSha256 {
-        return Err("this endpoint requires sign_type=HMAC-SHA256".into());
+        return Err("此接口仅支持sign_type=HMAC-SHA256".into());
     }
     wxpay::sign::verify(f.as_slice(), key, Some(sign_type)).map_err(|e| match e.kind() {
-        wxpay::ErrorKind::SignatureMissing => "missing sign".to_owned(),
+        wxpay::ErrorKind::SignatureMissing => "缺少参数sign".to_owned(),
         // The core's message names the algorithm and never the key.
-        _ => format!("signature error: {e}"),
+        _ => format!("签名错误：{e}"),
     })
 }
 

@@ -27,29 +27,29 @@ fn try_unifiedorder(app: &App, req: &Request) -> Result<Reply, Reply> {
     Url::parse(notify_url).map_err(|e| biz("PARAM_ERROR", e))?;
     let trade_type = required(f, "trade_type")?;
     if !TRADE_TYPES.contains(&trade_type) {
-        return Err(biz("PARAM_ERROR", "trade_type must be JSAPI, NATIVE, APP or MWEB"));
+        return Err(biz("PARAM_ERROR", "trade_type只能是JSAPI、NATIVE、APP或MWEB"));
     }
     let openid = optional(f, "openid");
     if trade_type == "JSAPI" && openid.is_none() {
-        return Err(biz("PARAM_ERROR", "trade_type=JSAPI requires openid"));
+        return Err(biz("PARAM_ERROR", "trade_type=JSAPI时（即JSAPI支付），此参数必传：openid"));
     }
     if trade_type == "NATIVE" && optional(f, "product_id").is_none() {
-        return Err(biz("PARAM_ERROR", "trade_type=NATIVE requires product_id"));
+        return Err(biz("PARAM_ERROR", "trade_type=NATIVE时（即扫码支付），此参数必传：product_id"));
     }
 
     let mut book = app.store.book(req.sandbox);
     if let Some(existing) = book.orders.get(out_trade_no) {
         return match existing.state {
-            TradeState::Success | TradeState::Refund => Err(biz("ORDERPAID", "the order is already paid")),
-            TradeState::Closed => Err(biz("ORDERCLOSED", "the order is closed")),
-            TradeState::Revoked => Err(biz("ORDERREVERSED", "the order was reversed")),
+            TradeState::Success | TradeState::Refund => Err(biz("ORDERPAID", "该订单已支付")),
+            TradeState::Closed => Err(biz("ORDERCLOSED", "该订单已关闭")),
+            TradeState::Revoked => Err(biz("ORDERREVERSED", "该订单已撤销")),
             TradeState::NotPay
                 if existing.total_fee == total_fee && existing.body == body && existing.trade_type == trade_type =>
             {
                 // WeChat hands out the same prepay_id when an unpaid order is placed again unchanged.
                 Ok(prepay_reply(existing))
             }
-            _ => Err(biz("OUT_TRADE_NO_USED", "out_trade_no is already used with other parameters")),
+            _ => Err(biz("OUT_TRADE_NO_USED", "商户订单号重复，且参数与原订单不一致")),
         };
     }
     let order = Order {
@@ -109,14 +109,14 @@ pub fn orderquery(app: &App, req: &Request) -> Reply {
     let f = &req.fields;
     let (transaction_id, out_trade_no) = (optional(f, "transaction_id"), optional(f, "out_trade_no"));
     if transaction_id.is_none() && out_trade_no.is_none() {
-        return biz("LACK_PARAMS", "give transaction_id or out_trade_no");
+        return biz("LACK_PARAMS", "transaction_id和out_trade_no不能同时为空");
     }
     let mut book = app.store.book(req.sandbox);
     let Some(key) = book.find_key(transaction_id, out_trade_no) else {
-        return biz("ORDERNOTEXIST", "the order does not exist");
+        return biz("ORDERNOTEXIST", "订单不存在");
     };
     let Some(order) = book.orders.get_mut(&key) else {
-        return biz("ORDERNOTEXIST", "the order does not exist");
+        return biz("ORDERNOTEXIST", "订单不存在");
     };
     let mut just_paid = false;
     if let Some(Waiting::PaysAfter(n)) = order.waiting {
@@ -163,18 +163,18 @@ pub fn closeorder(app: &App, req: &Request) -> Reply {
     };
     let mut book = app.store.book(req.sandbox);
     let Some(order) = book.orders.get_mut(out_trade_no) else {
-        return biz("ORDERNOTEXIST", "the order does not exist");
+        return biz("ORDERNOTEXIST", "订单不存在");
     };
     match order.state {
         TradeState::NotPay => {
             order.state = TradeState::Closed;
             Reply::Success(fields([("result_msg", "OK".into())]))
         }
-        TradeState::Success | TradeState::Refund => biz("ORDERPAID", "the order is paid; refund it instead"),
-        TradeState::Closed => biz("ORDERCLOSED", "the order is already closed"),
-        TradeState::Revoked => biz("ORDERREVERSED", "the order was reversed"),
+        TradeState::Success | TradeState::Refund => biz("ORDERPAID", "订单已支付，不能关闭，请申请退款"),
+        TradeState::Closed => biz("ORDERCLOSED", "订单已关闭，无需重复关闭"),
+        TradeState::Revoked => biz("ORDERREVERSED", "该订单已撤销"),
         TradeState::UserPaying | TradeState::PayError => {
-            biz("INVALID_REQUEST", "a micropay order is reversed with secapi/pay/reverse, not closed")
+            biz("INVALID_REQUEST", "付款码支付的订单请调用撤销订单接口（secapi/pay/reverse），不能关闭")
         }
     }
 }
@@ -234,17 +234,17 @@ fn try_micropay(app: &App, req: &Request) -> Result<Reply, Reply> {
         Url::parse(notify_url).map_err(|e| biz("PARAM_ERROR", e))?;
     }
     let code = classify(auth_code)
-        .ok_or_else(|| biz("AUTH_CODE_INVALID", "auth_code must be 18 digits starting with 10 to 15"))?;
+        .ok_or_else(|| biz("AUTH_CODE_INVALID", "授权码参数错误（应为10到15开头的18位数字）"))?;
 
     let mut book = app.store.book(req.sandbox);
     if let Some(existing) = book.orders.get(out_trade_no) {
         match existing.state {
             TradeState::PayError => {}
-            TradeState::Success | TradeState::Refund => return Err(biz("ORDERPAID", "the order is already paid")),
+            TradeState::Success | TradeState::Refund => return Err(biz("ORDERPAID", "该订单已支付")),
             TradeState::UserPaying => return Err(userpaying()),
-            TradeState::Revoked => return Err(biz("ORDERREVERSED", "the order was reversed")),
-            TradeState::Closed => return Err(biz("ORDERCLOSED", "the order is closed")),
-            TradeState::NotPay => return Err(biz("OUT_TRADE_NO_USED", "out_trade_no belongs to an unified order")),
+            TradeState::Revoked => return Err(biz("ORDERREVERSED", "该订单已撤销")),
+            TradeState::Closed => return Err(biz("ORDERCLOSED", "该订单已关闭")),
+            TradeState::NotPay => return Err(biz("OUT_TRADE_NO_USED", "商户订单号重复（已用于统一下单）")),
         }
     }
     let mut order = Order {
@@ -273,14 +273,14 @@ fn try_micropay(app: &App, req: &Request) -> Result<Reply, Reply> {
         Code::NotEnough | Code::Expired => {
             order.state = TradeState::PayError;
             if code == Code::NotEnough {
-                biz("NOTENOUGH", "the user's balance is not enough")
+                biz("NOTENOUGH", "用户余额不足")
             } else {
-                biz("AUTHCODEEXPIRE", "the payment code has expired; ask the user to refresh it")
+                biz("AUTHCODEEXPIRE", "二维码已过期，请用户在微信上刷新后再试")
             }
         }
         Code::LostAnswer => {
             pay(&mut order);
-            biz("SYSTEMERROR", "system error; query the order for its result")
+            biz("SYSTEMERROR", "系统错误，请调用查询订单接口确认结果")
         }
         Code::WaitRecall => {
             order.waiting = Some(Waiting::Forever);
@@ -310,7 +310,7 @@ fn try_micropay(app: &App, req: &Request) -> Result<Reply, Reply> {
 }
 
 fn userpaying() -> Reply {
-    biz("USERPAYING", "waiting for the user to enter the payment password")
+    biz("USERPAYING", "需要用户输入支付密码")
 }
 
 pub fn reverse(app: &App, req: &Request) -> Reply {
@@ -318,27 +318,27 @@ pub fn reverse(app: &App, req: &Request) -> Reply {
     let (transaction_id, out_trade_no) = (optional(f, "transaction_id"), optional(f, "out_trade_no"));
     let recall = |r: &str| fields([("recall", r.to_owned())]);
     if transaction_id.is_none() && out_trade_no.is_none() {
-        return biz("LACK_PARAMS", "give transaction_id or out_trade_no");
+        return biz("LACK_PARAMS", "transaction_id和out_trade_no不能同时为空");
     }
     let mut book = app.store.book(req.sandbox);
     let Some(key) = book.find_key(transaction_id, out_trade_no) else {
-        return Reply::Business { code: "ORDERNOTEXIST", des: "the order does not exist".into(), extra: recall("N") };
+        return Reply::Business { code: "ORDERNOTEXIST", des: "订单不存在".into(), extra: recall("N") };
     };
     let Some(order) = book.orders.get_mut(&key) else {
-        return Reply::Business { code: "ORDERNOTEXIST", des: "the order does not exist".into(), extra: recall("N") };
+        return Reply::Business { code: "ORDERNOTEXIST", des: "订单不存在".into(), extra: recall("N") };
     };
     if order.recalls_left > 0 {
         order.recalls_left -= 1;
         return Reply::Business {
             code: "SYSTEMERROR",
-            des: "system error; call reverse again".into(),
+            des: "系统错误，请再次调用撤销接口".into(),
             extra: recall("Y"),
         };
     }
     if order.refunded > 0 {
         return Reply::Business {
             code: "TRADE_STATE_ERROR",
-            des: "the order has refunds and cannot be reversed".into(),
+            des: "订单已发生退款，不能撤销".into(),
             extra: recall("N"),
         };
     }
