@@ -807,6 +807,30 @@ wxpay_result wxpay_fields_from_packed(const char *data,
                                       size_t count,
                                       wxpay_fields **out_fields);
 
+// WeChat's numbered fields `name_0`, `name_1`, ... of the caller's packed
+// fields (as `wxpay_fields_from_packed` takes them), in order of their
+// number: a refund query's `refund_fee_$n`, an order's `coupon_id_$n`; for
+// the second level, `name` carries the first number (`coupon_refund_fee_0`
+// gives refund 0's `coupon_refund_fee_0_$m`). Fields of a deeper level are
+// not in the list; none at all is an empty container.
+//
+// Rather than drop a value unseen, `WXPAY_RESULT_INVALID_ARGUMENT` for an
+// empty `name`, a number with a leading zero or of more than 9 digits, or
+// a number missing before the last (named in the message); packed-field
+// errors as `wxpay_fields_from_packed`.
+//
+// Ownership: inputs are borrowed for the call. On success `*out_fields`
+// receives the numbered fields (name and value), freed with
+// `wxpay_fields_free`; on failure it is not written.
+//
+// # Safety
+// `data` `data_len` readable bytes; `name` NUL-terminated; `out_fields` writable.
+wxpay_result wxpay_fields_indexed(const char *data,
+                                  size_t data_len,
+                                  size_t count,
+                                  const char *name,
+                                  wxpay_fields **out_fields);
+
 // Sets a field, replacing the value of an existing field of that name in place.
 //
 // `name` and `value` are NUL-terminated UTF-8; `name` must not be empty.

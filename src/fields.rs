@@ -115,36 +115,42 @@ impl Fields {
     /// large (over [`MAX_INDEX_DIGITS`] digits), a missing number before the
     /// last (named in the message).
     pub fn indexed(&self, name: &str) -> Result<Vec<&str>> {
-        if name.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidArgument, "indexed fields: the name is empty"));
-        }
-        let mut numbered: Vec<(usize, &str)> = Vec::new();
-        for (key, value) in self.iter() {
-            let Some(digits) = key.strip_prefix(name).and_then(|rest| rest.strip_prefix('_')) else { continue };
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            match digits.parse::<usize>() {
-                Ok(n) if digits.len() <= MAX_INDEX_DIGITS && (digits == "0" || !digits.starts_with('0')) => {
-                    numbered.push((n, value));
-                }
-                _ => {
-                    return Err(Error::new(
-                        ErrorKind::InvalidArgument,
-                        format!("indexed fields: `{}` is not a field number WeChat writes", truncate(key, 64)),
-                    ));
-                }
-            }
-        }
-        numbered.sort_unstable_by_key(|&(n, _)| n);
-        if let Some(missing) = numbered.iter().enumerate().find(|&(at, &(n, _))| at != n).map(|(at, _)| at) {
-            return Err(Error::new(
-                ErrorKind::InvalidArgument,
-                format!("indexed fields: `{}_{missing}` is missing before a higher number", truncate(name, 64)),
-            ));
-        }
-        Ok(numbered.into_iter().map(|(_, v)| v).collect())
+        Ok(indexed(self.iter(), name)?.into_iter().map(|(_, v)| v).collect())
     }
+}
+
+/// [`Fields::indexed`] over any pairs, giving each value with its field's
+/// name (the C ABI hands both out).
+pub fn indexed<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, name: &str) -> Result<Vec<(&'a str, &'a str)>> {
+    if name.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidArgument, "indexed fields: the name is empty"));
+    }
+    let mut numbered: Vec<(usize, (&str, &str))> = Vec::new();
+    for (key, value) in pairs {
+        let Some(digits) = key.strip_prefix(name).and_then(|rest| rest.strip_prefix('_')) else { continue };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        match digits.parse::<usize>() {
+            Ok(n) if digits.len() <= MAX_INDEX_DIGITS && (digits == "0" || !digits.starts_with('0')) => {
+                numbered.push((n, (key, value)));
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!("indexed fields: `{}` is not a field number WeChat writes", truncate(key, 64)),
+                ));
+            }
+        }
+    }
+    numbered.sort_unstable_by_key(|&(n, _)| n);
+    if let Some(missing) = numbered.iter().enumerate().find(|&(at, &(n, _))| at != n).map(|(at, _)| at) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("indexed fields: `{}_{missing}` is missing before a higher number", truncate(name, 64)),
+        ));
+    }
+    Ok(numbered.into_iter().map(|(_, pair)| pair).collect())
 }
 
 impl fmt::Debug for Fields {

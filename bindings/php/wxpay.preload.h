@@ -183,6 +183,12 @@ wxpay_retry wxpay_last_error_retry(void);
 
 const char *wxpay_result_name(int32_t code);
 
+wxpay_result wxpay_fields_indexed(const char *data,
+                                  size_t data_len,
+                                  size_t count,
+                                  const char *name,
+                                  wxpay_fields **out_fields);
+
 wxpay_result wxpay_fields_packed(const wxpay_fields *fields,
                                  const char **out_data,
                                  size_t *out_len,

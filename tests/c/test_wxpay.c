@@ -264,6 +264,23 @@ static void test_fields(void) {
     static const char DUP[] = "a\0001\0a\0002";
     EXPECT_ERR(wxpay_fields_from_packed(DUP, sizeof DUP - 1, 2, &g), WXPAY_RESULT_DUPLICATE_FIELD);
     CHECK(g == (wxpay_fields *)0x1);
+
+    /* Numbered fields in number order, whatever the document order. */
+    static const char COUPONS[] = "coupon_id_1\0b\0coupon_count\0" "2\0coupon_id_0\0a\0coupon_id_x\0z";
+    wxpay_fields *n = NULL;
+    EXPECT_OK(wxpay_fields_indexed(COUPONS, sizeof COUPONS - 1, 4, "coupon_id", &n));
+    CHECK(wxpay_fields_count(n) == 2);
+    const char *first = NULL;
+    EXPECT_OK(wxpay_fields_get(n, "coupon_id_0", &first));
+    CHECK(first && strcmp(first, "a") == 0);
+    wxpay_fields_free(n);
+    n = NULL;
+    static const char GAP[] = "coupon_id_0\0a\0coupon_id_2\0c";
+    EXPECT_ERR(wxpay_fields_indexed(GAP, sizeof GAP - 1, 2, "coupon_id", &n), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_indexed(GAP, sizeof GAP - 1, 2, "", &n), WXPAY_RESULT_INVALID_ARGUMENT);
+    EXPECT_ERR(wxpay_fields_indexed(DUP, sizeof DUP - 1, 2, "a", &n), WXPAY_RESULT_DUPLICATE_FIELD);
+    EXPECT_ERR(wxpay_fields_indexed(GAP, sizeof GAP - 1, 2, NULL, &n), WXPAY_RESULT_NULL_ARGUMENT);
+    CHECK(n == NULL);
     EXPECT_OK(wxpay_fields_from_packed(NULL, 0, 0, &g));
     CHECK(wxpay_fields_count(g) == 0);
     wxpay_fields_free(g);

@@ -268,9 +268,6 @@ namespace WeChatPay
             }
         }
 
-        /// <summary>The most digits a field number may have in <see cref="Indexed"/> (the same bound in every wrapper).</summary>
-        public const int MaxIndexDigits = 9;
-
         /// <summary>
         /// The values of WeChat's numbered fields <c>name_0</c>, <c>name_1</c>, ... in order of their number (a refund
         /// query's <c>refund_fee_$n</c>, an order's <c>coupon_id_$n</c>). For the second level give the first number in
@@ -279,66 +276,39 @@ namespace WeChatPay
         /// <param name="fields">A response or notification.</param>
         /// <param name="name">The list's name, without the <c>_$n</c>.</param>
         /// <returns>The values, in order of their number; empty when there are none.</returns>
-        /// <exception cref="WxPayInvalidInputException">Rather than drop a value unseen (101): a null or empty name,
-        /// a number with a leading zero or of more than 9 digits, a missing number before the last.</exception>
-        public static IList<string> Indexed(IEnumerable<KeyValuePair<string, string>> fields, string name)
+        /// <exception cref="WxPayInvalidInputException">Rather than drop a value unseen (101): an empty name, a number
+        /// with a leading zero or of more than 9 digits, a missing number before the last; null arguments (100).</exception>
+        public static unsafe IList<string> Indexed(IEnumerable<KeyValuePair<string, string>> fields, string name)
         {
-            if (fields == null)
+            Api api = LibraryLoader.Api;
+            byte[] nameBytes = Utf8.Terminated(name, "name");
+            Packed packed = Packed.From(fields);
+            try
             {
-                throw Invalid("indexed fields: the fields are null");
-            }
-            if (string.IsNullOrEmpty(name))
-            {
-                throw Invalid("indexed fields: the name is empty");
-            }
-            string prefix = name + "_";
-            var numbered = new SortedDictionary<int, string>();
-            foreach (KeyValuePair<string, string> field in fields)
-            {
-                string key = field.Key ?? "";
-                string digits = key.StartsWith(prefix, StringComparison.Ordinal) ? key.Substring(prefix.Length) : "";
-                if (digits.Length == 0 || !IsAsciiDigits(digits))
+                using (var numbered = new FieldsHandle())
                 {
-                    continue;
-                }
-                if (digits.Length > MaxIndexDigits || (digits != "0" && digits[0] == '0'))
-                {
-                    throw Invalid("indexed fields: `" + Clip(key) + "` is not a field number WeChat writes");
-                }
-                numbered.Add(int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture), field.Value);
-            }
-            var values = new List<string>(numbered.Count);
-            foreach (KeyValuePair<int, string> entry in numbered)
-            {
-                if (entry.Key != values.Count)
-                {
-                    throw Invalid("indexed fields: `" + Clip(name) + "_" + values.Count + "` is missing before a higher number");
-                }
-                values.Add(entry.Value);
-            }
-            return values;
-        }
-
-        private static bool IsAsciiDigits(string text)
-        {
-            foreach (char c in text)
-            {
-                if (c < '0' || c > '9')
-                {
-                    return false;
+                    int code;
+                    fixed (byte* data = packed.Data)
+                    fixed (byte* n = nameBytes)
+                    {
+                        IntPtr raw = IntPtr.Zero;
+                        try
+                        {
+                        }
+                        finally
+                        {
+                            code = api.FieldsIndexed(data, (UIntPtr)packed.Length, (UIntPtr)packed.Count, n, &raw);
+                            numbered.Adopt(raw);
+                        }
+                    }
+                    Ensure.Success(api, code);
+                    return new List<string>(WxPayFields.Read(api, numbered).Values);
                 }
             }
-            return true;
-        }
-
-        private static string Clip(string text)
-        {
-            return text.Length <= 64 ? text : text.Substring(0, 64);
-        }
-
-        private static WxPayInvalidInputException Invalid(string message)
-        {
-            return new WxPayInvalidInputException(101, "WXPAY_RESULT_INVALID_ARGUMENT", message);
+            finally
+            {
+                packed.Recycle();
+            }
         }
 
         /// <summary>A fresh <c>nonce_str</c>: 32 letters and digits from the operating system's secure random source.</summary>

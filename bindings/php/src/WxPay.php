@@ -397,9 +397,6 @@ final class WxPay
         }
     }
 
-    /** The most digits a field number may have in {@see indexed()} (the same bound in every wrapper). */
-    public const MAX_INDEX_DIGITS = 9;
-
     /**
      * The values of WeChat's numbered fields `name_0`, `name_1`, ... in order
      * of their number (a refund query's `refund_fee_$n`, an order's
@@ -415,30 +412,17 @@ final class WxPay
      */
     public static function indexed(array $fields, string $name): array
     {
-        if ($name === '') {
-            throw InvalidInputException::fromWrapper('indexed fields: the name is empty');
+        if (str_contains($name, "\0")) {
+            throw new InvalidInputException('indexed fields: the name contains a NUL byte', ResultCode::EMBEDDED_NUL, 'WXPAY_RESULT_EMBEDDED_NUL');
         }
-        $prefix = $name . '_';
-        $numbered = [];
-        foreach ($fields as $key => $value) {
-            $digits = str_starts_with((string) $key, $prefix) ? substr((string) $key, strlen($prefix)) : '';
-            if (!ctype_digit($digits)) {
-                continue;
-            }
-            if (strlen($digits) > self::MAX_INDEX_DIGITS || ($digits !== '0' && $digits[0] === '0')) {
-                throw InvalidInputException::fromWrapper('indexed fields: `' . substr((string) $key, 0, 64) . '` is not a field number WeChat writes');
-            }
-            $numbered[(int) $digits] = (string) $value;
+        $ffi = FFI::instance();
+        $data = Packed::pack($fields);
+        $out = $ffi->new('wxpay_fields *');
+        $rc = $ffi->wxpay_fields_indexed($data, strlen($data), count($fields), $name, \FFI::addr($out));
+        if ($rc !== 0) {
+            Errors::throwLast($ffi, $rc);
         }
-        ksort($numbered);
-        $at = 0;
-        foreach (array_keys($numbered) as $number) {
-            if ($number !== $at) {
-                throw InvalidInputException::fromWrapper('indexed fields: `' . substr($name, 0, 64) . "_{$at}` is missing before a higher number");
-            }
-            $at++;
-        }
-        return array_values($numbered);
+        return array_values(FieldsHandle::take($ffi, $out));
     }
 
     /**

@@ -23,6 +23,9 @@ namespace WeChatPay.Native
     internal unsafe delegate int FieldsFromPackedFn(byte* data, UIntPtr len, UIntPtr count, IntPtr* outFields);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
+    internal unsafe delegate int FieldsIndexedFn(byte* data, UIntPtr len, UIntPtr count, byte* name, IntPtr* outFields);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
     internal unsafe delegate int FieldsSetFn(IntPtr fields, byte* name, byte* value);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl), SuppressUnmanagedCodeSecurity]
@@ -236,6 +239,7 @@ namespace WeChatPay.Native
         internal readonly ResultNameFn ResultName;
         internal readonly FieldsNewFn FieldsNew;
         internal readonly FieldsFromPackedFn FieldsFromPacked;
+        internal readonly FieldsIndexedFn FieldsIndexed;
         internal readonly FieldsSetFn FieldsSet;
         internal readonly FieldsGetFn FieldsGet;
         internal readonly FieldsCountFn FieldsCount;
@@ -313,6 +317,7 @@ namespace WeChatPay.Native
             ResultName = Bind<ResultNameFn>(library, "wxpay_result_name");
             FieldsNew = Bind<FieldsNewFn>(library, "wxpay_fields_new");
             FieldsFromPacked = Bind<FieldsFromPackedFn>(library, "wxpay_fields_from_packed");
+            FieldsIndexed = Bind<FieldsIndexedFn>(library, "wxpay_fields_indexed");
             FieldsSet = Bind<FieldsSetFn>(library, "wxpay_fields_set");
             FieldsGet = Bind<FieldsGetFn>(library, "wxpay_fields_get");
             FieldsCount = Bind<FieldsCountFn>(library, "wxpay_fields_count");

@@ -94,6 +94,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "wxpay_result_name": (c_char_p, [c_int32]),
     "wxpay_fields_new": (_fields_p, []),
     "wxpay_fields_from_packed": (_result, [_str_in, c_size_t, c_size_t, POINTER(_fields_p)]),
+    "wxpay_fields_indexed": (_result, [_str_in, c_size_t, c_size_t, _str_in, POINTER(_fields_p)]),
     "wxpay_fields_set": (_result, [_fields_p, _str_in, _str_in]),
     "wxpay_fields_get": (_result, [_fields_p, _str_in, POINTER(c_void_p)]),
     "wxpay_fields_count": (c_size_t, [_fields_p]),

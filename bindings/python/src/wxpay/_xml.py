@@ -6,7 +6,7 @@ import ctypes
 from typing import Dict, List, Mapping, Optional, Union
 
 from . import _native
-from ._native import broken_contract, invalid, max_size_arg, pack, raise_last, take_fields, text_bytes
+from ._native import broken_contract, c_string_arg, max_size_arg, pack, raise_last, take_fields, text_bytes
 
 _lib = _native.lib
 _xml_parse = _lib.wxpay_xml_parse
@@ -53,10 +53,6 @@ def build_xml(fields: Mapping[str, str]) -> str:
         _string_free(out)
 
 
-# The most digits a field number may have (WeChat's lists hold tens of entries; the same bound in every wrapper).
-MAX_INDEX_DIGITS = 9
-
-
 def indexed(fields: Mapping[str, str], name: str) -> List[str]:
     """The values of WeChat's numbered fields ``name_0``, ``name_1``, ... in order of their number
     (a refund query's ``refund_fee_$n``, an order's ``coupon_id_$n``). For the second level give the
@@ -66,19 +62,10 @@ def indexed(fields: Mapping[str, str], name: str) -> List[str]:
     Raises ``InvalidInput`` rather than drop a value unseen: an empty ``name``, a number with a
     leading zero or of more than 9 digits, a missing number before the last.
     """
-    if not isinstance(name, str) or not name:
-        raise invalid("indexed fields: the name is empty")
-    prefix = name + "_"
-    numbered = []
-    for key, value in fields.items():
-        digits = key[len(prefix):] if key.startswith(prefix) else ""
-        if not (digits.isascii() and digits.isdigit()):
-            continue
-        if len(digits) > MAX_INDEX_DIGITS or (digits != "0" and digits.startswith("0")):
-            raise invalid(f"indexed fields: `{key[:64]}` is not a field number WeChat writes")
-        numbered.append((int(digits), value))
-    numbered.sort()
-    for at, (number, _) in enumerate(numbered):
-        if at != number:
-            raise invalid(f"indexed fields: `{name[:64]}_{at}` is missing before a higher number")
-    return [value for _, value in numbered]
+    c_name = c_string_arg(name, "name")
+    packed, count = pack(fields)
+    out = ctypes.c_void_p()
+    rc = _lib.wxpay_fields_indexed(packed, len(packed), count, c_name, ctypes.byref(out))
+    if rc:
+        raise_last(rc)
+    return list(take_fields(out.value).values())
