@@ -24,10 +24,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-// The most digits a field number may have in [`Fields::indexed`] (WeChat's
-// lists hold tens of entries; every wrapper keeps the same bound).
-#define MAX_INDEX_DIGITS 9
-
 // Bills larger than this are refused by `wxpay_bill_parse` (the client's
 // own limit, `max_download_size`, applies to `wxpay_download_bill`).
 #define WXPAY_BILL_MAX_SIZE (256 << 20)

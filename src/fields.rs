@@ -5,7 +5,7 @@ use std::fmt;
 use crate::error::{Error, ErrorKind, Result, truncate};
 
 /// The most digits a field number may have in [`Fields::indexed`] (WeChat's
-/// lists hold tens of entries; every wrapper keeps the same bound).
+/// lists hold tens of entries).
 pub const MAX_INDEX_DIGITS: usize = 9;
 
 /// Field names and values in document order; names are unique.
