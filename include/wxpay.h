@@ -612,7 +612,11 @@ wxpay_config *wxpay_config_new(void);
 //   `false` (default) logs a warning;
 // - `certificate_check_interval_ms`: requests look at most this often
 //   whether the certificate files were replaced and reload them (see
-//   `wxpay_client_reload_certificate`); 0 (default) never.
+//   `wxpay_client_reload_certificate`); 0 (default) never;
+// - `sandbox`: `true` sends every request to WeChat's sandbox
+//   (`xdc/apiv2sandbox/`), signed MD5 with the sandbox key the client fetches
+//   and caches; `false` (default);
+// - `sandbox_key_ttl_s`: how long that key is cached, in seconds (not 0).
 //
 // An unknown name or a bad value is `WXPAY_RESULT_INVALID_ARGUMENT` (a bad
 // key `WXPAY_RESULT_INVALID_KEY`, a bad sign type

@@ -7,8 +7,9 @@ namespace WeChatPay.Tests
 {
     internal static class TestData
     {
-        // Tests that use .NET's own MD5/HMACSHA256 (the plain C# oracle). .NET Core 3.1 needs
-        // OpenSSL 1.x for those and aborts on a system with only OpenSSL 3, so the .NET Core
+        // Tests that use .NET's own cryptography: MD5/HMACSHA256 (the plain C# oracle) and TLS
+        // (the contract test opens the simulator's signing page as a browser would). .NET Core 3.1
+        // needs OpenSSL 1.x for those and aborts on a system with only OpenSSL 3, so the .NET Core
         // run of the suite leaves them out; Mono runs them all.
         internal const string ManagedCrypto = "ManagedCrypto";
 

@@ -49,9 +49,19 @@ with the key from xdc/apiv2getsignkey/sign/getsignkey, MD5 only; the retired
 sandboxnew/ gateway answers 404):
     pay/unifiedorder pay/orderquery pay/closeorder pay/micropay pay/refundquery
     pay/downloadbill payitil/report tools/shorturl tools/authcodetoopenid
+    pay/pappayapply pay/paporderquery papay/querycontract papay/deletecontract
+    pay/profitsharingaddreceiver pay/profitsharingremovereceiver
+    pay/profitsharingquery pay/profitsharingorderamountquery
+    pay/profitsharingreturnquery                    (profit sharing: HMAC-SHA256 only)
     secapi/pay/refund secapi/pay/reverse pay/downloadfundflow
+    secapi/pay/profitsharing secapi/pay/multiprofitsharing
+    secapi/pay/profitsharingfinish secapi/pay/profitsharingreturn
     mmpaymkttransfers/promotion/transfers mmpaymkttransfers/sendredpack
-    mmpaymkttransfers/gethbinfo                     (client certificate required)
+    mmpaymkttransfers/sendminiprogramhb mmpaymkttransfers/gethbinfo
+    mmpaymkttransfers/send_coupon mmpaymkttransfers/query_coupon_stock
+    mmpaymkttransfers/querycouponsinfo risk/getpublickey
+    mmpaysptrans/pay_bank mmpaysptrans/query_bank   (client certificate required)
+    GET papay/entrustweb?...   the contract-signing page: the simulated user agrees
     A certificate endpoint called without a valid merchant certificate answers
     return_code=FAIL (the TLS handshake itself accepts a missing certificate).
 
@@ -70,10 +80,12 @@ FAULTS (kinds: delay reset http500 garbled badsign nosign returnfail systemerror
 
 CONTROL (no signature, no certificate):
     POST /sim/pay?out_trade_no=X   mark an unpaid order paid and notify
+    POST /sim/scan?url=U&callback=C[&pay=1]   scan a Native mode-1 link as a user
     GET  /sim/notifications        deliveries and their attempts, JSON
     GET  /sim/orders               orders, JSON
     GET  /sim/faults               pending faults, JSON
-    POST /sim/reset                forget orders, refunds, notifications and faults
+    POST /sim/reset                forget everything recorded (orders, refunds, payouts,
+                                   red packets, coupons, contracts, notifications, faults)
     POST /sim/shutdown             stop (as SIGINT/SIGTERM do)
 
 See docs/simulator.md for the details.
