@@ -401,7 +401,13 @@ pub const TABLE: &[Endpoint] = &[
     // Browser links, not API calls: `Client::entrust_url` builds the first.
     Endpoint { path: "papay/entrustweb", ..PAPAY_ENTRUSTWEB },
     Endpoint { path: "papay/h5entrustweb", ..PAPAY_ENTRUSTWEB },
-    Endpoint { path: "papay/preentrustweb", ..PAPAY_ENTRUSTWEB },
+    // An App's pre-signing: an API call (no nonce) answering the `pre_entrustweb_id` the App opens WeChat with.
+    Endpoint {
+        path: "papay/preentrustweb",
+        sends_nonce: false,
+        required_packed: "plan_id\0contract_code\0request_serial\0contract_display_account\0notify_url\0version\0timestamp\0",
+        ..DEFAULT
+    },
 ];
 
 /// Fields required only for some values of another field, which the

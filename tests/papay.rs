@@ -155,3 +155,31 @@ fn contract_calls_are_checked_before_anything_is_sent() {
     let no_appid = Client::new(&config).unwrap();
     assert_eq!(no_appid.entrust_url(&[("plan_id", "1")]).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }
+
+#[test]
+fn an_app_pre_signs_and_the_contract_is_notified() {
+    let sim = Sim::start(&["--notify-scale", "0.001"]);
+    let mut config = sim.cert_config();
+    config.set_sign_type(wxpay::SignType::HmacSha256);
+    let client = Client::new(&config).unwrap();
+    let ack = wxpay::notify::reply(true, None).unwrap();
+    let listener = Listener::start(move |_| ack.clone());
+    let code = no("A");
+    let timestamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs().to_string();
+    let fields = [
+        ("plan_id", "12535"),
+        ("contract_code", code.as_str()),
+        ("request_serial", "7"),
+        ("contract_display_account", "app user"),
+        ("notify_url", listener.url.as_str()),
+        ("version", "1.0"),
+        ("timestamp", timestamp.as_str()),
+    ];
+    let pre = client.request("papay/preentrustweb", &fields).unwrap();
+    assert!(!pre.get("pre_entrustweb_id").unwrap_or("").is_empty(), "{pre:?}");
+    let signed = client.contract_notification(&nth_body(&listener, 0)).unwrap();
+    assert_eq!(signed.change, ContractChange::Signed);
+    assert_eq!(signed.fields.get("contract_code"), Some(code.as_str()));
+    let e = client.request("papay/preentrustweb", &fields[..6]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MissingField, "timestamp is required");
+}

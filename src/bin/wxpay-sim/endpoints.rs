@@ -132,6 +132,7 @@ pub fn lookup(path: &str, sandbox: bool) -> Option<Endpoint> {
         "pay/paporderquery" if !sandbox => papay(papay::paporderquery),
         "papay/querycontract" if !sandbox => contract(papay::querycontract),
         "papay/deletecontract" if !sandbox => contract(papay::deletecontract),
+        "papay/preentrustweb" if !sandbox => Endpoint { nonceless: true, ..plain(papay::preentrustweb) },
         GETSIGNKEY if !sandbox => {
             Endpoint { signed: false, business: false, identity: Identity::MchOnly, ..plain(misc::getsignkey) }
         }

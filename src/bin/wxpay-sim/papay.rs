@@ -37,7 +37,13 @@ fn sign_contract(app: &App, query: &str) -> Result<Contract, String> {
         return Err("sign_type is not a parameter of this page (MD5 only)".into());
     }
     wxpay::sign::verify(f.as_slice(), app.key(false), Some(SignType::Md5)).map_err(|e| format!("signature error: {e}"))?;
-    let get = |name: &str| f.get(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("missing {name}"));
+    record_contract(app, &f)
+}
+
+/// Checks a signing request's contract fields and records the contract the
+/// simulated user agrees to; its notification (`ADD`) goes to `notify_url`.
+fn record_contract(app: &App, f: &Fields) -> Result<Contract, String> {
+    let get = |name: &str| f.get(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("缺少参数{name}"));
     let (plan_id, contract_code, serial) = (get("plan_id")?, get("contract_code")?, get("request_serial")?);
     let (display_account, notify_url) = (get("contract_display_account")?, get("notify_url")?);
     if get("version")? != "1.0" {
@@ -45,7 +51,7 @@ fn sign_contract(app: &App, query: &str) -> Result<Contract, String> {
     }
     for (name, value) in [("plan_id", plan_id), ("request_serial", serial), ("timestamp", get("timestamp")?)] {
         if value.len() > 19 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("{name} must be a whole number"));
+            return Err(format!("{name}必须为整数"));
         }
     }
     Url::parse(notify_url)?;
@@ -74,6 +80,16 @@ fn sign_contract(app: &App, query: &str) -> Result<Contract, String> {
     drop(book);
     notify(app, &contract, "ADD");
     Ok(contract)
+}
+
+/// papay/preentrustweb: an App's pre-signing. Answers the `pre_entrustweb_id`
+/// the App opens WeChat with; the simulated user agrees at once, so the
+/// contract is recorded and notified as the signing page does.
+pub fn preentrustweb(app: &App, req: &Request) -> Reply {
+    match record_contract(app, &req.fields) {
+        Ok(c) => Reply::Success(fields([("pre_entrustweb_id", format!("5778aadY9nltAsZzXixCkFIGYnV2V{}", &c.contract_id[2..]))])),
+        Err(why) => biz("PARAM_ERROR", why),
+    }
 }
 
 /// Sends the contract notification of a signed (`ADD`) or ended (`DELETE`) contract.
