@@ -20,38 +20,11 @@ namespace WeChatPay
         /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c> (600, with the fields) or neither code (601).</exception>
         /// <exception cref="WxPayInvalidInputException">A null body, an unknown <c>sign_type</c> (105).</exception>
         /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
-        public unsafe WxPayPaymentNotification ParsePaymentNotification(byte[] body)
+        public WxPayPaymentNotification ParsePaymentNotification(byte[] body)
         {
-            Api api = LibraryLoader.Api;
-            CheckBody(body);
-            bool added = false;
-            try
-            {
-                Enter(ref added);
-                using (var fields = new FieldsHandle())
-                {
-                    int code;
-                    int paid = 0;
-                    fixed (byte* data = body)
-                    {
-                        IntPtr raw = IntPtr.Zero;
-                        try
-                        {
-                        }
-                        finally
-                        {
-                            code = api.NotifyPayment(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw, &paid);
-                            fields.Adopt(raw);
-                        }
-                    }
-                    Ensure.Success(api, code);
-                    return new WxPayPaymentNotification(WxPayFields.Read(api, fields), paid != 0);
-                }
-            }
-            finally
-            {
-                Leave(added);
-            }
+            bool paid;
+            IDictionary<string, string> fields = VerifiedNotification(LibraryLoader.Api.NotifyPayment, body, out paid);
+            return new WxPayPaymentNotification(fields, paid);
         }
 
         /// <summary>As <see cref="ParsePaymentNotification(byte[])"/> for a body already decoded to text.</summary>
@@ -208,7 +181,16 @@ namespace WeChatPay
         /// <exception cref="WxPaySignatureException">Forged, or another merchant's.</exception>
         /// <exception cref="WxPayXmlException">Not acceptable XML.</exception>
         /// <exception cref="WxPayProtocolException"><c>return_code=FAIL</c> (600), or not a contract's (601).</exception>
-        public unsafe WxPayContractNotification ParseContractNotification(byte[] body)
+        public WxPayContractNotification ParseContractNotification(byte[] body)
+        {
+            bool signed;
+            IDictionary<string, string> fields = VerifiedNotification(LibraryLoader.Api.NotifyContract, body, out signed);
+            return new WxPayContractNotification(fields, signed);
+        }
+
+        // A notification verified by `verify` (wxpay_notify_payment or wxpay_notify_contract): its fields and the
+        // function's verdict (paid, or signed).
+        private unsafe IDictionary<string, string> VerifiedNotification(NotifyPaymentFn verify, byte[] body, out bool verdict)
         {
             Api api = LibraryLoader.Api;
             CheckBody(body);
@@ -219,7 +201,7 @@ namespace WeChatPay
                 using (var fields = new FieldsHandle())
                 {
                     int code;
-                    int signed = 0;
+                    int flag = 0;
                     fixed (byte* data = body)
                     {
                         IntPtr raw = IntPtr.Zero;
@@ -228,12 +210,13 @@ namespace WeChatPay
                         }
                         finally
                         {
-                            code = api.NotifyContract(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw, &signed);
+                            code = verify(handle.DangerousGetHandle(), data, (UIntPtr)body.Length, &raw, &flag);
                             fields.Adopt(raw);
                         }
                     }
                     Ensure.Success(api, code);
-                    return new WxPayContractNotification(WxPayFields.Read(api, fields), signed != 0);
+                    verdict = flag != 0;
+                    return WxPayFields.Read(api, fields);
                 }
             }
             finally

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::clock;
 use crate::notify::{Message, Url};
 use crate::reply::{Reply, Request, amount, biz, fields, link_fields, merchant_no, optional, required};
-use crate::store::{Book, Contract, Order, TradeState};
+use crate::store::{Book, Contract};
 use crate::trade;
 
 /// How long a contract the simulator signs runs.
@@ -226,28 +226,7 @@ fn try_pappayapply(app: &App, req: &Request) -> Result<Reply, Reply> {
     if book.orders.contains_key(out_trade_no) {
         return Err(biz("ORDERPAID", "商户订单号重复"));
     }
-    let mut order = Order {
-        out_trade_no: out_trade_no.to_owned(),
-        transaction_id: app.ids.transaction_id(),
-        prepay_id: String::new(),
-        trade_type: "PAP".into(),
-        product_id: String::new(),
-        body: body.to_owned(),
-        total_fee,
-        fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),
-        openid: contract.openid,
-        device_info: String::new(),
-        attach: optional(f, "attach").unwrap_or_default().to_owned(),
-        notify_url: notify_url.to_owned(),
-        sign_type: req.sign_type,
-        state: TradeState::NotPay,
-        created: clock::now(),
-        paid_at: None,
-        waiting: None,
-        recalls_left: 0,
-        refunded: 0,
-        refunds: Vec::new(),
-    };
+    let mut order = trade::new_order(app, req, out_trade_no, "PAP", (body, total_fee), contract.openid, notify_url);
     trade::pay(&mut order);
     book.insert_order(order.clone());
     drop(book);

@@ -52,27 +52,11 @@ fn try_unifiedorder(app: &App, req: &Request) -> Result<Reply, Reply> {
             _ => Err(biz("OUT_TRADE_NO_USED", "商户订单号重复，且参数与原订单不一致")),
         };
     }
+    let openid = openid.map_or_else(|| app.ids.openid_for(out_trade_no), str::to_owned);
     let order = Order {
-        out_trade_no: out_trade_no.to_owned(),
-        transaction_id: app.ids.transaction_id(),
         prepay_id: app.ids.prepay_id(),
-        trade_type: trade_type.to_owned(),
         product_id: optional(f, "product_id").unwrap_or_default().to_owned(),
-        body: body.to_owned(),
-        total_fee,
-        fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),
-        openid: openid.map_or_else(|| app.ids.openid_for(out_trade_no), str::to_owned),
-        device_info: optional(f, "device_info").unwrap_or_default().to_owned(),
-        attach: optional(f, "attach").unwrap_or_default().to_owned(),
-        notify_url: notify_url.to_owned(),
-        sign_type: req.sign_type,
-        state: TradeState::NotPay,
-        created: clock::now(),
-        paid_at: None,
-        waiting: None,
-        recalls_left: 0,
-        refunded: 0,
-        refunds: Vec::new(),
+        ..new_order(app, req, out_trade_no, trade_type, (body, total_fee), openid, notify_url)
     };
     let reply = prepay_reply(&order);
     book.insert_order(order);
@@ -247,27 +231,10 @@ fn try_micropay(app: &App, req: &Request) -> Result<Reply, Reply> {
             TradeState::NotPay => return Err(biz("OUT_TRADE_NO_USED", "商户订单号重复（已用于统一下单）")),
         }
     }
+    let openid = app.ids.openid_for(auth_code);
     let mut order = Order {
-        out_trade_no: out_trade_no.to_owned(),
-        transaction_id: app.ids.transaction_id(),
-        prepay_id: String::new(),
-        trade_type: "MICROPAY".into(),
-        product_id: String::new(),
-        body: body.to_owned(),
-        total_fee,
-        fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),
-        openid: app.ids.openid_for(auth_code),
-        device_info: optional(f, "device_info").unwrap_or_default().to_owned(),
-        attach: optional(f, "attach").unwrap_or_default().to_owned(),
-        notify_url: notify_url.to_owned(),
-        sign_type: req.sign_type,
         state: TradeState::UserPaying,
-        created: clock::now(),
-        paid_at: None,
-        waiting: None,
-        recalls_left: 0,
-        refunded: 0,
-        refunds: Vec::new(),
+        ..new_order(app, req, out_trade_no, "MICROPAY", (body, total_fee), openid, notify_url)
     };
     let reply = match code {
         Code::NotEnough | Code::Expired => {
@@ -345,6 +312,43 @@ pub fn reverse(app: &App, req: &Request) -> Reply {
     order.state = TradeState::Revoked;
     order.waiting = None;
     Reply::Success(recall("N"))
+}
+
+/// A new unpaid order (no prepay_id, no product_id) with the request's
+/// optional fee_type, device_info and attach; `goods` is the body and the
+/// total in fen.
+pub fn new_order(
+    app: &App,
+    req: &Request,
+    out_trade_no: &str,
+    trade_type: &str,
+    goods: (&str, u64),
+    openid: String,
+    notify_url: &str,
+) -> Order {
+    let f = &req.fields;
+    Order {
+        out_trade_no: out_trade_no.to_owned(),
+        transaction_id: app.ids.transaction_id(),
+        prepay_id: String::new(),
+        trade_type: trade_type.to_owned(),
+        product_id: String::new(),
+        body: goods.0.to_owned(),
+        total_fee: goods.1,
+        fee_type: optional(f, "fee_type").unwrap_or("CNY").to_owned(),
+        openid,
+        device_info: optional(f, "device_info").unwrap_or_default().to_owned(),
+        attach: optional(f, "attach").unwrap_or_default().to_owned(),
+        notify_url: notify_url.to_owned(),
+        sign_type: req.sign_type,
+        state: TradeState::NotPay,
+        created: clock::now(),
+        paid_at: None,
+        waiting: None,
+        recalls_left: 0,
+        refunded: 0,
+        refunds: Vec::new(),
+    }
 }
 
 /// Marks an order paid now.
