@@ -148,9 +148,23 @@ fn signed_unifiedorder_then_orderquery() {
         assert!(prepay.starts_with("wx"));
         assert!(r.get("code_url").unwrap().starts_with("weixin://wxpay/bizpayurl?pr="));
 
-        // Placing the same order again gives the same prepay_id.
+        // Placing the same order again gives the same prepay_id; another product under the same number is refused.
         let again = unified(&sim, &trade, "http://127.0.0.1:9/notify", st);
         assert_eq!(again.get("prepay_id"), Some(prepay.as_str()));
+        let other_product = sim.call(
+            "pay/unifiedorder",
+            &[
+                ("body", "wxpay-sim test"),
+                ("out_trade_no", &trade),
+                ("total_fee", "101"),
+                ("spbill_create_ip", "127.0.0.1"),
+                ("notify_url", "http://127.0.0.1:9/notify"),
+                ("trade_type", "NATIVE"),
+                ("product_id", "P2"),
+            ],
+            st,
+        );
+        assert_eq!(other_product.get("err_code"), Some("OUT_TRADE_NO_USED"), "{other_product:?}");
 
         let q = query(&sim, &trade);
         assert_eq!(q.get("trade_state"), Some("NOTPAY"));

@@ -44,7 +44,11 @@ fn try_unifiedorder(app: &App, req: &Request) -> Result<Reply, Reply> {
             TradeState::Closed => Err(biz("ORDERCLOSED", "该订单已关闭")),
             TradeState::Revoked => Err(biz("ORDERREVERSED", "该订单已撤销")),
             TradeState::NotPay
-                if existing.total_fee == total_fee && existing.body == body && existing.trade_type == trade_type =>
+                if existing.total_fee == total_fee
+                    && existing.body == body
+                    && existing.trade_type == trade_type
+                    && existing.product_id == optional(f, "product_id").unwrap_or_default()
+                    && openid.is_none_or(|o| o == existing.openid) =>
             {
                 // WeChat hands out the same prepay_id when an unpaid order is placed again unchanged.
                 Ok(prepay_reply(existing))
