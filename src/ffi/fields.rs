@@ -159,7 +159,7 @@ pub unsafe extern "C" fn wxpay_fields_indexed(
         crate::xml::reject_duplicates(pairs.iter().map(|(k, _)| *k))
             .map_err(|e| FfiError::new(wxpay_result::DuplicateField, e.message()))?;
         let numbered = crate::fields::indexed(pairs.iter().copied(), name)?;
-        hand_out(numbered.into_iter(), out_fields);
+        hand_out(numbered, out_fields);
         Ok(())
     })
 }

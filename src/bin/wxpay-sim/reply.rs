@@ -74,10 +74,24 @@ pub fn merchant_no<'a>(req: &'a Fields, name: &str) -> Result<&'a str, Reply> {
     }
 }
 
-/// The parameters of a signed link's query, percent-decoded. A name given
-/// twice is refused: the signature would cover one value, the reader might
-/// take the other.
-pub fn link_fields(query: &str) -> Result<Fields, String> {
+/// The parameters of a signed link's query (the contract-signing page, a
+/// Native mode-1 code), percent-decoded, once they are checked as WeChat
+/// checks them: no name given twice (the signature would cover one value,
+/// the reader might take the other), this merchant's `appid` and `mch_id`,
+/// and an MD5 signature with the live key.
+pub fn merchant_link(app: &crate::app::App, query: &str) -> Result<Fields, String> {
+    let f = link_fields(query)?;
+    for (name, ours) in [("appid", &app.appid), ("mch_id", &app.mch_id)] {
+        if f.get(name) != Some(ours.as_str()) {
+            return Err(format!("{name} is missing or not this merchant's"));
+        }
+    }
+    wxpay::sign::verify(f.as_slice(), app.key(false), Some(wxpay::SignType::Md5))
+        .map_err(|e| format!("signature error: {e}"))?;
+    Ok(f)
+}
+
+fn link_fields(query: &str) -> Result<Fields, String> {
     let mut f = Fields::new();
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         if f.contains(&k) {

@@ -11,7 +11,7 @@ use wxpay::{Fields, SignType};
 
 use crate::app::App;
 use crate::notify::Url;
-use crate::reply::{clip, link_fields};
+use crate::reply::{clip, merchant_link};
 use crate::store::TradeState;
 use crate::trade;
 
@@ -78,12 +78,7 @@ pub async fn scan(app: &App, link: &str, callback: &str, pay: bool) -> Result<Ou
 /// checks the code it reads.
 fn check_link(app: &App, link: &str) -> Result<String, String> {
     let query = link.strip_prefix(LINK_PREFIX).ok_or("url must be a weixin://wxpay/bizpayurl?... link")?;
-    let f = link_fields(query)?;
-    for (name, ours) in [("appid", &app.appid), ("mch_id", &app.mch_id)] {
-        if f.get(name) != Some(ours.as_str()) {
-            return Err(format!("{name} is missing or not this merchant's"));
-        }
-    }
+    let f = merchant_link(app, query)?;
     let get = |name: &str| f.get(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("missing {name}"));
     let (product_id, time_stamp) = (get("product_id")?, get("time_stamp")?);
     get("nonce_str")?;
@@ -93,8 +88,6 @@ fn check_link(app: &App, link: &str) -> Result<String, String> {
     if time_stamp.len() > 19 || !time_stamp.bytes().all(|b| b.is_ascii_digit()) {
         return Err("time_stamp must be a whole number".into());
     }
-    wxpay::sign::verify(f.as_slice(), app.key(false), Some(SignType::Md5))
-        .map_err(|e| format!("signature error: {e}"))?;
     Ok(product_id.to_owned())
 }
 
