@@ -170,6 +170,12 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self, text: &'a str) -> Result<Vec<Field<'a>>> {
+        // Room for fields of about 32 bytes each, WeChat's typical size.
+        self.fields.reserve((text.len() / 32).min(self.max_fields));
+        // XML reads a carriage return as a line feed; quick-xml's
+        // xml10_content does that per value, which a document without one
+        // (nearly every document) does not need.
+        let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
         let mut reader = Reader::from_str(text);
         loop {
             let at = reader.buffer_position() as usize;
@@ -187,11 +193,11 @@ impl<'a> Parser<'a> {
                 Event::PI(_) => return Err(malformed("processing instructions are not accepted")),
                 Event::Decl(decl) => self.declaration(&decl)?,
                 Event::Comment(_) => {}
-                Event::Start(start) => self.start(element_name(text, at, &start), &start, false)?,
-                Event::Empty(start) => self.start(element_name(text, at, &start), &start, true)?,
+                Event::Start(start) => self.start(element_name(text, &start), &start, false)?,
+                Event::Empty(start) => self.start(element_name(text, &start), &start, true)?,
                 Event::End(_) => self.end()?,
-                Event::Text(t) => self.text(t.xml10_content())?,
-                Event::CData(c) => self.text(c.xml10_content())?,
+                Event::Text(t) => self.text(if has_cr { t.xml10_content() } else { t.into_inner() })?,
+                Event::CData(c) => self.text(if has_cr { c.xml10_content() } else { c.into_inner() })?,
                 Event::GeneralRef(r) => {
                     let c = resolve(&r)?;
                     self.text(Cow::Owned(c.to_string()))?;
@@ -221,10 +227,10 @@ impl<'a> Parser<'a> {
     }
 
     fn start(&mut self, name: Cow<'a, str>, start: &BytesStart<'_>, empty: bool) -> Result<()> {
-        if name.is_empty() || !name.chars().all(|c| is_xml_char(c) && !c.is_whitespace()) {
+        if !is_element_name(&name) {
             return Err(malformed(format!("element name {:?} is not a valid XML name", truncate(&name, 64))));
         }
-        if start.attributes().next().is_some() {
+        if !start.attributes_raw().is_empty() && start.attributes().next().is_some() {
             return Err(malformed(format!("element <{}> has attributes", truncate(&name, 64))));
         }
         match std::mem::take(&mut self.state) {
@@ -333,15 +339,21 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// An element's name, borrowed from the document: the event began at byte
-/// `at` with `<` and the name follows it. (quick-xml hands the name out
-/// only for as long as the event lives.)
-fn element_name<'a>(text: &'a str, at: usize, start: &BytesStart<'_>) -> Cow<'a, str> {
+/// An element's name, borrowed from the document.
+fn element_name<'a>(text: &'a str, start: &BytesStart<'_>) -> Cow<'a, str> {
     let name = start.name().into_inner();
-    match text.get(at + 1..at + 1 + name.len()) {
-        Some(borrowed) if borrowed == name => Cow::Borrowed(borrowed),
-        _ => Cow::Owned(name.to_owned()),
+    match within(text, name) {
+        Some(borrowed) => Cow::Borrowed(borrowed),
+        None => Cow::Owned(name.to_owned()),
     }
+}
+
+/// `part` as the piece of `text` it is, if it is one: quick-xml's events
+/// from a `&str` borrow their pieces from it, but hand some out only for as
+/// long as the event lives.
+fn within<'a>(text: &'a str, part: &str) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(start..start.checked_add(part.len())?)
 }
 
 fn resolve(r: &BytesRef<'_>) -> Result<char> {
@@ -376,6 +388,15 @@ fn first_non_xml_char(s: &str) -> Option<char> {
         return None;
     }
     s.chars().find(|&c| !is_xml_char(c))
+}
+
+/// A name quick-xml found (it ends at ASCII whitespace) holds no other
+/// whitespace and only XML characters. WeChat's names are ASCII letters,
+/// digits and `_`, which settles most names without decoding a character.
+fn is_element_name(name: &str) -> bool {
+    !name.is_empty()
+        && (name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || name.chars().all(|c| is_xml_char(c) && !c.is_whitespace()))
 }
 
 fn is_xml_char(c: char) -> bool {

@@ -25,6 +25,20 @@ fn mixed_cdata_and_text_concatenate() {
 }
 
 #[test]
+fn raw_carriage_returns_are_read_as_line_feeds() {
+    let f = parse(b"<xml><a>x\r\ny\rz</a><b><![CDATA[1\r\n2]]></b><c>3\n4</c></xml>").unwrap();
+    assert_eq!(f.iter().collect::<Vec<_>>(), vec![("a", "x\ny\nz"), ("b", "1\n2"), ("c", "3\n4")]);
+    // A character reference is how a document keeps one.
+    assert_eq!(parse(b"<xml><a>x&#13;y</a></xml>").unwrap().get("a"), Some("x\ry"));
+}
+
+#[test]
+fn names_may_be_followed_by_whitespace_and_need_not_be_ascii() {
+    let f = parse("<xml><a >1</a ><字段\t>2</字段></xml>".as_bytes()).unwrap();
+    assert_eq!(f.iter().collect::<Vec<_>>(), vec![("a", "1"), ("字段", "2")]);
+}
+
+#[test]
 fn a_utf8_bom_is_accepted() {
     assert_eq!(parse(b"\xEF\xBB\xBF<xml><a>1</a></xml>").unwrap().get("a"), Some("1"));
 }
