@@ -146,16 +146,16 @@ mod tests {
 
     #[test]
     fn unpack_splits_pairs_and_keeps_empty_values() {
-        assert_eq!(unpack("a\01\0b\0", 2).unwrap(), vec![("a", "1"), ("b", "")]);
+        assert_eq!(unpack("a\0v\0b\0", 2).unwrap(), vec![("a", "v"), ("b", "")]);
         assert_eq!(unpack("", 0).unwrap(), vec![]);
         assert_eq!(unpack("\0", 1).unwrap(), vec![("", "")]);
     }
 
     #[test]
     fn unpack_detects_embedded_nul_and_wrong_counts() {
-        assert_eq!(unpack("a\01\0x", 1).unwrap_err().code, wxpay_result::EmbeddedNul);
+        assert_eq!(unpack("a\0v\0x", 1).unwrap_err().code, wxpay_result::EmbeddedNul);
         assert_eq!(unpack("a\0b\0c\0d\0e\0f", 2).unwrap_err().code, wxpay_result::EmbeddedNul);
-        assert_eq!(unpack("a\01", 2).unwrap_err().code, wxpay_result::InvalidArgument);
+        assert_eq!(unpack("a\0v", 2).unwrap_err().code, wxpay_result::InvalidArgument);
         assert_eq!(unpack("a", 0).unwrap_err().code, wxpay_result::InvalidArgument);
         assert_eq!(unpack("a\0b", usize::MAX).unwrap_err().code, wxpay_result::InvalidArgument);
     }

@@ -104,6 +104,7 @@ pub struct Config {
 }
 
 /// What the command line asks for.
+#[allow(clippy::large_enum_variant, reason = "made once, at start-up")]
 pub enum Command {
     Run(Config),
     Help,
