@@ -142,21 +142,22 @@ pub fn parse_records(doc: &[u8], limits: impl Into<Limits>, records: Records) ->
 /// Names, and values given as one piece of text or CDATA, are borrowed from
 /// the document: a field costs no allocation of its own.
 struct Parser<'a> {
+    /// The fields so far; inside a field, the last one is that field.
     fields: Vec<Field<'a>>,
-    state: State<'a>,
+    state: State,
     max_fields: usize,
     /// The list of records this document may hold, if any.
     records: Option<Records>,
     next_record: usize,
 }
 
-#[derive(Default, PartialEq)]
-enum State<'a> {
+#[derive(Clone, Copy, Default, PartialEq)]
+enum State {
     #[default]
     BeforeRoot,
     InRoot,
-    /// A field's name and value so far, and the record it belongs to.
-    InField(Cow<'a, str>, Cow<'a, str>, Option<usize>),
+    /// Inside the last of the fields, which belongs to this record if any.
+    InField(Option<usize>),
     /// Inside the list of records.
     InList,
     /// Inside record `n`.
@@ -182,7 +183,7 @@ impl<'a> Parser<'a> {
             let event = reader.read_event().map_err(|e| {
                 Error::new(ErrorKind::XmlMalformed, format!("malformed XML near byte {at}: {e}"))
             })?;
-            match event {
+            match &event {
                 Event::Eof => break,
                 Event::DocType(_) => {
                     return Err(Error::new(
@@ -191,15 +192,15 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 Event::PI(_) => return Err(malformed("processing instructions are not accepted")),
-                Event::Decl(decl) => self.declaration(&decl)?,
+                Event::Decl(decl) => self.declaration(decl)?,
                 Event::Comment(_) => {}
-                Event::Start(start) => self.start(element_name(text, &start), &start, false)?,
-                Event::Empty(start) => self.start(element_name(text, &start), &start, true)?,
+                Event::Start(start) => self.start(borrowed(text, start.name().into_inner()), start, false)?,
+                Event::Empty(start) => self.start(borrowed(text, start.name().into_inner()), start, true)?,
                 Event::End(_) => self.end()?,
-                Event::Text(t) => self.text(if has_cr { t.xml10_content() } else { t.into_inner() })?,
-                Event::CData(c) => self.text(if has_cr { c.xml10_content() } else { c.into_inner() })?,
+                Event::Text(t) => self.text(if has_cr { t.xml10_content() } else { borrowed(text, t) })?,
+                Event::CData(c) => self.text(if has_cr { c.xml10_content() } else { borrowed(text, c) })?,
                 Event::GeneralRef(r) => {
-                    let c = resolve(&r)?;
+                    let c = resolve(r)?;
                     self.text(Cow::Owned(c.to_string()))?;
                 }
             }
@@ -233,7 +234,7 @@ impl<'a> Parser<'a> {
         if !start.attributes_raw().is_empty() && start.attributes().next().is_some() {
             return Err(malformed(format!("element <{}> has attributes", truncate(&name, 64))));
         }
-        match std::mem::take(&mut self.state) {
+        match self.state {
             State::BeforeRoot if name == "xml" => {
                 self.state = if empty { State::AfterRoot } else { State::InRoot };
             }
@@ -246,11 +247,7 @@ impl<'a> Parser<'a> {
             State::InRoot if self.records.is_some_and(|r| r.list == name) => {
                 self.state = if empty { State::InRoot } else { State::InList };
             }
-            State::InRoot if empty => {
-                self.state = State::InRoot;
-                self.add(name, Cow::Borrowed(""))?;
-            }
-            State::InRoot => self.state = State::InField(name, Cow::Borrowed(""), None),
+            State::InRoot => self.open(name, None, empty)?,
             State::InList if self.records.is_some_and(|r| r.item == name) => {
                 let n = self.next_record;
                 self.next_record += 1;
@@ -263,15 +260,12 @@ impl<'a> Parser<'a> {
                     format!("<{list}> contains <{}>, which is not one of its records", truncate(&name, 64)),
                 ));
             }
-            State::InRecord(n) if empty => {
-                self.state = State::InRecord(n);
-                self.add(Cow::Owned(format!("{name}_{n}")), Cow::Borrowed(""))?;
-            }
-            State::InRecord(n) => self.state = State::InField(name, Cow::Borrowed(""), Some(n)),
-            State::InField(field, _, _) => {
+            State::InRecord(n) => self.open(Cow::Owned(format!("{name}_{n}")), Some(n), empty)?,
+            State::InField(_) => {
+                let field = self.fields.last().map_or("", |(field, _)| field);
                 return Err(Error::new(
                     ErrorKind::XmlNested,
-                    format!("field <{}> contains an element; fields must be flat", truncate(&field, 64)),
+                    format!("field <{}> contains an element; fields must be flat", truncate(field, 64)),
                 ));
             }
             State::AfterRoot => return Err(malformed("content after the closing </xml>")),
@@ -279,39 +273,38 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn end(&mut self) -> Result<()> {
-        match std::mem::take(&mut self.state) {
-            State::InField(name, value, None) => {
-                self.state = State::InRoot;
-                self.add(name, value)
-            }
-            State::InField(name, value, Some(n)) => {
-                self.state = State::InRecord(n);
-                self.add(Cow::Owned(format!("{name}_{n}")), value)
-            }
-            State::InRecord(_) => {
-                self.state = State::InList;
-                Ok(())
-            }
-            State::InList => {
-                self.state = State::InRoot;
-                Ok(())
-            }
-            State::InRoot => {
-                self.state = State::AfterRoot;
-                Ok(())
-            }
-            _ => Err(malformed("a closing tag without its opening tag")),
+    /// Starts a field, of `record` if it is one's; an empty element ends it at once.
+    fn open(&mut self, name: Cow<'a, str>, record: Option<usize>, empty: bool) -> Result<()> {
+        self.fields.push((name, Cow::Borrowed("")));
+        if empty {
+            self.close()
+        } else {
+            self.state = State::InField(record);
+            Ok(())
         }
     }
 
+    fn end(&mut self) -> Result<()> {
+        self.state = match self.state {
+            State::InField(record) => {
+                self.close()?;
+                record.map_or(State::InRoot, State::InRecord)
+            }
+            State::InRecord(_) => State::InList,
+            State::InList => State::InRoot,
+            State::InRoot => State::AfterRoot,
+            _ => return Err(malformed("a closing tag without its opening tag")),
+        };
+        Ok(())
+    }
+
     fn text(&mut self, text: Cow<'a, str>) -> Result<()> {
-        match &mut self.state {
-            State::InField(_, value, _) if value.is_empty() => {
+        match (self.state, self.fields.last_mut()) {
+            (State::InField(_), Some((_, value))) if value.is_empty() => {
                 *value = text;
                 Ok(())
             }
-            State::InField(_, value, _) => {
+            (State::InField(_), Some((_, value))) => {
                 value.to_mut().push_str(&text);
                 Ok(())
             }
@@ -320,31 +313,32 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn add(&mut self, name: Cow<'a, str>, value: Cow<'a, str>) -> Result<()> {
-        if let Some(c) = first_non_xml_char(&value) {
+    /// Ends the last field: its value must hold only XML characters, and
+    /// it must be within the field limit.
+    fn close(&mut self) -> Result<()> {
+        let Some((name, value)) = self.fields.last() else { return Ok(()) };
+        if let Some(c) = first_non_xml_char(value) {
             return Err(malformed(format!(
                 "field <{}> holds the character U+{:04X}, which XML does not allow",
-                truncate(&name, 64),
+                truncate(name, 64),
                 u32::from(c)
             )));
         }
-        if self.fields.len() == self.max_fields {
+        if self.fields.len() > self.max_fields {
             return Err(Error::new(
                 ErrorKind::XmlTooManyFields,
                 format!("the XML document has more than {} fields", self.max_fields),
             ));
         }
-        self.fields.push((name, value));
         Ok(())
     }
 }
 
 /// An element's name, borrowed from the document.
-fn element_name<'a>(text: &'a str, start: &BytesStart<'_>) -> Cow<'a, str> {
-    let name = start.name().into_inner();
-    match within(text, name) {
+fn borrowed<'a>(text: &'a str, part: &str) -> Cow<'a, str> {
+    match within(text, part) {
         Some(borrowed) => Cow::Borrowed(borrowed),
-        None => Cow::Owned(name.to_owned()),
+        None => Cow::Owned(part.to_owned()),
     }
 }
 
