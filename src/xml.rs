@@ -315,7 +315,7 @@ impl<'a> Parser<'a> {
 
     /// Ends the last field: its value must hold only XML characters, and
     /// it must be within the field limit.
-    fn close(&mut self) -> Result<()> {
+    fn close(&self) -> Result<()> {
         let Some((name, value)) = self.fields.last() else { return Ok(()) };
         if let Some(c) = first_non_xml_char(value) {
             return Err(malformed(format!(
@@ -334,7 +334,8 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// An element's name, borrowed from the document.
+/// A piece of an event (a name, a text, a CDATA section), borrowed from
+/// the document.
 fn borrowed<'a>(text: &'a str, part: &str) -> Cow<'a, str> {
     match within(text, part) {
         Some(borrowed) => Cow::Borrowed(borrowed),
